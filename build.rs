@@ -1,0 +1,46 @@
+//! Links Debian's system libraries into every binary and test of this package.
+//!
+//! `libmediasoup-worker.a` (built by mediasoup-sys) was compiled against the
+//! system libraries through the shim subprojects of `scripts/worker-shims.sh`,
+//! so it does not contain their code. The flags are passed as link *args*, not
+//! `rustc-link-lib`: link args come after every rlib on the linker line, which
+//! GNU ld with `--as-needed` requires.
+
+use std::process::Command;
+
+const SYSTEM_LIBS: &[&str] = &[
+    "openssl",
+    "libuv",
+    "libsrtp2",
+    "usrsctp",
+    "absl_flat_hash_map",
+    "absl_flat_hash_set",
+    "absl_btree",
+    "absl_inlined_vector",
+    "absl_memory",
+    "absl_strings",
+    "absl_optional",
+    "absl_variant",
+    "absl_span",
+];
+
+fn main() {
+    let pkg_config = std::env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".into());
+    let out = Command::new(pkg_config)
+        .arg("--libs")
+        .args(SYSTEM_LIBS)
+        .output()
+        .expect("pkg-config not found: run `make setup` (apt-get install pkg-config)");
+    if !out.status.success() {
+        panic!(
+            "pkg-config --libs failed (run `make setup`): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let flags = String::from_utf8(out.stdout).expect("pkg-config printed non-UTF-8");
+    for flag in flags.split_whitespace() {
+        println!("cargo:rustc-link-arg={flag}");
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages the build, the server and the tests need, if
+# any is missing. Idempotent and quiet when everything is there.
+set -eu
+
+PACKAGES="build-essential pkg-config python3 python3-venv libssl-dev libuv1-dev libsrtp2-dev \
+libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+# Node.js and npm may come from outside Debian (nvm, the machine image).
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    missing="$(echo "$missing" | sed 's/ nodejs//; s/ npm//')"
+fi
+# python3 may be a pyenv one with pip; mediasoup's build only needs `python3 -m pip`.
+if command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; then
+    missing="$(echo "$missing" | sed 's/ python3-venv//; s/ python3\b//')"
+fi
+if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
+    echo "setup: installing$missing"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi

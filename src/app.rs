@@ -1,0 +1,105 @@
+//! The application: configuration and the services every request path uses.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rand::RngCore;
+
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::hub::{Hub, SessionId};
+use crate::media::WorkerPool;
+use crate::positions::{MarketSource, StaticMarkets};
+use crate::turn::IceServers;
+
+/// Shared state of one server node.
+pub struct App {
+    /// The configuration it runs with.
+    pub config: Config,
+    /// Wallet sign-in and JWTs.
+    pub auth: Auth,
+    /// Running rooms.
+    pub hub: Arc<Hub>,
+    /// STUN/TURN for clients.
+    pub ice: IceServers,
+    /// This node's id.
+    pub node_id: String,
+    /// This node's base URL (`http(s)://host:port`).
+    pub public_url: String,
+    next_session: AtomicU64,
+}
+
+/// A failure to start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Market data could not be loaded.
+    #[error("{0}")]
+    Markets(String),
+    /// mediasoup could not start.
+    #[error("{0}")]
+    Media(#[from] crate::media::MediaError),
+}
+
+impl App {
+    /// Starts the workers and builds the services; `bound` is the listening
+    /// address (its port may have been chosen by the OS).
+    pub async fn start(
+        config: Config,
+        bound: std::net::SocketAddr,
+        runtime: tokio::runtime::Handle,
+    ) -> Result<Arc<Self>, StartError> {
+        let markets: Arc<dyn MarketSource> = match &config.markets_file {
+            Some(path) => Arc::new(StaticMarkets::load(path).map_err(StartError::Markets)?),
+            None => Arc::new(StaticMarkets::empty()),
+        };
+        let pool = WorkerPool::start(config.media.clone(), config.worker_count(), &runtime).await?;
+        let hub = Hub::new(pool, markets, config.rooms.clone(), runtime);
+        let public_url = config.public_url(bound);
+        let secret = match &config.jwt_secret {
+            Some(secret) => secret.as_bytes().to_vec(),
+            None => {
+                tracing::warn!("PNL_VOICE_JWT_SECRET not set: using a random key; tokens die with this process");
+                let mut key = vec![0u8; 32];
+                rand::thread_rng().fill_bytes(&mut key);
+                key
+            }
+        };
+        let domain = config.auth_domain.clone().unwrap_or_else(|| {
+            public_url
+                .split("://")
+                .nth(1)
+                .unwrap_or("localhost")
+                .to_string()
+        });
+        let auth = Auth::new(domain, &secret, config.nonce_ttl_secs, config.jwt_ttl_secs);
+        let ice = IceServers {
+            stun_urls: config.stun_urls.clone(),
+            turn_urls: config.turn_urls.clone(),
+            turn_secret: config.turn_secret.clone(),
+            turn_ttl_secs: config.turn_ttl_secs,
+        };
+        Ok(Arc::new(Self {
+            node_id: config.node_id(),
+            config,
+            auth,
+            hub,
+            ice,
+            public_url,
+            next_session: AtomicU64::new(1),
+        }))
+    }
+
+    /// The WebSocket URL clients connect to on this node.
+    pub fn ws_url(&self) -> String {
+        let base = self
+            .public_url
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        format!("{base}/ws")
+    }
+
+    /// A fresh session id.
+    pub fn next_session_id(&self) -> SessionId {
+        self.next_session.fetch_add(1, Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,101 @@
+//! Wallet sign-in: a one-time challenge signed with the wallet's ed25519 key
+//! (what Phantom's `signMessage` does) is exchanged for a JWT.
+
+mod challenge;
+mod token;
+
+pub use challenge::{Challenge, ChallengeStore};
+pub use token::TokenKeys;
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signature, VerifyingKey};
+
+use crate::address::Address;
+use crate::error::ApiError;
+
+/// Why a credential was refused. Clients only ever see `UNAUTHORIZED`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// The nonce was never issued, was used already, or is for another wallet.
+    #[error("unknown or already used nonce")]
+    UnknownNonce,
+    /// The nonce's time is up.
+    #[error("challenge expired")]
+    Expired,
+    /// The signature is malformed or does not verify.
+    #[error("bad signature")]
+    BadSignature,
+    /// The JWT is missing, malformed, forged or expired.
+    #[error("invalid token: {0}")]
+    BadToken(String),
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        ApiError::unauthorized(e.to_string())
+    }
+}
+
+/// A signed-in session credential.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// The JWT.
+    pub token: String,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Challenges and tokens of one server.
+pub struct Auth {
+    challenges: ChallengeStore,
+    keys: TokenKeys,
+}
+
+impl Auth {
+    /// An authority signing messages for `domain` with the given lifetimes.
+    pub fn new(domain: String, secret: &[u8], nonce_ttl_secs: u64, jwt_ttl_secs: u64) -> Self {
+        Self {
+            challenges: ChallengeStore::new(domain, nonce_ttl_secs),
+            keys: TokenKeys::new(secret, jwt_ttl_secs),
+        }
+    }
+
+    /// Issues a single-use challenge for `wallet`.
+    pub fn challenge(&self, wallet: &Address, now: DateTime<Utc>) -> Challenge {
+        self.challenges.issue(wallet, now)
+    }
+
+    /// Checks `signature` (base58 of 64 bytes) over the challenge message of
+    /// `nonce` and issues a JWT. The nonce is used up whatever the outcome.
+    pub fn verify(
+        &self,
+        wallet: &Address,
+        nonce: &str,
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedToken, AuthError> {
+        let challenge = self.challenges.take(wallet, nonce, now)?;
+        verify_signature(wallet, challenge.message.as_bytes(), signature)?;
+        Ok(self.keys.issue(wallet, now))
+    }
+
+    /// The wallet a JWT was issued to, if the JWT is valid now.
+    pub fn wallet_of(&self, token: &str) -> Result<Address, AuthError> {
+        self.keys.wallet_of(token)
+    }
+}
+
+/// Verifies a base58 ed25519 signature of `message` by `wallet`.
+pub fn verify_signature(wallet: &Address, message: &[u8], signature: &str) -> Result<(), AuthError> {
+    let mut bytes = [0u8; 64];
+    match bs58::decode(signature).onto(&mut bytes) {
+        Ok(64) => {}
+        _ => return Err(AuthError::BadSignature),
+    }
+    let key = VerifyingKey::from_bytes(&wallet.to_bytes()).map_err(|_| AuthError::BadSignature)?;
+    key.verify_strict(message, &Signature::from_bytes(&bytes))
+        .map_err(|_| AuthError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests;

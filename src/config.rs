@@ -1,0 +1,286 @@
+//! Typed configuration: built-in defaults, then an optional TOML file, then
+//! environment variables (names from PROTOCOL.md section 6), validated once at
+//! start so that a bad value stops the server with a clear message.
+
+mod env;
+mod media;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use media::MediaConfig;
+
+/// Everything `pnl-voice` needs to run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// REST + WebSocket + static files listen address.
+    pub http_listen: SocketAddr,
+    /// Base URL this node announces to clients (`workerUrl` is derived from it).
+    pub public_url: Option<String>,
+    /// This node's id in the registry.
+    pub node_id: Option<String>,
+    /// Number of mediasoup workers (default: one per CPU core).
+    pub workers: Option<usize>,
+    /// HS256 key for JWTs; random per start when absent.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of issued JWTs, in seconds.
+    pub jwt_ttl_secs: u64,
+    /// Lifetime of a sign-in challenge nonce, in seconds.
+    pub nonce_ttl_secs: u64,
+    /// Domain named in the sign-in message (default: the public URL's host).
+    pub auth_domain: Option<String>,
+    /// Static market data (founders, mints, holdings), JSON.
+    pub markets_file: Option<PathBuf>,
+    /// Solana JSON-RPC endpoint for on-chain market data.
+    pub solana_rpc_url: Option<String>,
+    /// Redis registry; in-memory registry when absent.
+    pub redis_url: Option<String>,
+    /// MongoDB store; embedded store when absent.
+    pub mongodb_uri: Option<String>,
+    /// Embedded store location.
+    pub data_dir: PathBuf,
+    /// STUN servers handed to clients in `iceServers`.
+    pub stun_urls: Vec<String>,
+    /// TURN servers handed to clients in `iceServers`.
+    pub turn_urls: Vec<String>,
+    /// coturn `static-auth-secret` for time-limited TURN credentials.
+    pub turn_secret: Option<String>,
+    /// Lifetime of TURN credentials, in seconds.
+    pub turn_ttl_secs: u64,
+    /// Origins allowed for CORS and WebSocket upgrades (the server's own always is).
+    pub allowed_origins: Vec<String>,
+    /// Folder of the web client.
+    pub static_dir: PathBuf,
+    /// Media (mediasoup) settings.
+    pub media: MediaConfig,
+    /// Settings every new room starts with.
+    pub rooms: RoomDefaults,
+    /// Abuse limits.
+    pub limits: Limits,
+}
+
+/// Settings a new room starts with (the seed design's `settings`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoomDefaults {
+    /// Most participants in one room.
+    pub max_participants: u32,
+    /// Only the founder and granted speakers may produce.
+    pub speaker_only: bool,
+    /// Destroy the room once it has been empty for `destroy_after_minutes`.
+    pub auto_destroy: bool,
+    /// Minutes an empty room lives on (0: destroyed as soon as it empties).
+    pub destroy_after_minutes: u32,
+}
+
+/// Per-client limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest WebSocket frame accepted; larger closes the socket with 1009.
+    pub ws_max_frame_bytes: usize,
+    /// Signaling requests per second per socket before `RATE_LIMITED`.
+    pub ws_requests_per_sec: u32,
+    /// Rate-limited requests in a row after which the socket is closed.
+    pub ws_flood_disconnect_after: u32,
+    /// Largest REST request body.
+    pub rest_max_body_bytes: usize,
+    /// Seconds without any frame from a client before its socket is closed.
+    pub ws_idle_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            http_listen: SocketAddr::from(([0, 0, 0, 0], 3001)),
+            public_url: None,
+            node_id: None,
+            workers: None,
+            jwt_secret: None,
+            jwt_ttl_secs: 24 * 3600,
+            nonce_ttl_secs: 300,
+            auth_domain: None,
+            markets_file: None,
+            solana_rpc_url: None,
+            redis_url: None,
+            mongodb_uri: None,
+            data_dir: PathBuf::from("./data"),
+            stun_urls: Vec::new(),
+            turn_urls: Vec::new(),
+            turn_secret: None,
+            turn_ttl_secs: 24 * 3600,
+            allowed_origins: Vec::new(),
+            static_dir: PathBuf::from("static"),
+            media: MediaConfig::default(),
+            rooms: RoomDefaults::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Default for RoomDefaults {
+    fn default() -> Self {
+        Self {
+            max_participants: 50,
+            speaker_only: true,
+            auto_destroy: true,
+            destroy_after_minutes: 5,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            ws_max_frame_bytes: 64 * 1024,
+            ws_requests_per_sec: 50,
+            ws_flood_disconnect_after: 100,
+            rest_max_body_bytes: 16 * 1024,
+            ws_idle_timeout_secs: 60,
+        }
+    }
+}
+
+/// A configuration that cannot be used, with the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A TOML file does not parse or has unknown keys.
+    #[error("invalid config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// An environment variable holds an unusable value.
+    #[error("invalid environment variable {name}={value:?}: {reason}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The assembled configuration breaks a rule.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then `file` (TOML) and `media_file` if given, then the
+    /// process environment; validated.
+    pub fn load(file: Option<&Path>, media_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, media_file, |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    /// As [`Config::load`], reading variables through `lookup` (for tests).
+    pub fn load_from(
+        file: Option<&Path>,
+        media_file: Option<&Path>,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => parse_toml::<Config>(path)?,
+            None => Config::default(),
+        };
+        if let Some(path) = media_file {
+            config.media = parse_toml::<MediaConfig>(path)?;
+        }
+        env::apply(&mut config, lookup)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the rules no single field can express.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.workers == Some(0) {
+            return invalid("workers must be at least 1".into());
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return invalid(format!("public_url must start with http:// or https://: {url}"));
+            }
+        }
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < 32 {
+                return invalid("jwt_secret must be at least 32 bytes".into());
+            }
+        }
+        if self.jwt_ttl_secs == 0 || self.nonce_ttl_secs == 0 {
+            return invalid("jwt_ttl_secs and nonce_ttl_secs must be positive".into());
+        }
+        if !self.turn_urls.is_empty() && self.turn_secret.is_none() {
+            return invalid("turn_urls needs turn_secret (TURN_SECRET)".into());
+        }
+        if self.rooms.max_participants == 0 {
+            return invalid("rooms.max_participants must be at least 1".into());
+        }
+        if self.limits.ws_requests_per_sec == 0 || self.limits.ws_max_frame_bytes < 1024 {
+            return invalid("limits: ws_requests_per_sec >= 1 and ws_max_frame_bytes >= 1024".into());
+        }
+        for origin in &self.allowed_origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) {
+                return invalid(format!("allowed origin must be http(s)://host[:port]: {origin}"));
+            }
+        }
+        self.media.validate().map_err(ConfigError::Invalid)
+    }
+
+    /// Number of mediasoup workers to start.
+    pub fn worker_count(&self) -> usize {
+        self.workers.unwrap_or_else(num_cpus::get).max(1)
+    }
+
+    /// This node's id: configured, else host name and port.
+    pub fn node_id(&self) -> String {
+        self.node_id.clone().unwrap_or_else(|| {
+            let host = hostname::get()
+                .map(|h| h.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "node".into());
+            format!("{host}:{}", self.http_listen.port())
+        })
+    }
+
+    /// Base URL of this node, as clients reach it.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        let ip = match bound.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, bound.port()))
+    }
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! Environment variables over the configuration (PROTOCOL.md section 6).
+
+use std::str::FromStr;
+
+use super::{Config, ConfigError};
+
+/// Applies every variable `lookup` knows to `config`.
+pub(super) fn apply(
+    config: &mut Config,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+
+    if let Some(v) = get("PNL_VOICE_HTTP_LISTEN") {
+        config.http_listen = parse("PNL_VOICE_HTTP_LISTEN", &v)?;
+    }
+    if let Some(v) = get("PNL_VOICE_PUBLIC_URL") {
+        config.public_url = Some(v);
+    }
+    if let Some(v) = get("PNL_VOICE_NODE_ID") {
+        config.node_id = Some(v);
+    }
+    if let Some(v) = get("PNL_VOICE_WORKERS") {
+        config.workers = Some(parse("PNL_VOICE_WORKERS", &v)?);
+    }
+    if let Some(v) = get("MEDIASOUP_LISTEN_IP") {
+        config.media.listen_ip = parse("MEDIASOUP_LISTEN_IP", &v)?;
+    }
+    if let Some(v) = get("MEDIASOUP_ANNOUNCED_IP") {
+        config.media.announced_ip = Some(parse("MEDIASOUP_ANNOUNCED_IP", &v)?);
+    }
+    if let Some(v) = get("MEDIASOUP_RTC_MIN_PORT") {
+        config.media.rtc_min_port = parse("MEDIASOUP_RTC_MIN_PORT", &v)?;
+    }
+    if let Some(v) = get("MEDIASOUP_RTC_MAX_PORT") {
+        config.media.rtc_max_port = parse("MEDIASOUP_RTC_MAX_PORT", &v)?;
+    }
+    if let Some(v) = get("MEDIASOUP_WEBRTC_SERVER_PORT") {
+        config.media.webrtc_server_port = Some(parse("MEDIASOUP_WEBRTC_SERVER_PORT", &v)?);
+    }
+    if let Some(v) = get("REDIS_URL") {
+        config.redis_url = Some(v);
+    }
+    if let Some(v) = get("MONGODB_URI") {
+        config.mongodb_uri = Some(v);
+    }
+    if let Some(v) = get("PNL_VOICE_DATA_DIR") {
+        config.data_dir = v.into();
+    }
+    if let Some(v) = get("PNL_VOICE_JWT_SECRET") {
+        config.jwt_secret = Some(v);
+    }
+    if let Some(v) = get("PNL_VOICE_MARKETS_FILE") {
+        config.markets_file = Some(v.into());
+    }
+    if let Some(v) = get("PNL_VOICE_STATIC_DIR") {
+        config.static_dir = v.into();
+    }
+    if let Some(v) = get("SOLANA_RPC_URL") {
+        config.solana_rpc_url = Some(v);
+    }
+    if let Some(v) = get("STUN_URLS") {
+        config.stun_urls = list(&v);
+    }
+    if let Some(v) = get("TURN_URLS") {
+        config.turn_urls = list(&v);
+    }
+    if let Some(v) = get("TURN_SECRET") {
+        config.turn_secret = Some(v);
+    }
+    if let Some(v) = get("TURN_TTL_SECONDS") {
+        config.turn_ttl_secs = parse("TURN_TTL_SECONDS", &v)?;
+    }
+    if let Some(v) = get("PNL_VOICE_ALLOWED_ORIGINS") {
+        config.allowed_origins = list(&v);
+    }
+    Ok(())
+}
+
+fn parse<T: FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    value.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+        name,
+        value: value.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}

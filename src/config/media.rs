@@ -1,0 +1,123 @@
+//! Media settings: the mediasoup worker, its RTC sockets and the router codecs.
+//! Defaults come from `mediasoup-config/media.toml`, compiled in.
+
+use std::net::IpAddr;
+
+use mediasoup::prelude::*;
+use mediasoup::worker::{WorkerLogLevel, WorkerLogTag};
+use serde::Deserialize;
+
+/// The compiled-in media defaults.
+const DEFAULT_MEDIA_TOML: &str = include_str!("../../mediasoup-config/media.toml");
+
+/// Media settings (see `mediasoup-config/media.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Worker log level: debug, warn, error or none.
+    pub log_level: String,
+    /// Worker log tags.
+    pub log_tags: Vec<String>,
+    /// IP the worker listens on for RTC.
+    pub listen_ip: IpAddr,
+    /// IP put into ICE candidates.
+    pub announced_ip: Option<IpAddr>,
+    /// Lowest RTC port.
+    pub rtc_min_port: u16,
+    /// Highest RTC port.
+    pub rtc_max_port: u16,
+    /// Base port of the per-worker WebRtcServer (worker N uses base + N).
+    pub webrtc_server_port: Option<u16>,
+    /// Offer ICE over TCP as well as UDP.
+    pub enable_tcp: bool,
+    /// Initial outgoing bitrate estimate of a transport (bits/s).
+    pub initial_available_outgoing_bitrate: u32,
+    /// Most a client may send (bits/s).
+    pub max_incoming_bitrate: u32,
+    /// Router codecs.
+    pub codecs: Vec<RtpCodecCapability>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        toml::from_str(DEFAULT_MEDIA_TOML).expect("mediasoup-config/media.toml is valid")
+    }
+}
+
+impl MediaConfig {
+    /// Checks ports, log settings and codecs.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.rtc_min_port == 0 || self.rtc_min_port > self.rtc_max_port {
+            return Err(format!(
+                "media: rtc_min_port ({}) must be 1..=rtc_max_port ({})",
+                self.rtc_min_port, self.rtc_max_port
+            ));
+        }
+        self.worker_log_level()?;
+        self.worker_log_tags()?;
+        if let Some(ip) = self.announced_ip {
+            if ip.is_unspecified() {
+                return Err("media: announced_ip cannot be 0.0.0.0 or ::".into());
+            }
+        }
+        let has_opus = self.codecs.iter().any(|c| {
+            matches!(c, RtpCodecCapability::Audio { mime_type: MimeTypeAudio::Opus, .. })
+        });
+        if !has_opus {
+            return Err("media: codecs must include audio/opus".into());
+        }
+        Ok(())
+    }
+
+    /// The IP clients are told to reach: the announced IP, else the listen IP,
+    /// else loopback when listening on every interface.
+    pub fn effective_announced_ip(&self) -> Option<IpAddr> {
+        match self.announced_ip {
+            Some(ip) => Some(ip),
+            None if self.listen_ip.is_unspecified() => Some(IpAddr::from([127, 0, 0, 1])),
+            None => None,
+        }
+    }
+
+    /// The mediasoup listen address for transports and WebRtcServers.
+    pub fn listen(&self) -> ListenIp {
+        ListenIp {
+            ip: self.listen_ip,
+            announced_ip: self.effective_announced_ip(),
+        }
+    }
+
+    /// The worker log level as mediasoup's type.
+    pub fn worker_log_level(&self) -> Result<WorkerLogLevel, String> {
+        Ok(match self.log_level.as_str() {
+            "debug" => WorkerLogLevel::Debug,
+            "warn" => WorkerLogLevel::Warn,
+            "error" => WorkerLogLevel::Error,
+            "none" => WorkerLogLevel::None,
+            other => return Err(format!("media: unknown log_level {other:?}")),
+        })
+    }
+
+    /// The worker log tags as mediasoup's type.
+    pub fn worker_log_tags(&self) -> Result<Vec<WorkerLogTag>, String> {
+        self.log_tags
+            .iter()
+            .map(|tag| {
+                Ok(match tag.as_str() {
+                    "info" => WorkerLogTag::Info,
+                    "ice" => WorkerLogTag::Ice,
+                    "dtls" => WorkerLogTag::Dtls,
+                    "rtp" => WorkerLogTag::Rtp,
+                    "srtp" => WorkerLogTag::Srtp,
+                    "rtcp" => WorkerLogTag::Rtcp,
+                    "rtx" => WorkerLogTag::Rtx,
+                    "bwe" => WorkerLogTag::Bwe,
+                    "score" => WorkerLogTag::Score,
+                    "sctp" => WorkerLogTag::Sctp,
+                    "message" => WorkerLogTag::Message,
+                    other => return Err(format!("media: unknown log tag {other:?}")),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,109 @@
+//! The contract's error codes (PROTOCOL.md section 5) and the one error type
+//! every boundary converts into, for REST bodies and socket replies alike.
+
+use serde::Serialize;
+
+/// An error code of the wire contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// Malformed request: JSON, method, missing or mistyped field.
+    BadRequest,
+    /// A field that should be a Solana public key is not one.
+    InvalidAddress,
+    /// Missing, expired, forged or replayed credential.
+    Unauthorized,
+    /// Authenticated, but not allowed to do this.
+    Forbidden,
+    /// No such room, transport, producer or consumer.
+    NotFound,
+    /// The caller is not in the room.
+    NotInRoom,
+    /// The room has `maxParticipants` people.
+    RoomFull,
+    /// The wallet is banned from the room.
+    Banned,
+    /// Too many requests.
+    RateLimited,
+    /// The consumer's capabilities cannot receive the producer.
+    CannotConsume,
+    /// The request conflicts with the current state.
+    Conflict,
+    /// Another node owns the room.
+    WrongNode,
+    /// No worker can take the room.
+    Capacity,
+    /// Something failed on the server.
+    Internal,
+    /// A body over the size limit (REST only).
+    PayloadTooLarge,
+}
+
+impl ErrorCode {
+    /// The HTTP status REST answers with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::BadRequest | Self::InvalidAddress | Self::CannotConsume => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden | Self::Banned => 403,
+            Self::NotFound | Self::NotInRoom => 404,
+            Self::RoomFull | Self::Conflict | Self::WrongNode => 409,
+            Self::PayloadTooLarge => 413,
+            Self::RateLimited => 429,
+            Self::Capacity => 503,
+            Self::Internal => 500,
+        }
+    }
+}
+
+/// An error as clients see it: a code, a human message and, for
+/// `WRONG_NODE`, where to go instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    /// Contract error code.
+    pub code: ErrorCode,
+    /// Human-readable explanation (never holds secrets).
+    pub message: String,
+    /// The owning node's WebSocket URL, with `WRONG_NODE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_url: Option<String>,
+}
+
+impl ApiError {
+    /// An error with `code` and `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            worker_url: None,
+        }
+    }
+
+    /// `BAD_REQUEST`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BadRequest, message)
+    }
+
+    /// `UNAUTHORIZED`.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthorized, message)
+    }
+
+    /// `FORBIDDEN`.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    /// `NOT_FOUND`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    /// `INTERNAL`, logging the cause (which clients never see).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(ErrorCode::Internal, "internal server error")
+    }
+}

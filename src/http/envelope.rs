@@ -1,0 +1,39 @@
+//! The REST envelope: `{success: true, data}` or `{success: false, error}`
+//! with the error code's HTTP status.
+
+use actix_web::error::JsonPayloadError;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{ApiError, ErrorCode};
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(json!({ "success": false, "error": self }))
+    }
+}
+
+/// `200 {success: true, data}`.
+pub fn ok(data: impl Serialize) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "success": true, "data": data }))
+}
+
+/// JSON body extraction with a size limit and contract errors.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
+        let api = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                ApiError::new(ErrorCode::PayloadTooLarge, "request body too large")
+            }
+            JsonPayloadError::ContentType => ApiError::bad_request("Content-Type must be application/json"),
+            other => ApiError::bad_request(format!("invalid JSON body: {other}")),
+        };
+        api.into()
+    })
+}

@@ -1,0 +1,25 @@
+//! `GET /health`: 200 when workers run, 503 otherwise.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::app::App;
+
+/// Readiness with worker and room counts.
+pub async fn health(app: web::Data<App>) -> HttpResponse {
+    let workers = app.hub.pool().workers().len();
+    let totals = app.hub.totals();
+    let body = json!({
+        "status": if workers > 0 { "ok" } else { "unavailable" },
+        "workers": workers,
+        "rooms": totals.rooms,
+        "participants": totals.counts.members,
+        "nodeId": app.node_id,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    if workers > 0 {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}

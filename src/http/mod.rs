@@ -1,0 +1,50 @@
+//! HTTP surface: REST, the WebSocket upgrade, health and the web client.
+
+mod auth;
+mod envelope;
+mod health;
+mod origin;
+mod ws;
+
+pub use envelope::{json_config, ok};
+
+use std::sync::Arc;
+
+use std::path::PathBuf;
+
+use actix_files::{Files, NamedFile};
+use actix_web::web;
+
+use crate::app::App;
+
+/// Registers every route on an actix `App`.
+pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let static_dir = app.config.static_dir.clone();
+        let index = static_dir.join("index.html");
+        cfg.app_data(web::Data::from(app.clone()))
+            .app_data(json_config(app.config.limits.rest_max_body_bytes))
+            .service(
+                web::scope("/api")
+                    .wrap(origin::cors(&app))
+                    .route("/auth/challenge", web::post().to(auth::challenge))
+                    .route("/auth/verify", web::post().to(auth::verify)),
+            )
+            .route("/ws", web::get().to(ws::upgrade))
+            .route("/health", web::get().to(health::health))
+            .route("/", web::get().to(page(index.clone())))
+            .route("/rooms/{market}", web::get().to(page(index.clone())))
+            .route("/rooms/{market}/", web::get().to(page(index)))
+            .route("/style.css", web::get().to(page(static_dir.join("style.css"))))
+            .service(Files::new("/dist", static_dir.join("dist")));
+    }
+}
+
+/// A handler serving one file of the web client. Only the page, its style
+/// sheet and the bundle in `dist/` are served, never the rest of `static/`.
+fn page(path: PathBuf) -> impl Fn() -> futures_util::future::BoxFuture<'static, std::io::Result<NamedFile>> + Clone {
+    move || {
+        let path = path.clone();
+        Box::pin(async move { NamedFile::open_async(path).await })
+    }
+}

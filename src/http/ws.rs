@@ -1,0 +1,34 @@
+//! `GET /ws?token=<jwt>`: the signaling WebSocket.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::origin;
+use crate::app::App;
+use crate::error::ApiError;
+use crate::signaling;
+
+#[derive(Deserialize)]
+pub struct WsQuery {
+    token: Option<String>,
+}
+
+/// Checks origin and token, then hands the socket to a session task.
+pub async fn upgrade(
+    app: web::Data<App>,
+    req: HttpRequest,
+    body: web::Payload,
+    query: web::Query<WsQuery>,
+) -> Result<HttpResponse, actix_web::Error> {
+    if !origin::allowed(&app, &req) {
+        return Err(ApiError::forbidden("origin not allowed").into());
+    }
+    let token = query
+        .token
+        .as_deref()
+        .ok_or_else(|| ApiError::unauthorized("missing ?token="))?;
+    let wallet = app.auth.wallet_of(token).map_err(ApiError::from)?;
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    actix_web::rt::spawn(signaling::run(app.into_inner(), wallet, session, stream));
+    Ok(response)
+}

@@ -1,0 +1,263 @@
+//! The hub: every running room of this node, and which session holds which
+//! wallet. It turns a decided join or leave into media and events, creates a
+//! room's router on first join and destroys it once the room stays empty.
+
+mod live_room;
+mod outbox;
+
+pub use live_room::{Admission, LiveRoom, RoomCounts};
+pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use parking_lot::Mutex;
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use crate::address::Address;
+use crate::config::RoomDefaults;
+use crate::error::{ApiError, ErrorCode};
+use crate::media::WorkerPool;
+use crate::positions::MarketSource;
+use crate::protocol::event;
+use crate::rooms::{Room, RoomSettings};
+
+/// Shortest time between two joins of one wallet.
+const JOIN_INTERVAL: Duration = Duration::from_secs(1);
+
+type RoomCell = Arc<OnceCell<Arc<LiveRoom>>>;
+
+/// Totals over every room of the node.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Running rooms.
+    pub rooms: usize,
+    /// Members, transports, producers and consumers in them.
+    pub counts: RoomCounts,
+    /// Sessions holding a wallet.
+    pub sessions: usize,
+}
+
+/// All rooms of this node.
+pub struct Hub {
+    pool: Arc<WorkerPool>,
+    markets: Arc<dyn MarketSource>,
+    defaults: RoomDefaults,
+    runtime: tokio::runtime::Handle,
+    rooms: Mutex<HashMap<Address, RoomCell>>,
+    sessions: Mutex<HashMap<Address, (SessionId, Outbox, Address)>>,
+    last_join: Mutex<HashMap<Address, Instant>>,
+}
+
+impl Hub {
+    /// A hub over `pool`; timers and worker-death handling run on `runtime`.
+    pub fn new(
+        pool: Arc<WorkerPool>,
+        markets: Arc<dyn MarketSource>,
+        defaults: RoomDefaults,
+        runtime: tokio::runtime::Handle,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            pool,
+            markets,
+            defaults,
+            runtime,
+            rooms: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            last_join: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The worker pool.
+    pub fn pool(&self) -> &Arc<WorkerPool> {
+        &self.pool
+    }
+
+    /// `wallet` joins `market` from the session behind `outbox`. A session
+    /// of the same wallet elsewhere is replaced.
+    pub async fn join(
+        self: &Arc<Self>,
+        wallet: &Address,
+        market: &Address,
+        outbox: Outbox,
+    ) -> Result<(Arc<LiveRoom>, Admission), ApiError> {
+        self.check_join_rate(wallet)?;
+        self.replace_session_of(wallet, outbox.session());
+        let profile = self.markets.profile(market, wallet);
+        for _ in 0..3 {
+            let room = self.room_for(market).await?;
+            if let Some(admission) = room.admit(wallet, profile.clone(), outbox.clone())? {
+                room.slot.participants.fetch_add(1, Ordering::Relaxed);
+                self.sessions
+                    .lock()
+                    .insert(wallet.clone(), (outbox.session(), outbox.clone(), market.clone()));
+                tracing::info!(room = %market, wallet = %wallet, "joined");
+                return Ok((room, admission));
+            }
+            self.forget_room(market, &room);
+        }
+        Err(ApiError::new(ErrorCode::Capacity, "the room is being recreated; try again"))
+    }
+
+    fn check_join_rate(&self, wallet: &Address) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let mut last = self.last_join.lock();
+        if last.len() > 100_000 {
+            last.retain(|_, t| now.duration_since(*t) < JOIN_INTERVAL);
+        }
+        match last.get(wallet) {
+            Some(t) if now.duration_since(*t) < JOIN_INTERVAL => Err(ApiError::new(
+                ErrorCode::RateLimited,
+                "at most one join per second per wallet",
+            )),
+            _ => {
+                last.insert(wallet.clone(), now);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends the other session of `wallet`, if any, with `replaced`.
+    fn replace_session_of(self: &Arc<Self>, wallet: &Address, session: SessionId) {
+        let previous = self.sessions.lock().get(wallet).cloned();
+        let Some((old_session, old_outbox, market)) = previous else { return };
+        if old_session == session {
+            return;
+        }
+        self.leave(wallet, &market, old_session);
+        old_outbox.close(event("voice:room_closed", json!({ "reason": "replaced" })), "replaced");
+    }
+
+    async fn room_for(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
+        let cell = self.rooms.lock().entry(market.clone()).or_default().clone();
+        let room = cell
+            .get_or_try_init(|| self.create_room(market))
+            .await?
+            .clone();
+        Ok(room)
+    }
+
+    async fn create_room(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
+        let founder = self.markets.founder(market);
+        let settings = RoomSettings::for_new_room(&self.defaults, founder.is_some());
+        let rules = Room::new(market.clone(), founder, settings, Utc::now());
+        let (router, slot) = self.pool.create_router().await?;
+        slot.rooms.fetch_add(1, Ordering::Relaxed);
+        let room = Arc::new(LiveRoom::new(rules, router, slot, self.pool.config().clone()));
+        let hub = Arc::downgrade(self);
+        let weak_room = Arc::downgrade(&room);
+        let runtime = self.runtime.clone();
+        room.router
+            .on_worker_close(move || {
+                runtime.spawn(async move {
+                    if let (Some(hub), Some(room)) = (hub.upgrade(), weak_room.upgrade()) {
+                        hub.close_room(&room, "worker_died");
+                    }
+                });
+            })
+            .detach();
+        tracing::info!(room = %market, worker = room.slot.index, "room created");
+        Ok(room)
+    }
+
+    /// Removes `room` from the map if it is still the one there.
+    fn forget_room(&self, market: &Address, room: &Arc<LiveRoom>) {
+        let mut rooms = self.rooms.lock();
+        let same = rooms
+            .get(market)
+            .and_then(|cell| cell.get())
+            .is_some_and(|r| Arc::ptr_eq(r, room));
+        if same {
+            rooms.remove(market);
+            room.slot.rooms.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// `wallet`'s session `session` leaves `market`'s room. Its media closes;
+    /// an emptied room is destroyed after its grace period.
+    pub fn leave(self: &Arc<Self>, wallet: &Address, market: &Address, session: SessionId) {
+        {
+            let mut sessions = self.sessions.lock();
+            if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
+                sessions.remove(wallet);
+            }
+        }
+        let Some(room) = self.running_room(market) else { return };
+        let Some((_, departure)) = room.remove(wallet, Some(session)) else { return };
+        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
+        tracing::info!(room = %market, wallet = %wallet, "left");
+        drop(departure.media);
+        if let Some(epoch) = departure.empty_at_epoch {
+            self.schedule_destroy(room, epoch);
+        }
+    }
+
+    fn schedule_destroy(self: &Arc<Self>, room: Arc<LiveRoom>, epoch: u64) {
+        let (auto_destroy, minutes) = room.destroy_policy();
+        if !auto_destroy {
+            return;
+        }
+        let hub = Arc::downgrade(self);
+        let delay = Duration::from_secs(u64::from(minutes) * 60);
+        self.runtime.spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if let Some(hub) = hub.upgrade() {
+                if room.close_if_idle(epoch) {
+                    hub.forget_room(&room.id, &room);
+                    tracing::info!(room = %room.id, "empty room destroyed");
+                }
+            }
+        });
+    }
+
+    /// Closes `room` now: members get `voice:room_closed` with `reason`.
+    pub fn close_room(&self, room: &Arc<LiveRoom>, reason: &'static str) {
+        let frame = event("voice:room_closed", json!({ "reason": reason }));
+        let members = room.close(&frame, reason);
+        room.slot.participants.fetch_sub(members.len(), Ordering::Relaxed);
+        {
+            let mut sessions = self.sessions.lock();
+            for (wallet, session, _) in &members {
+                if sessions.get(wallet).is_some_and(|(s, _, _)| s == session) {
+                    sessions.remove(wallet);
+                }
+            }
+        }
+        self.forget_room(&room.id, room);
+        tracing::warn!(room = %room.id, reason, members = members.len(), "room closed");
+    }
+
+    /// The running room of `market`, if any.
+    pub fn running_room(&self, market: &Address) -> Option<Arc<LiveRoom>> {
+        self.rooms.lock().get(market).and_then(|c| c.get().cloned())
+    }
+
+    /// Every running room.
+    pub fn running_rooms(&self) -> Vec<Arc<LiveRoom>> {
+        self.rooms.lock().values().filter_map(|c| c.get().cloned()).collect()
+    }
+
+    /// Totals over the node (the server's own accounting).
+    pub fn totals(&self) -> Totals {
+        let rooms = self.running_rooms();
+        let mut totals = Totals {
+            rooms: rooms.len(),
+            sessions: self.sessions.lock().len(),
+            ..Default::default()
+        };
+        for room in rooms {
+            let c = room.counts();
+            totals.counts.members += c.members;
+            totals.counts.transports += c.transports;
+            totals.counts.producers += c.producers;
+            totals.counts.consumers += c.consumers;
+        }
+        totals
+    }
+}

@@ -1,0 +1,78 @@
+//! The way from a room to one client's socket: a bounded queue of frames,
+//! and an order to close. A client that does not keep up is disconnected
+//! rather than allowed to hold memory or slow its room.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, Notify};
+
+/// Frames queued for one socket at most.
+pub const OUTBOX_CAPACITY: usize = 512;
+
+/// What a session task receives from the hub.
+#[derive(Debug)]
+pub enum SessionMsg {
+    /// A text frame (an event) to send.
+    Frame(String),
+    /// Send a last `voice:room_closed`/`voice:kicked` frame (already encoded) and close.
+    Close {
+        /// The final frame.
+        frame: String,
+        /// WebSocket close reason.
+        reason: &'static str,
+    },
+}
+
+/// Unique id of a socket session.
+pub type SessionId = u64;
+
+/// The sending half, held by the hub for each member.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    session: SessionId,
+    tx: mpsc::Sender<SessionMsg>,
+    overflow: Arc<Notify>,
+}
+
+/// The receiving half, held by the session task.
+pub struct Inbox {
+    /// Frames and orders from the hub.
+    pub rx: mpsc::Receiver<SessionMsg>,
+    /// Fires when the client fell too far behind.
+    pub overflow: Arc<Notify>,
+}
+
+/// A connected pair for session `session`.
+pub fn outbox(session: SessionId) -> (Outbox, Inbox) {
+    let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
+    let overflow = Arc::new(Notify::new());
+    (
+        Outbox {
+            session,
+            tx,
+            overflow: overflow.clone(),
+        },
+        Inbox { rx, overflow },
+    )
+}
+
+impl Outbox {
+    /// The session this outbox feeds.
+    pub fn session(&self) -> SessionId {
+        self.session
+    }
+
+    /// Queues an event frame; a full queue marks the client as too slow.
+    pub fn send(&self, frame: String) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Frame(frame)) {
+            self.overflow.notify_one();
+        }
+    }
+
+    /// Orders the session to send `frame` and close.
+    pub fn close(&self, frame: String, reason: &'static str) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Close { frame, reason }) {
+            self.overflow.notify_one();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Typed client requests.
+
+use mediasoup::prelude::{DtlsParameters, RtpCapabilities, RtpParameters};
+use serde::Deserialize;
+
+use crate::address::Address;
+
+/// Direction of a WebRTC transport, from the client's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The client sends audio (speakers only).
+    Send,
+    /// The client receives audio.
+    Recv,
+}
+
+/// A founder's moderation action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    /// Let a participant speak.
+    GrantSpeaker,
+    /// Take the floor back from a speaker.
+    RevokeSpeaker,
+    /// Remove a participant and ban the wallet from the room for a while.
+    Kick,
+    /// Mute every speaker but the founder.
+    MuteAll,
+}
+
+/// One decoded client request.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `voice:join`.
+    Join {
+        /// The market (= room) to join.
+        market: Address,
+    },
+    /// `voice:leave`.
+    Leave,
+    /// `getRouterRtpCapabilities`.
+    GetRouterRtpCapabilities,
+    /// `createTransport`.
+    CreateTransport {
+        /// Send or receive.
+        direction: Direction,
+    },
+    /// `connectTransport`.
+    ConnectTransport {
+        /// The transport.
+        transport_id: String,
+        /// The client's DTLS role and fingerprints.
+        dtls_parameters: DtlsParameters,
+    },
+    /// `produce`.
+    Produce {
+        /// The send transport.
+        transport_id: String,
+        /// The client's RTP parameters.
+        rtp_parameters: RtpParameters,
+    },
+    /// `consume`.
+    Consume {
+        /// The receive transport.
+        transport_id: String,
+        /// The producer to receive.
+        producer_id: String,
+        /// The client device's capabilities.
+        rtp_capabilities: RtpCapabilities,
+    },
+    /// `resumeConsumer`.
+    ResumeConsumer {
+        /// The consumer.
+        consumer_id: String,
+    },
+    /// `pauseConsumer`.
+    PauseConsumer {
+        /// The consumer.
+        consumer_id: String,
+    },
+    /// `restartIce`.
+    RestartIce {
+        /// The transport.
+        transport_id: String,
+    },
+    /// `closeProducer`.
+    CloseProducer {
+        /// The producer.
+        producer_id: String,
+    },
+    /// `voice:mute`.
+    Mute {
+        /// Muted or live.
+        muted: bool,
+    },
+    /// `voice:raise_hand`.
+    RaiseHand,
+    /// `voice:lower_hand`.
+    LowerHand,
+    /// `voice:moderate`.
+    Moderate {
+        /// What to do.
+        action: ModerationAction,
+        /// To whom (all but `mute_all`).
+        target: Option<Address>,
+    },
+    /// `voice:producers`.
+    Producers,
+}
+
+impl Command {
+    /// The method name, for logs and metrics.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::Join { .. } => "voice:join",
+            Self::Leave => "voice:leave",
+            Self::GetRouterRtpCapabilities => "getRouterRtpCapabilities",
+            Self::CreateTransport { .. } => "createTransport",
+            Self::ConnectTransport { .. } => "connectTransport",
+            Self::Produce { .. } => "produce",
+            Self::Consume { .. } => "consume",
+            Self::ResumeConsumer { .. } => "resumeConsumer",
+            Self::PauseConsumer { .. } => "pauseConsumer",
+            Self::RestartIce { .. } => "restartIce",
+            Self::CloseProducer { .. } => "closeProducer",
+            Self::Mute { .. } => "voice:mute",
+            Self::RaiseHand => "voice:raise_hand",
+            Self::LowerHand => "voice:lower_hand",
+            Self::Moderate { .. } => "voice:moderate",
+            Self::Producers => "voice:producers",
+        }
+    }
+}

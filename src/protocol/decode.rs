@@ -1,0 +1,207 @@
+//! Client frame -> [`Request`], answering every malformed case with the
+//! contract's error (never a panic).
+
+use mediasoup::prelude::{DtlsParameters, MediaKind, RtpCapabilities, RtpParameters};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::command::{Command, Direction, ModerationAction};
+use crate::address::Address;
+use crate::error::ApiError;
+
+/// A decoded request: its id (echoed in the reply) and command.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The client's request id (a number or a string).
+    pub id: Value,
+    /// What the client asks for.
+    pub command: Command,
+}
+
+/// A frame that could not be decoded: the id to answer (`null` when none
+/// could be read) and the error.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// The id to echo.
+    pub id: Value,
+    /// `BAD_REQUEST` or `INVALID_ADDRESS`.
+    pub error: ApiError,
+}
+
+/// Decodes one text frame.
+pub fn decode(text: &str) -> Result<Request, DecodeError> {
+    let frame: Value = serde_json::from_str(text).map_err(|e| DecodeError {
+        id: Value::Null,
+        error: ApiError::bad_request(format!("malformed JSON: {e}")),
+    })?;
+    let Value::Object(mut frame) = frame else {
+        return Err(DecodeError {
+            id: Value::Null,
+            error: ApiError::bad_request("a request is a JSON object"),
+        });
+    };
+    let id = match frame.remove("id") {
+        Some(id @ (Value::Number(_) | Value::String(_))) => id,
+        _ => {
+            return Err(DecodeError {
+                id: Value::Null,
+                error: ApiError::bad_request("`id` must be a number or a string"),
+            })
+        }
+    };
+    let fail = |error: ApiError| DecodeError { id: id.clone(), error };
+    let method = match frame.remove("method") {
+        Some(Value::String(m)) => m,
+        _ => return Err(fail(ApiError::bad_request("`method` must be a string"))),
+    };
+    let data = match frame.remove("data") {
+        None | Some(Value::Null) => Value::Object(Default::default()),
+        Some(data @ Value::Object(_)) => data,
+        Some(_) => return Err(fail(ApiError::bad_request("`data` must be an object"))),
+    };
+    let command = command(&method, data).map_err(fail)?;
+    Ok(Request { id, command })
+}
+
+fn command(method: &str, data: Value) -> Result<Command, ApiError> {
+    Ok(match method {
+        "voice:join" => {
+            let d: JoinData = fields(method, data)?;
+            Command::Join {
+                market: Address::parse(&d.market_address)?,
+            }
+        }
+        "voice:leave" => Command::Leave,
+        "getRouterRtpCapabilities" => Command::GetRouterRtpCapabilities,
+        "createTransport" => {
+            let d: CreateTransportData = fields(method, data)?;
+            Command::CreateTransport {
+                direction: d.direction,
+            }
+        }
+        "connectTransport" => {
+            let d: ConnectTransportData = fields(method, data)?;
+            Command::ConnectTransport {
+                transport_id: d.transport_id,
+                dtls_parameters: d.dtls_parameters,
+            }
+        }
+        "produce" => {
+            let d: ProduceData = fields(method, data)?;
+            if d.kind != MediaKind::Audio {
+                return Err(ApiError::bad_request("only `audio` may be produced"));
+            }
+            Command::Produce {
+                transport_id: d.transport_id,
+                rtp_parameters: d.rtp_parameters,
+            }
+        }
+        "consume" => {
+            let d: ConsumeData = fields(method, data)?;
+            Command::Consume {
+                transport_id: d.transport_id,
+                producer_id: d.producer_id,
+                rtp_capabilities: d.rtp_capabilities,
+            }
+        }
+        "resumeConsumer" => Command::ResumeConsumer {
+            consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
+        },
+        "pauseConsumer" => Command::PauseConsumer {
+            consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
+        },
+        "restartIce" => Command::RestartIce {
+            transport_id: fields::<TransportData>(method, data)?.transport_id,
+        },
+        "closeProducer" => Command::CloseProducer {
+            producer_id: fields::<ProducerData>(method, data)?.producer_id,
+        },
+        "voice:mute" => Command::Mute {
+            muted: fields::<MuteData>(method, data)?.muted,
+        },
+        "voice:raise_hand" => Command::RaiseHand,
+        "voice:lower_hand" => Command::LowerHand,
+        "voice:moderate" => {
+            let d: ModerateData = fields(method, data)?;
+            let target = d.target_wallet.as_deref().map(Address::parse).transpose()?;
+            if target.is_none() && d.action != ModerationAction::MuteAll {
+                return Err(ApiError::bad_request("`targetWallet` is required for this action"));
+            }
+            Command::Moderate {
+                action: d.action,
+                target,
+            }
+        }
+        "voice:producers" => Command::Producers,
+        other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
+    })
+}
+
+fn fields<T: DeserializeOwned>(method: &str, data: Value) -> Result<T, ApiError> {
+    serde_json::from_value(data).map_err(|e| ApiError::bad_request(format!("{method}: {e}")))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinData {
+    market_address: String,
+}
+
+#[derive(Deserialize)]
+struct CreateTransportData {
+    direction: Direction,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectTransportData {
+    transport_id: String,
+    dtls_parameters: DtlsParameters,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProduceData {
+    transport_id: String,
+    kind: MediaKind,
+    rtp_parameters: RtpParameters,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConsumeData {
+    transport_id: String,
+    producer_id: String,
+    rtp_capabilities: RtpCapabilities,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConsumerData {
+    consumer_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TransportData {
+    transport_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProducerData {
+    producer_id: String,
+}
+
+#[derive(Deserialize)]
+struct MuteData {
+    muted: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ModerateData {
+    action: ModerationAction,
+    target_wallet: Option<String>,
+}

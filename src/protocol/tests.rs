@@ -1,0 +1,131 @@
+use serde_json::{json, Value};
+
+use super::*;
+use crate::error::ErrorCode;
+
+fn market() -> String {
+    bs58::encode([9u8; 32]).into_string()
+}
+
+fn refused(text: &str) -> (Value, ErrorCode) {
+    let e = decode(text).expect_err(text);
+    (e.id, e.error.code)
+}
+
+#[test]
+fn decodes_every_method() {
+    let dtls = json!({"role": "client", "fingerprints": [{"algorithm": "sha-256", "value":
+        "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"}]});
+    let rtp = json!({"codecs": [{"mimeType": "audio/opus", "payloadType": 100, "clockRate": 48000,
+        "channels": 2, "parameters": {}, "rtcpFeedback": []}], "headerExtensions": [],
+        "encodings": [{"ssrc": 1111}], "rtcp": {"cname": "x", "reducedSize": true}, "mid": "0"});
+    let caps = json!({"codecs": [], "headerExtensions": []});
+    let cases = vec![
+        ("voice:join", json!({"marketAddress": market()})),
+        ("voice:leave", json!({})),
+        ("getRouterRtpCapabilities", json!({})),
+        ("createTransport", json!({"direction": "send"})),
+        ("createTransport", json!({"direction": "recv"})),
+        ("connectTransport", json!({"transportId": "t", "dtlsParameters": dtls})),
+        ("produce", json!({"transportId": "t", "kind": "audio", "rtpParameters": rtp, "appData": {"a": 1}})),
+        ("consume", json!({"transportId": "t", "producerId": "p", "rtpCapabilities": caps})),
+        ("resumeConsumer", json!({"consumerId": "c"})),
+        ("pauseConsumer", json!({"consumerId": "c"})),
+        ("restartIce", json!({"transportId": "t"})),
+        ("closeProducer", json!({"producerId": "p"})),
+        ("voice:mute", json!({"muted": false})),
+        ("voice:raise_hand", json!({})),
+        ("voice:lower_hand", json!({})),
+        ("voice:moderate", json!({"action": "mute_all"})),
+        ("voice:moderate", json!({"action": "kick", "targetWallet": market()})),
+        ("voice:producers", json!({})),
+    ];
+    for (i, (method, data)) in cases.into_iter().enumerate() {
+        let frame = json!({"id": i, "method": method, "data": data}).to_string();
+        let request = decode(&frame).unwrap_or_else(|e| panic!("{method}: {:?}", e.error));
+        assert_eq!(request.id, json!(i));
+        assert_eq!(request.command.method(), method);
+    }
+}
+
+#[test]
+fn data_may_be_omitted_and_ids_may_be_strings() {
+    let r = decode(r#"{"id":"abc","method":"voice:leave"}"#).unwrap();
+    assert_eq!(r.id, json!("abc"));
+    assert!(matches!(r.command, Command::Leave));
+}
+
+#[test]
+fn malformed_frames_are_bad_request_with_null_id() {
+    for text in ["", "{", "[]", "42", "\"x\"", "null", r#"{"method":"voice:leave"}"#, r#"{"id":null,"method":"voice:leave"}"#,
+        r#"{"id":{"a":1},"method":"voice:leave"}"#, r#"{"id":[1],"method":"voice:leave"}"#, "\u{0}"] {
+        assert_eq!(refused(text), (Value::Null, ErrorCode::BadRequest), "{text:?}");
+    }
+}
+
+#[test]
+fn bad_method_or_data_keeps_the_id() {
+    let cases = [
+        r#"{"id":1}"#.to_string(),
+        r#"{"id":1,"method":7}"#.to_string(),
+        r#"{"id":1,"method":"nope"}"#.to_string(),
+        r#"{"id":1,"method":"voice:join","data":[]}"#.to_string(),
+        r#"{"id":1,"method":"voice:join","data":"x"}"#.to_string(),
+        r#"{"id":1,"method":"voice:join","data":{}}"#.to_string(),
+        r#"{"id":1,"method":"voice:join","data":{"marketAddress":5}}"#.to_string(),
+        r#"{"id":1,"method":"createTransport","data":{"direction":"sideways"}}"#.to_string(),
+        r#"{"id":1,"method":"createTransport","data":{}}"#.to_string(),
+        r#"{"id":1,"method":"connectTransport","data":{"transportId":"t"}}"#.to_string(),
+        r#"{"id":1,"method":"connectTransport","data":{"transportId":"t","dtlsParameters":{"role":"x","fingerprints":[]}}}"#.to_string(),
+        r#"{"id":1,"method":"connectTransport","data":{"transportId":"t","dtlsParameters":{"role":"client","fingerprints":[{"algorithm":"sha-256","value":"zz"}]}}}"#.to_string(),
+        r#"{"id":1,"method":"produce","data":{"transportId":"t","kind":"video","rtpParameters":{"codecs":[],"headerExtensions":[],"encodings":[],"rtcp":{}}}}"#.to_string(),
+        r#"{"id":1,"method":"produce","data":{"transportId":"t","kind":"audio","rtpParameters":"x"}}"#.to_string(),
+        r#"{"id":1,"method":"produce","data":{"transportId":"t","kind":"audio"}}"#.to_string(),
+        r#"{"id":1,"method":"consume","data":{"transportId":"t","producerId":"p"}}"#.to_string(),
+        r#"{"id":1,"method":"consume","data":{"transportId":"t","producerId":"p","rtpCapabilities":{"codecs":"x"}}}"#.to_string(),
+        r#"{"id":1,"method":"resumeConsumer","data":{"consumerId":1}}"#.to_string(),
+        r#"{"id":1,"method":"voice:mute","data":{"muted":"yes"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:mute","data":{}}"#.to_string(),
+        r#"{"id":1,"method":"voice:moderate","data":{"action":"ban"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:moderate","data":{"action":"kick"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:moderate","data":{"action":"kick","targetWallet":7}}"#.to_string(),
+    ];
+    for text in &cases {
+        assert_eq!(refused(text), (json!(1), ErrorCode::BadRequest), "{text}");
+    }
+}
+
+#[test]
+fn well_typed_but_invalid_addresses_are_invalid_address() {
+    let short = bs58::encode([1u8; 31]).into_string();
+    for bad in ["", "abc", "0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl", short.as_str()] {
+        let join = json!({"id": 2, "method": "voice:join", "data": {"marketAddress": bad}}).to_string();
+        assert_eq!(refused(&join), (json!(2), ErrorCode::InvalidAddress), "{bad}");
+        let kick = json!({"id": 3, "method": "voice:moderate", "data": {"action": "kick", "targetWallet": bad}}).to_string();
+        assert_eq!(refused(&kick), (json!(3), ErrorCode::InvalidAddress), "{bad}");
+    }
+}
+
+#[test]
+fn replies_and_events_have_the_contract_shape() {
+    let ok: Value = serde_json::from_str(&ok_reply(&json!(7), json!({"a": 1}))).unwrap();
+    assert_eq!(ok, json!({"id": 7, "ok": true, "data": {"a": 1}}));
+    let err = crate::error::ApiError::new(ErrorCode::RoomFull, "full");
+    let e: Value = serde_json::from_str(&error_reply(&json!(8), &err)).unwrap();
+    assert_eq!(e, json!({"id": 8, "ok": false, "error": {"code": "ROOM_FULL", "message": "full"}}));
+    let ev: Value = serde_json::from_str(&event("voice:user_left", json!({"walletAddress": "w"}))).unwrap();
+    assert_eq!(ev, json!({"event": "voice:user_left", "data": {"walletAddress": "w"}}));
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    for _ in 0..5000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 200) as usize;
+        let bytes: Vec<u8> = (0..len).map(|i| (seed.rotate_left(i as u32) & 0x7f) as u8).collect();
+        let _ = decode(&String::from_utf8_lossy(&bytes));
+    }
+}

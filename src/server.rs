@@ -1,0 +1,153 @@
+//! Binding, starting and stopping a node.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::{middleware, web, HttpServer};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::http;
+
+/// A node that is listening.
+pub struct Server {
+    /// The application state (for tests and ops hooks).
+    pub app: Arc<App>,
+    /// The bound HTTP address.
+    pub addr: SocketAddr,
+    server: actix_web::dev::Server,
+}
+
+impl Server {
+    /// Binds the HTTP listener, starts the mediasoup workers and builds the
+    /// HTTP server. Must run inside an actix (tokio) runtime.
+    pub async fn start(config: Config) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.http_listen)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Handle::current();
+        let app = App::start(config, addr, runtime)
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let http_workers = app.config.worker_count().clamp(1, 4);
+        let shared = app.clone();
+        let server = HttpServer::new(move || {
+            actix_web::App::new()
+                .wrap(middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "no-referrer")))
+                .configure(http::configure(shared.clone()))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(crate::error::ApiError::not_found("no such route"))
+                }))
+        })
+        .workers(http_workers)
+        .disable_signals()
+        .listen(listener)?
+        .run();
+        tracing::info!(%addr, node = %app.node_id, url = %app.public_url, "listening");
+        Ok(Self { app, addr, server })
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped or until SIGINT/SIGTERM.
+    pub async fn run(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let server = self.server;
+        tokio::select! {
+            result = server => result,
+            _ = shutdown_signal() => {
+                tracing::info!("shutting down");
+                handle.stop(true).await;
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("install SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// A node running on its own thread and runtime (for tests and embedding).
+pub struct Background {
+    /// The application state.
+    pub app: Arc<App>,
+    /// The bound HTTP address.
+    pub addr: SocketAddr,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Starts a node with `config` on a new thread.
+    pub fn spawn(config: Config) -> std::io::Result<Self> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("pnl-voice".into())
+            .spawn(move || {
+                actix_web::rt::System::new().block_on(async move {
+                    match Server::start(config).await {
+                        Ok(server) => {
+                            let _ = tx.send(Ok((server.app.clone(), server.addr, server.handle())));
+                            let _ = server.server.await;
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                        }
+                    }
+                })
+            })?;
+        let (app, addr, handle) = rx
+            .recv()
+            .map_err(|_| std::io::Error::other("server thread ended during start"))??;
+        Ok(Self {
+            app,
+            addr,
+            handle,
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://addr`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the node and waits for its thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            let handle = self.handle.clone();
+            std::thread::spawn(move || {
+                actix_web::rt::System::new().block_on(handle.stop(false));
+            })
+            .join()
+            .ok();
+            thread.join().ok();
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

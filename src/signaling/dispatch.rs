@@ -1,0 +1,146 @@
+//! What each request does, for one session.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use crate::address::Address;
+use crate::app::App;
+use crate::error::{ApiError, ErrorCode};
+use crate::hub::{Admission, LiveRoom, Outbox};
+use crate::protocol::{error_reply, ok_reply, Command, Request};
+
+/// The state of one socket session.
+pub struct Session {
+    app: Arc<App>,
+    wallet: Address,
+    outbox: Outbox,
+    room: Option<Arc<LiveRoom>>,
+}
+
+impl Session {
+    /// A session of `wallet` that has not joined a room yet.
+    pub fn new(app: Arc<App>, wallet: Address, outbox: Outbox) -> Self {
+        Self {
+            app,
+            wallet,
+            outbox,
+            room: None,
+        }
+    }
+
+    /// Answers one request with its reply frame.
+    pub async fn handle(&mut self, request: Request) -> String {
+        let method = request.command.method();
+        match self.execute(request.command).await {
+            Ok(data) => ok_reply(&request.id, data),
+            Err(error) => {
+                tracing::debug!(wallet = %self.wallet, method, code = ?error.code, "request refused");
+                error_reply(&request.id, &error)
+            }
+        }
+    }
+
+    async fn execute(&mut self, command: Command) -> Result<Value, ApiError> {
+        if let Command::Join { market } = &command {
+            return self.join(market).await;
+        }
+        if let Command::Leave = command {
+            self.leave();
+            return Ok(json!({}));
+        }
+        let room = self.room()?;
+        let wallet = &self.wallet;
+        match command {
+            Command::Join { .. } | Command::Leave => unreachable!("handled above"),
+            Command::GetRouterRtpCapabilities => Ok(json!(room.router.rtp_capabilities())),
+            Command::CreateTransport { direction } => room.create_transport(wallet, direction).await,
+            Command::ConnectTransport {
+                transport_id,
+                dtls_parameters,
+            } => room
+                .connect_transport(wallet, &transport_id, dtls_parameters)
+                .await
+                .map(|()| json!({})),
+            Command::Produce {
+                transport_id,
+                rtp_parameters,
+            } => room.produce(wallet, &transport_id, rtp_parameters).await,
+            Command::Consume {
+                transport_id,
+                producer_id,
+                rtp_capabilities,
+            } => {
+                room.consume(wallet, &transport_id, &producer_id, rtp_capabilities)
+                    .await
+            }
+            Command::ResumeConsumer { consumer_id } => {
+                room.resume_consumer(wallet, &consumer_id).await.map(|()| json!({}))
+            }
+            Command::PauseConsumer { consumer_id } => {
+                room.pause_consumer(wallet, &consumer_id).await.map(|()| json!({}))
+            }
+            Command::RestartIce { transport_id } => room.restart_ice(wallet, &transport_id).await,
+            Command::CloseProducer { producer_id } => {
+                drop(room.close_producer(wallet, &producer_id)?);
+                Ok(json!({}))
+            }
+            Command::Mute { muted } => room.set_muted(wallet, muted).await.map(|()| json!({})),
+            Command::Producers => room.producers(wallet),
+            Command::RaiseHand | Command::LowerHand | Command::Moderate { .. } => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "speaker queue and moderation are not enabled on this server",
+            )),
+        }
+    }
+
+    fn room(&self) -> Result<Arc<LiveRoom>, ApiError> {
+        match &self.room {
+            Some(room) if room.has_member(&self.wallet, self.outbox.session()) => Ok(room.clone()),
+            _ => Err(ApiError::new(ErrorCode::NotInRoom, "join a room first")),
+        }
+    }
+
+    async fn join(&mut self, market: &Address) -> Result<Value, ApiError> {
+        if self.room().is_ok() {
+            return Err(ApiError::new(ErrorCode::Conflict, "this connection is in a room already; leave first"));
+        }
+        let (room, admission) = self
+            .app
+            .hub
+            .join(&self.wallet, market, self.outbox.clone())
+            .await?;
+        let data = self.join_data(&room, admission);
+        self.room = Some(room);
+        Ok(data)
+    }
+
+    fn join_data(&self, room: &LiveRoom, admission: Admission) -> Value {
+        json!({
+            "roomId": room.id,
+            "workerId": room.slot.worker.id().to_string(),
+            "nodeId": self.app.node_id,
+            "workerUrl": self.app.ws_url(),
+            "rtpCapabilities": room.router.rtp_capabilities(),
+            "participants": admission.participants,
+            "speakerQueue": admission.speaker_queue,
+            "settings": admission.settings,
+            "iceServers": self.app.ice.for_wallet(&self.wallet, Utc::now()),
+            "you": admission.you,
+        })
+    }
+
+    /// Leaves the room, if in one.
+    pub fn leave(&mut self) {
+        if let Some(room) = self.room.take() {
+            self.app.hub.leave(&self.wallet, &room.id, self.outbox.session());
+        }
+    }
+
+    /// Drops the room without leaving (the hub already removed the member).
+    pub fn forget_room(&mut self) {
+        self.room = None;
+    }
+}
+

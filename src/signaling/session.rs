@@ -1,0 +1,130 @@
+//! The life of one WebSocket session.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
+use futures_util::StreamExt;
+
+use super::dispatch::Session;
+use super::rate_limit::TokenBucket;
+use crate::address::Address;
+use crate::app::App;
+use crate::error::{ApiError, ErrorCode};
+use crate::hub::{outbox, SessionMsg};
+use crate::protocol::{decode, error_reply};
+
+/// How often the server pings an idle client.
+const PING_INTERVAL: Duration = Duration::from_secs(15);
+
+/// Serves the socket of `wallet` until either side closes it, then releases
+/// everything the session held.
+pub async fn run(app: Arc<App>, wallet: Address, mut ws: actix_ws::Session, stream: actix_ws::MessageStream) {
+    let limits = app.config.limits.clone();
+    let mut stream = stream
+        .max_frame_size(limits.ws_max_frame_bytes)
+        .aggregate_continuations()
+        .max_continuation_size(limits.ws_max_frame_bytes);
+    let id = app.next_session_id();
+    let (outbox, mut inbox) = outbox(id);
+    let mut session = Session::new(app.clone(), wallet.clone(), outbox);
+    let mut bucket = TokenBucket::new(limits.ws_requests_per_sec, Instant::now());
+    let mut flood = 0u32;
+    let mut last_seen = Instant::now();
+    let idle = Duration::from_secs(limits.ws_idle_timeout_secs);
+    let mut ping = tokio::time::interval(PING_INTERVAL);
+    tracing::debug!(wallet = %wallet, session = id, "socket open");
+
+    let close: Option<CloseReason> = loop {
+        tokio::select! {
+            msg = stream.next() => {
+                last_seen = Instant::now();
+                match msg {
+                    Some(Ok(AggregatedMessage::Text(text))) => {
+                        if !bucket.allow(Instant::now()) {
+                            flood += 1;
+                            if flood > limits.ws_flood_disconnect_after {
+                                break Some(reason(CloseCode::Policy, "request flood"));
+                            }
+                            let id = decode(&text).map(|r| r.id).unwrap_or_else(|e| e.id);
+                            let error = ApiError::new(ErrorCode::RateLimited, "too many requests");
+                            if ws.text(error_reply(&id, &error)).await.is_err() {
+                                break None;
+                            }
+                            continue;
+                        }
+                        flood = 0;
+                        let reply = match decode(&text) {
+                            Ok(request) => session.handle(request).await,
+                            Err(e) => error_reply(&e.id, &e.error),
+                        };
+                        if ws.text(reply).await.is_err() {
+                            break None;
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Binary(_))) => {
+                        let error = ApiError::bad_request("frames are JSON text");
+                        if ws.text(error_reply(&serde_json::Value::Null, &error)).await.is_err() {
+                            break None;
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                        if ws.pong(&bytes).await.is_err() {
+                            break None;
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Pong(_))) => {}
+                    Some(Ok(AggregatedMessage::Close(_))) | None => break None,
+                    Some(Err(e)) => {
+                        tracing::debug!(wallet = %wallet, error = %e, "socket protocol error");
+                        let code = if is_too_big(&e) { CloseCode::Size } else { CloseCode::Protocol };
+                        break Some(reason(code, "bad frame"));
+                    }
+                }
+            }
+            msg = inbox.rx.recv() => match msg {
+                Some(SessionMsg::Frame(frame)) => {
+                    if ws.text(frame).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(SessionMsg::Close { frame, reason: why }) => {
+                    session.forget_room();
+                    let _ = ws.text(frame).await;
+                    break Some(reason(CloseCode::Normal, why));
+                }
+                None => break None,
+            },
+            _ = inbox.overflow.notified() => {
+                tracing::warn!(wallet = %wallet, "client too slow; disconnecting");
+                break Some(reason(CloseCode::Again, "too slow"));
+            }
+            _ = ping.tick() => {
+                if last_seen.elapsed() > idle {
+                    break Some(reason(CloseCode::Away, "idle"));
+                }
+                if ws.ping(b"").await.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    session.leave();
+    let _ = ws.close(close).await;
+    tracing::debug!(wallet = %wallet, session = id, "socket closed");
+}
+
+fn reason(code: CloseCode, description: &str) -> CloseReason {
+    CloseReason {
+        code,
+        description: Some(description.to_string()),
+    }
+}
+
+fn is_too_big(e: &actix_ws::ProtocolError) -> bool {
+    match e {
+        actix_ws::ProtocolError::Overflow => true,
+        actix_ws::ProtocolError::Io(io) => io.to_string().contains("maximum"),
+        _ => false,
+    }
+}

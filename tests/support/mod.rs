@@ -1,0 +1,9 @@
+//! Test support for end-to-end tests: wallets that log in, a signaling client and
+//! str0m-based WebRTC transports. Use from an integration test with `mod support;`.
+#![allow(dead_code)]
+
+pub mod frames;
+pub mod node;
+pub mod rtc;
+pub mod signal;
+pub mod wallet;

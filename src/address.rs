@@ -14,8 +14,9 @@ pub struct Address(String);
 impl Address {
     /// Parses base58 text; anything that is not 32 bytes is `INVALID_ADDRESS`.
     pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let bytes = Self::decode(text)
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidAddress, "not a base58 Solana address"))?;
+        let bytes = Self::decode(text).ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidAddress, "not a base58 Solana address")
+        })?;
         Ok(Self(bs58::encode(bytes).into_string()))
     }
 
@@ -67,7 +68,14 @@ mod tests {
     fn refuses_everything_else() {
         let short = bs58::encode([7u8; 31]).into_string();
         let long = bs58::encode([7u8; 33]).into_string();
-        for bad in ["", "0OIl", "not base58!", short.as_str(), long.as_str(), &"1".repeat(200)] {
+        for bad in [
+            "",
+            "0OIl",
+            "not base58!",
+            short.as_str(),
+            long.as_str(),
+            &"1".repeat(200),
+        ] {
             let err = Address::parse(bad).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidAddress, "{bad:?}");
         }

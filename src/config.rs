@@ -214,7 +214,9 @@ impl Config {
         }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return invalid(format!("public_url must start with http:// or https://: {url}"));
+                return invalid(format!(
+                    "public_url must start with http:// or https://: {url}"
+                ));
             }
         }
         if let Some(secret) = &self.jwt_secret {
@@ -232,11 +234,15 @@ impl Config {
             return invalid("rooms.max_participants must be at least 1".into());
         }
         if self.limits.ws_requests_per_sec == 0 || self.limits.ws_max_frame_bytes < 1024 {
-            return invalid("limits: ws_requests_per_sec >= 1 and ws_max_frame_bytes >= 1024".into());
+            return invalid(
+                "limits: ws_requests_per_sec >= 1 and ws_max_frame_bytes >= 1024".into(),
+            );
         }
         for origin in &self.allowed_origins {
             if !(origin.starts_with("http://") || origin.starts_with("https://")) {
-                return invalid(format!("allowed origin must be http(s)://host[:port]: {origin}"));
+                return invalid(format!(
+                    "allowed origin must be http(s)://host[:port]: {origin}"
+                ));
             }
         }
         self.media.validate().map_err(ConfigError::Invalid)

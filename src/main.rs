@@ -30,7 +30,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if cli.log_json {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -46,7 +49,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if config.media.announced_ip.is_none() && config.media.listen_ip.is_unspecified() {
-        tracing::warn!("MEDIASOUP_ANNOUNCED_IP not set: announcing 127.0.0.1 (only this machine can connect)");
+        tracing::warn!(
+            "MEDIASOUP_ANNOUNCED_IP not set: announcing 127.0.0.1 (only this machine can connect)"
+        );
     }
     let result = actix_web::rt::System::new().block_on(async move {
         let server = Server::start(config).await?;

@@ -32,12 +32,16 @@ impl Server {
         let shared = app.clone();
         let server = HttpServer::new(move || {
             actix_web::App::new()
-                .wrap(middleware::DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer")))
+                .wrap(
+                    middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
                 .configure(http::configure(shared.clone()))
                 .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(crate::error::ApiError::not_found("no such route"))
+                    Err::<actix_web::HttpResponse, _>(crate::error::ApiError::not_found(
+                        "no such route",
+                    ))
                 }))
         })
         .workers(http_workers)

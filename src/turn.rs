@@ -32,16 +32,24 @@ impl IceServers {
         }
         if let (false, Some(secret)) = (self.turn_urls.is_empty(), &self.turn_secret) {
             let (username, credential) = turn_credential(secret, wallet, now, self.turn_ttl_secs);
-            servers.push(json!({ "urls": self.turn_urls, "username": username, "credential": credential }));
+            servers.push(
+                json!({ "urls": self.turn_urls, "username": username, "credential": credential }),
+            );
         }
         servers
     }
 }
 
 /// A TURN REST credential valid for `ttl_secs` from `now`.
-pub fn turn_credential(secret: &str, wallet: &Address, now: DateTime<Utc>, ttl_secs: u64) -> (String, String) {
+pub fn turn_credential(
+    secret: &str,
+    wallet: &Address,
+    now: DateTime<Utc>,
+    ttl_secs: u64,
+) -> (String, String) {
     let username = format!("{}:{}", now.timestamp() + ttl_secs as i64, wallet);
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(username.as_bytes());
     let credential = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     (username, credential)
@@ -59,7 +67,8 @@ mod tests {
         assert_eq!(user, format!("1700000060:{wallet}"));
         let mut mac = Hmac::<Sha1>::new_from_slice(b"s3cret").unwrap();
         mac.update(user.as_bytes());
-        let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         assert_eq!(pass, expected);
     }
 

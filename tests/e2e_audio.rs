@@ -24,39 +24,71 @@ fn lo() -> IpAddr {
 
 /// Joins, opens a send transport and produces; returns the transport and producer id.
 async fn start_speaking(client: &mut SignalClient, caps: &Value) -> (RtcTransport, String) {
-    let reply = client.request("createTransport", json!({"direction": "send"})).await.unwrap();
-    let send = RtcTransport::new(lo(), &reply, caps, LIFETIME).await.unwrap();
+    let reply = client
+        .request("createTransport", json!({"direction": "send"}))
+        .await
+        .unwrap();
+    let send = RtcTransport::new(lo(), &reply, caps, LIFETIME)
+        .await
+        .unwrap();
     client
-        .request("connectTransport", json!({"transportId": send.id(), "dtlsParameters": send.local_dtls_params()}))
+        .request(
+            "connectTransport",
+            json!({"transportId": send.id(), "dtlsParameters": send.local_dtls_params()}),
+        )
         .await
         .unwrap();
     send.start().await.unwrap();
     let rtp = send.produce_params(0x1111_2222, "0").await.unwrap();
     let produced = client
-        .request("produce", json!({"transportId": send.id(), "kind": "audio", "rtpParameters": rtp}))
+        .request(
+            "produce",
+            json!({"transportId": send.id(), "kind": "audio", "rtpParameters": rtp}),
+        )
         .await
         .unwrap();
-    client.request("voice:mute", json!({"muted": false})).await.unwrap();
+    client
+        .request("voice:mute", json!({"muted": false}))
+        .await
+        .unwrap();
     (send, produced["id"].as_str().unwrap().to_string())
 }
 
 /// Opens a receive transport and consumes `producer_id`; returns it and the consumer's mid.
-async fn start_listening(client: &mut SignalClient, caps: &Value, producer_id: &str) -> (RtcTransport, String) {
-    let reply = client.request("createTransport", json!({"direction": "recv"})).await.unwrap();
-    let recv = RtcTransport::new(lo(), &reply, caps, LIFETIME).await.unwrap();
+async fn start_listening(
+    client: &mut SignalClient,
+    caps: &Value,
+    producer_id: &str,
+) -> (RtcTransport, String) {
+    let reply = client
+        .request("createTransport", json!({"direction": "recv"}))
+        .await
+        .unwrap();
+    let recv = RtcTransport::new(lo(), &reply, caps, LIFETIME)
+        .await
+        .unwrap();
     client
-        .request("connectTransport", json!({"transportId": recv.id(), "dtlsParameters": recv.local_dtls_params()}))
+        .request(
+            "connectTransport",
+            json!({"transportId": recv.id(), "dtlsParameters": recv.local_dtls_params()}),
+        )
         .await
         .unwrap();
     recv.start().await.unwrap();
     let consumer = client
-        .request("consume", json!({"transportId": recv.id(), "producerId": producer_id, "rtpCapabilities": caps}))
+        .request(
+            "consume",
+            json!({"transportId": recv.id(), "producerId": producer_id, "rtpCapabilities": caps}),
+        )
         .await
         .unwrap();
     assert_eq!(consumer["producerId"], producer_id);
     assert_eq!(consumer["kind"], "audio");
     let mid = recv.expect_consumer(&consumer).await.unwrap();
-    client.request("resumeConsumer", json!({"consumerId": consumer["id"]})).await.unwrap();
+    client
+        .request("resumeConsumer", json!({"consumerId": consumer["id"]}))
+        .await
+        .unwrap();
     (recv, mid)
 }
 
@@ -65,33 +97,61 @@ async fn founder_is_heard_in_order_and_leaving_cleans_everything() {
     let founder = TestWallet::new();
     let listener = TestWallet::new();
     let market = random_address();
-    let node = TestNode::start(vec![market_with_founder(&market, &founder.address())], |_| {});
+    let node = TestNode::start(
+        vec![market_with_founder(&market, &founder.address())],
+        |_| {},
+    );
 
     let mut speaker_ws = node.connect(&founder).await;
-    let joined = speaker_ws.request("voice:join", json!({"marketAddress": market})).await.unwrap();
+    let joined = speaker_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
     assert_eq!(joined["roomId"], market);
     assert_eq!(joined["you"]["isFounder"], true);
     assert_eq!(joined["you"]["isSpeaker"], true);
     assert_eq!(joined["you"]["isMuted"], true, "everyone joins muted");
     assert_eq!(joined["workerUrl"], node.ws());
-    let caps = speaker_ws.request("getRouterRtpCapabilities", json!({})).await.unwrap();
+    let caps = speaker_ws
+        .request("getRouterRtpCapabilities", json!({}))
+        .await
+        .unwrap();
     assert_eq!(caps, joined["rtpCapabilities"]);
 
     let mut listener_ws = node.connect(&listener).await;
-    let joined = listener_ws.request("voice:join", json!({"marketAddress": market})).await.unwrap();
+    let joined = listener_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
     assert_eq!(joined["you"]["isSpeaker"], false);
     assert_eq!(joined["participants"].as_array().unwrap().len(), 2);
-    let event = speaker_ws.next_event("voice:user_joined", T).await.expect("user_joined");
+    let event = speaker_ws
+        .next_event("voice:user_joined", T)
+        .await
+        .expect("user_joined");
     assert_eq!(event["user"]["walletAddress"], listener.address());
 
-    let refused = listener_ws.request("createTransport", json!({"direction": "send"})).await.unwrap_err();
-    assert_eq!(refused.code(), Some("FORBIDDEN"), "a listener may not open a send transport");
+    let refused = listener_ws
+        .request("createTransport", json!({"direction": "send"}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some("FORBIDDEN"),
+        "a listener may not open a send transport"
+    );
 
     let (send, producer_id) = start_speaking(&mut speaker_ws, &caps).await;
-    let announced = listener_ws.next_event("voice:new_producer", T).await.expect("new_producer");
+    let announced = listener_ws
+        .next_event("voice:new_producer", T)
+        .await
+        .expect("new_producer");
     assert_eq!(announced["producerId"], producer_id);
     assert_eq!(announced["walletAddress"], founder.address());
-    let listed = listener_ws.request("voice:producers", json!({})).await.unwrap();
+    let listed = listener_ws
+        .request("voice:producers", json!({}))
+        .await
+        .unwrap();
     assert_eq!(listed["producers"][0]["producerId"], producer_id);
 
     let (recv, mid) = start_listening(&mut listener_ws, &caps, &producer_id).await;
@@ -100,29 +160,69 @@ async fn founder_is_heard_in_order_and_leaving_cleans_everything() {
 
     let totals = node.server.app.hub.totals();
     assert_eq!((totals.rooms, totals.counts.members), (1, 2));
-    assert_eq!((totals.counts.transports, totals.counts.producers, totals.counts.consumers), (2, 1, 1));
-    assert_eq!(node.worker_dump_counts().await, (1, 2), "mediasoup agrees: 1 router, 2 transports");
+    assert_eq!(
+        (
+            totals.counts.transports,
+            totals.counts.producers,
+            totals.counts.consumers
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        node.worker_dump_counts().await,
+        (1, 2),
+        "mediasoup agrees: 1 router, 2 transports"
+    );
 
-    send.send_frames(FRAMES, Duration::from_millis(20), |n| numbered_frame(n, 80)).await.unwrap();
+    send.send_frames(FRAMES, Duration::from_millis(20), |n| numbered_frame(n, 80))
+        .await
+        .unwrap();
     recv.wait_received(u64::from(FRAMES), T).await.unwrap();
     let payloads = recv.received_on(&mid);
-    let numbers: Vec<u32> = payloads.iter().map(|p| frame_number(p).expect("payload intact")).collect();
-    assert_eq!(numbers, (0..FRAMES).collect::<Vec<_>>(), "same payloads, in order");
-    assert!(payloads.iter().zip(0..).all(|(p, n)| *p == numbered_frame(n, 80)));
+    let numbers: Vec<u32> = payloads
+        .iter()
+        .map(|p| frame_number(p).expect("payload intact"))
+        .collect();
+    assert_eq!(
+        numbers,
+        (0..FRAMES).collect::<Vec<_>>(),
+        "same payloads, in order"
+    );
+    assert!(payloads
+        .iter()
+        .zip(0..)
+        .all(|(p, n)| *p == numbered_frame(n, 80)));
 
     speaker_ws.request("voice:leave", json!({})).await.unwrap();
-    let closed = listener_ws.next_event("voice:producer_closed", T).await.expect("producer_closed");
+    let closed = listener_ws
+        .next_event("voice:producer_closed", T)
+        .await
+        .expect("producer_closed");
     assert_eq!(closed["producerId"], producer_id);
     assert_eq!(closed["walletAddress"], founder.address());
-    let left = listener_ws.next_event("voice:user_left", T).await.expect("user_left");
+    let left = listener_ws
+        .next_event("voice:user_left", T)
+        .await
+        .expect("user_left");
     assert_eq!(left["walletAddress"], founder.address());
     let totals = node.server.app.hub.totals();
-    assert_eq!((totals.counts.members, totals.counts.transports, totals.counts.consumers), (1, 1, 0));
+    assert_eq!(
+        (
+            totals.counts.members,
+            totals.counts.transports,
+            totals.counts.consumers
+        ),
+        (1, 1, 0)
+    );
 
     listener_ws.request("voice:leave", json!({})).await.unwrap();
     let totals = node.wait_idle(T).await;
     assert_eq!(totals, Default::default(), "server accounting is empty");
-    assert_eq!(node.worker_dump_counts().await, (0, 0), "the worker holds no router");
+    assert_eq!(
+        node.worker_dump_counts().await,
+        (0, 0),
+        "the worker holds no router"
+    );
     send.close().await;
     recv.close().await;
     speaker_ws.close().await;
@@ -137,27 +237,123 @@ async fn a_vanished_client_releases_everything_it_held() {
     let node = TestNode::start(vec![], |_| {});
 
     let mut speaker_ws = node.connect(&speaker).await;
-    let joined = speaker_ws.request("voice:join", json!({"marketAddress": market})).await.unwrap();
-    assert_eq!(joined["settings"]["speakerOnly"], false, "no founder: everyone may speak");
+    let joined = speaker_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    assert_eq!(
+        joined["settings"]["speakerOnly"], false,
+        "no founder: everyone may speak"
+    );
     let caps = joined["rtpCapabilities"].clone();
     let (send, producer_id) = start_speaking(&mut speaker_ws, &caps).await;
 
     let mut listener_ws = node.connect(&listener).await;
-    listener_ws.request("voice:join", json!({"marketAddress": market})).await.unwrap();
+    listener_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
     let (recv, _mid) = start_listening(&mut listener_ws, &caps, &producer_id).await;
     send.wait_connected(T).await.unwrap();
     recv.wait_connected(T).await.unwrap();
-    send.send_frames(10, Duration::from_millis(20), |n| numbered_frame(n, 40)).await.unwrap();
+    send.send_frames(10, Duration::from_millis(20), |n| numbered_frame(n, 40))
+        .await
+        .unwrap();
     recv.wait_received(10, T).await.unwrap();
 
     drop(speaker_ws);
-    let closed = listener_ws.next_event("voice:producer_closed", T).await.expect("producer_closed");
+    let closed = listener_ws
+        .next_event("voice:producer_closed", T)
+        .await
+        .expect("producer_closed");
     assert_eq!(closed["producerId"], producer_id);
-    listener_ws.next_event("voice:user_left", T).await.expect("user_left");
+    listener_ws
+        .next_event("voice:user_left", T)
+        .await
+        .expect("user_left");
     drop(listener_ws);
 
     assert_eq!(node.wait_idle(T).await, Default::default());
     assert_eq!(node.worker_dump_counts().await, (0, 0));
+    send.close().await;
+    recv.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_worker_closes_its_rooms_and_clients_rejoin_on_its_replacement() {
+    // In mediasoup 0.12 a worker that aborts takes the whole process down,
+    // so this test cannot crash one for real: it sends the pool the same
+    // signal the worker's `on_dead` handler sends, and checks what follows.
+    let speaker = TestWallet::new();
+    let listener = TestWallet::new();
+    let market = random_address();
+    let node = TestNode::start(vec![], |_| {});
+    let old_worker = node.server.app.hub.pool().workers()[0].worker.id();
+
+    let mut speaker_ws = node.connect(&speaker).await;
+    let joined = speaker_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let caps = joined["rtpCapabilities"].clone();
+    let (send, _) = start_speaking(&mut speaker_ws, &caps).await;
+    let mut listener_ws = node.connect(&listener).await;
+    listener_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+
+    node.server.app.hub.pool().recycle(0);
+    for ws in [&mut speaker_ws, &mut listener_ws] {
+        let closed = ws
+            .next_event("voice:room_closed", T)
+            .await
+            .expect("room_closed");
+        assert_eq!(closed["reason"], "worker_died");
+        ws.wait_closed(T)
+            .await
+            .expect("socket closed by the server");
+    }
+    assert_eq!(node.wait_idle(T).await, Default::default());
+    send.close().await;
+
+    let deadline = tokio::time::Instant::now() + T;
+    while node
+        .server
+        .app
+        .hub
+        .pool()
+        .workers()
+        .first()
+        .map(|s| s.worker.id())
+        == Some(old_worker)
+        || node.server.app.hub.pool().workers().is_empty()
+    {
+        assert!(tokio::time::Instant::now() < deadline, "worker replaced");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut speaker_ws = node.connect(&speaker).await;
+    let joined = speaker_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    assert_ne!(joined["workerId"], old_worker.to_string());
+    let caps = joined["rtpCapabilities"].clone();
+    let (send, producer_id) = start_speaking(&mut speaker_ws, &caps).await;
+    let mut listener_ws = node.connect(&listener).await;
+    listener_ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let (recv, _) = start_listening(&mut listener_ws, &caps, &producer_id).await;
+    send.wait_connected(T).await.unwrap();
+    recv.wait_connected(T).await.unwrap();
+    send.send_frames(10, Duration::from_millis(20), |n| numbered_frame(n, 40))
+        .await
+        .unwrap();
+    recv.wait_received(10, T).await.unwrap();
     send.close().await;
     recv.close().await;
 }

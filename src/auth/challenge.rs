@@ -66,7 +66,11 @@ impl ChallengeStore {
             pending.retain(|_, c| c.expires_at > now);
         }
         if pending.len() >= MAX_OUTSTANDING {
-            if let Some(oldest) = pending.values().min_by_key(|c| c.expires_at).map(|c| c.nonce.clone()) {
+            if let Some(oldest) = pending
+                .values()
+                .min_by_key(|c| c.expires_at)
+                .map(|c| c.nonce.clone())
+            {
                 pending.remove(&oldest);
             }
         }
@@ -76,8 +80,17 @@ impl ChallengeStore {
 
     /// Removes and returns the challenge of `nonce` if it belongs to `wallet`
     /// and is still valid. A nonce can be taken once, whatever the outcome.
-    pub fn take(&self, wallet: &Address, nonce: &str, now: DateTime<Utc>) -> Result<Challenge, AuthError> {
-        let challenge = self.pending.lock().remove(nonce).ok_or(AuthError::UnknownNonce)?;
+    pub fn take(
+        &self,
+        wallet: &Address,
+        nonce: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Challenge, AuthError> {
+        let challenge = self
+            .pending
+            .lock()
+            .remove(nonce)
+            .ok_or(AuthError::UnknownNonce)?;
         if &challenge.wallet != wallet {
             return Err(AuthError::UnknownNonce);
         }

@@ -86,7 +86,11 @@ impl Auth {
 }
 
 /// Verifies a base58 ed25519 signature of `message` by `wallet`.
-pub fn verify_signature(wallet: &Address, message: &[u8], signature: &str) -> Result<(), AuthError> {
+pub fn verify_signature(
+    wallet: &Address,
+    message: &[u8],
+    signature: &str,
+) -> Result<(), AuthError> {
     let mut bytes = [0u8; 64];
     match bs58::decode(signature).onto(&mut bytes) {
         Ok(64) => {}

@@ -61,7 +61,13 @@ impl MediaConfig {
             }
         }
         let has_opus = self.codecs.iter().any(|c| {
-            matches!(c, RtpCodecCapability::Audio { mime_type: MimeTypeAudio::Opus, .. })
+            matches!(
+                c,
+                RtpCodecCapability::Audio {
+                    mime_type: MimeTypeAudio::Opus,
+                    ..
+                }
+            )
         });
         if !has_opus {
             return Err("media: codecs must include audio/opus".into());

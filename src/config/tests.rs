@@ -3,7 +3,10 @@ use std::collections::HashMap;
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |name| map.get(name).cloned()
 }
 
@@ -30,7 +33,8 @@ mod tempfile_path {
     }
 
     pub fn write(text: &str) -> TempPath {
-        let path = std::env::temp_dir().join(format!("pnl-voice-cfg-{}.toml", uuid::Uuid::new_v4()));
+        let path =
+            std::env::temp_dir().join(format!("pnl-voice-cfg-{}.toml", uuid::Uuid::new_v4()));
         let mut f = std::fs::File::create(&path).unwrap();
         std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
         TempPath(path)
@@ -45,7 +49,10 @@ fn defaults_match_the_contract() {
     assert_eq!(c.media.rtc_max_port, 40100);
     assert_eq!(c.media.listen_ip.to_string(), "0.0.0.0");
     assert_eq!(c.media.announced_ip, None);
-    assert_eq!(c.media.effective_announced_ip().unwrap().to_string(), "127.0.0.1");
+    assert_eq!(
+        c.media.effective_announced_ip().unwrap().to_string(),
+        "127.0.0.1"
+    );
     assert_eq!(c.rooms.max_participants, 50);
     assert!(c.rooms.speaker_only && c.rooms.auto_destroy);
     assert_eq!(c.rooms.destroy_after_minutes, 5);
@@ -60,11 +67,17 @@ fn defaults_match_the_contract() {
 fn media_defaults_carry_opus_with_fec_and_dtx() {
     let m = MediaConfig::default();
     let opus = m.codecs.iter().find_map(|c| match c {
-        mediasoup::prelude::RtpCodecCapability::Audio { mime_type, clock_rate, channels, parameters, .. }
-            if *mime_type == mediasoup::prelude::MimeTypeAudio::Opus =>
-        {
-            Some((clock_rate.get(), channels.get(), serde_json::to_value(parameters).unwrap()))
-        }
+        mediasoup::prelude::RtpCodecCapability::Audio {
+            mime_type,
+            clock_rate,
+            channels,
+            parameters,
+            ..
+        } if *mime_type == mediasoup::prelude::MimeTypeAudio::Opus => Some((
+            clock_rate.get(),
+            channels.get(),
+            serde_json::to_value(parameters).unwrap(),
+        )),
         _ => None,
     });
     let (rate, channels, params) = opus.expect("opus codec");
@@ -99,7 +112,10 @@ fn file_overrides_defaults_and_env_overrides_file() {
             ("MEDIASOUP_RTC_MIN_PORT", "1500"),
             ("REDIS_URL", "redis://127.0.0.1:6379"),
             ("STUN_URLS", "stun:a:3478, stun:b:3478"),
-            ("PNL_VOICE_ALLOWED_ORIGINS", "https://pnl.market/,https://app.pnl.market"),
+            (
+                "PNL_VOICE_ALLOWED_ORIGINS",
+                "https://pnl.market/,https://app.pnl.market",
+            ),
         ]),
     )
     .unwrap();
@@ -109,7 +125,10 @@ fn file_overrides_defaults_and_env_overrides_file() {
     assert_eq!(c.media.rtc_min_port, 1500);
     assert_eq!(c.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
     assert_eq!(c.stun_urls, vec!["stun:a:3478", "stun:b:3478"]);
-    assert_eq!(c.allowed_origins, vec!["https://pnl.market", "https://app.pnl.market"]);
+    assert_eq!(
+        c.allowed_origins,
+        vec!["https://pnl.market", "https://app.pnl.market"]
+    );
 }
 
 #[test]
@@ -127,7 +146,9 @@ fn bad_values_are_refused_with_the_variable_named() {
         ("PNL_VOICE_ALLOWED_ORIGINS", "pnl.market", "allowed origin"),
     ];
     for (name, value, expected) in cases {
-        let err = Config::load_from(None, None, env(&[(name, value)])).unwrap_err().to_string();
+        let err = Config::load_from(None, None, env(&[(name, value)]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "{name}={value}: {err}");
     }
 }
@@ -135,8 +156,13 @@ fn bad_values_are_refused_with_the_variable_named() {
 #[test]
 fn unknown_keys_and_missing_files_are_clear_errors() {
     let file = toml_file("htp_listen = \"127.0.0.1:1\"\n");
-    let err = Config::load_from(Some(file.path()), None, env(&[])).unwrap_err().to_string();
-    assert!(err.contains("unknown field") && err.contains("htp_listen"), "{err}");
+    let err = Config::load_from(Some(file.path()), None, env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("unknown field") && err.contains("htp_listen"),
+        "{err}"
+    );
     let err = Config::load_from(Some(Path::new("/nonexistent/pnl.toml")), None, env(&[]))
         .unwrap_err()
         .to_string();
@@ -146,11 +172,20 @@ fn unknown_keys_and_missing_files_are_clear_errors() {
 #[test]
 fn public_url_derives_from_the_bound_address() {
     let c = Config::default();
-    assert_eq!(c.public_url("0.0.0.0:3001".parse().unwrap()), "http://127.0.0.1:3001");
-    assert_eq!(c.public_url("10.1.2.3:80".parse().unwrap()), "http://10.1.2.3:80");
+    assert_eq!(
+        c.public_url("0.0.0.0:3001".parse().unwrap()),
+        "http://127.0.0.1:3001"
+    );
+    assert_eq!(
+        c.public_url("10.1.2.3:80".parse().unwrap()),
+        "http://10.1.2.3:80"
+    );
     let c = Config {
         public_url: Some("https://voice.pnl.market/".into()),
         ..Config::default()
     };
-    assert_eq!(c.public_url("0.0.0.0:3001".parse().unwrap()), "https://voice.pnl.market");
+    assert_eq!(
+        c.public_url("0.0.0.0:3001".parse().unwrap()),
+        "https://voice.pnl.market"
+    );
 }

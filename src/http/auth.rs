@@ -25,7 +25,10 @@ pub struct VerifyBody {
 }
 
 /// Issues a sign-in challenge.
-pub async fn challenge(app: web::Data<App>, body: web::Json<ChallengeBody>) -> Result<HttpResponse, ApiError> {
+pub async fn challenge(
+    app: web::Data<App>,
+    body: web::Json<ChallengeBody>,
+) -> Result<HttpResponse, ApiError> {
     let wallet = Address::parse(&body.wallet_address)?;
     let c = app.auth.challenge(&wallet, Utc::now());
     Ok(ok(json!({
@@ -36,9 +39,14 @@ pub async fn challenge(app: web::Data<App>, body: web::Json<ChallengeBody>) -> R
 }
 
 /// Exchanges a signed challenge for a JWT.
-pub async fn verify(app: web::Data<App>, body: web::Json<VerifyBody>) -> Result<HttpResponse, ApiError> {
+pub async fn verify(
+    app: web::Data<App>,
+    body: web::Json<VerifyBody>,
+) -> Result<HttpResponse, ApiError> {
     let wallet = Address::parse(&body.wallet_address)?;
-    let token = app.auth.verify(&wallet, &body.nonce, &body.signature, Utc::now())?;
+    let token = app
+        .auth
+        .verify(&wallet, &body.nonce, &body.signature, Utc::now())?;
     Ok(ok(json!({
         "token": token.token,
         "expiresAt": token.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),

@@ -26,14 +26,19 @@ pub fn ok(data: impl Serialize) -> HttpResponse {
 
 /// JSON body extraction with a size limit and contract errors.
 pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
-        let api = match &err {
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                ApiError::new(ErrorCode::PayloadTooLarge, "request body too large")
-            }
-            JsonPayloadError::ContentType => ApiError::bad_request("Content-Type must be application/json"),
-            other => ApiError::bad_request(format!("invalid JSON body: {other}")),
-        };
-        api.into()
-    })
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req| {
+            let api = match &err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => {
+                    ApiError::new(ErrorCode::PayloadTooLarge, "request body too large")
+                }
+                JsonPayloadError::ContentType => {
+                    ApiError::bad_request("Content-Type must be application/json")
+                }
+                other => ApiError::bad_request(format!("invalid JSON body: {other}")),
+            };
+            api.into()
+        })
 }

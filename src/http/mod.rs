@@ -35,14 +35,19 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/", web::get().to(page(index.clone())))
             .route("/rooms/{market}", web::get().to(page(index.clone())))
             .route("/rooms/{market}/", web::get().to(page(index)))
-            .route("/style.css", web::get().to(page(static_dir.join("style.css"))))
+            .route(
+                "/style.css",
+                web::get().to(page(static_dir.join("style.css"))),
+            )
             .service(Files::new("/dist", static_dir.join("dist")));
     }
 }
 
 /// A handler serving one file of the web client. Only the page, its style
 /// sheet and the bundle in `dist/` are served, never the rest of `static/`.
-fn page(path: PathBuf) -> impl Fn() -> futures_util::future::BoxFuture<'static, std::io::Result<NamedFile>> + Clone {
+fn page(
+    path: PathBuf,
+) -> impl Fn() -> futures_util::future::BoxFuture<'static, std::io::Result<NamedFile>> + Clone {
     move || {
         let path = path.clone();
         Box::pin(async move { NamedFile::open_async(path).await })

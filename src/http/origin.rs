@@ -10,14 +10,21 @@ use crate::app::App;
 /// Whether a browser page of `origin` may use this server. Requests
 /// without an Origin header come from non-browser clients and pass.
 pub fn allowed(app: &App, req: &HttpRequest) -> bool {
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
         return true;
     };
     let origin = origin.trim_end_matches('/');
     if origin == app.public_url || app.config.allowed_origins.iter().any(|o| o == origin) {
         return true;
     }
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     let authority = origin.split("://").nth(1);
     host.is_some() && authority == host
 }

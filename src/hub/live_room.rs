@@ -31,7 +31,11 @@ impl MemberMedia {
             Some((d, t)) if *d == direction => Ok(t.clone()),
             Some(_) => Err(ApiError::bad_request(format!(
                 "transport {id} is not a {} transport",
-                if direction == Direction::Send { "send" } else { "recv" }
+                if direction == Direction::Send {
+                    "send"
+                } else {
+                    "recv"
+                }
             ))),
             None => Err(ApiError::not_found(format!("no transport {id}"))),
         }
@@ -113,7 +117,12 @@ impl LiveRoom {
     }
 
     /// Admits `wallet`; `Ok(None)` when the room closed meanwhile (retry).
-    pub fn admit(&self, wallet: &Address, profile: Profile, outbox: Outbox) -> Result<Option<Admission>, ApiError> {
+    pub fn admit(
+        &self,
+        wallet: &Address,
+        profile: Profile,
+        outbox: Outbox,
+    ) -> Result<Option<Admission>, ApiError> {
         let mut inner = self.inner.lock();
         if inner.closed {
             return Ok(None);
@@ -142,7 +151,11 @@ impl LiveRoom {
     /// Removes `wallet` if its member belongs to `session` (any session when
     /// `None`), telling the others: `voice:producer_closed` for its producer,
     /// then `voice:user_left`.
-    pub fn remove(&self, wallet: &Address, session: Option<SessionId>) -> Option<(Participant, Departure)> {
+    pub fn remove(
+        &self,
+        wallet: &Address,
+        session: Option<SessionId>,
+    ) -> Option<(Participant, Departure)> {
         let mut inner = self.inner.lock();
         let member = inner.members.get(wallet)?;
         if session.is_some_and(|s| s != member.outbox.session()) {
@@ -183,7 +196,11 @@ impl LiveRoom {
 
     /// Closes the room: every member gets `frame` and is disconnected.
     /// Returns the members' media (closed when dropped) and wallets.
-    pub fn close(&self, frame: &str, reason: &'static str) -> Vec<(Address, SessionId, MemberMedia)> {
+    pub fn close(
+        &self,
+        frame: &str,
+        reason: &'static str,
+    ) -> Vec<(Address, SessionId, MemberMedia)> {
         let mut inner = self.inner.lock();
         inner.closed = true;
         let members: Vec<_> = inner.members.drain().collect();
@@ -224,7 +241,11 @@ impl LiveRoom {
     /// Participant and speaker counts and creation time.
     pub fn summary(&self) -> (usize, usize, chrono::DateTime<Utc>) {
         let inner = self.inner.lock();
-        (inner.rules.len(), inner.rules.speaker_count(), inner.rules.created_at())
+        (
+            inner.rules.len(),
+            inner.rules.speaker_count(),
+            inner.rules.created_at(),
+        )
     }
 
     /// Whether empty rooms are destroyed, and after how long.
@@ -254,7 +275,11 @@ impl LiveRoom {
         counts
     }
 
-    fn with_member<T>(&self, wallet: &Address, f: impl FnOnce(&mut Inner) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    fn with_member<T>(
+        &self,
+        wallet: &Address,
+        f: impl FnOnce(&mut Inner) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let mut inner = self.inner.lock();
         if !inner.members.contains_key(wallet) {
             return Err(ApiError::new(ErrorCode::NotInRoom, "not in this room"));
@@ -270,23 +295,34 @@ impl LiveRoom {
     }
 
     /// `createTransport`.
-    pub async fn create_transport(&self, wallet: &Address, direction: Direction) -> Result<Value, ApiError> {
+    pub async fn create_transport(
+        &self,
+        wallet: &Address,
+        direction: Direction,
+    ) -> Result<Value, ApiError> {
         self.with_member(wallet, |inner| {
             if direction == Direction::Send {
                 inner.rules.may_produce(wallet)?;
             }
             let m = Self::member(inner, wallet)?;
             if m.media.transports.values().any(|(d, _)| *d == direction) {
-                return Err(ApiError::new(ErrorCode::Conflict, "a transport of this direction exists"));
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "a transport of this direction exists",
+                ));
             }
             Ok(())
         })?;
-        let transport = media::create_webrtc_transport(&self.router, &self.slot, &self.media_config).await?;
+        let transport =
+            media::create_webrtc_transport(&self.router, &self.slot, &self.media_config).await?;
         let reply = media::transport_json(&transport);
         self.with_member(wallet, |inner| {
             let m = Self::member(inner, wallet)?;
             if m.media.transports.values().any(|(d, _)| *d == direction) {
-                return Err(ApiError::new(ErrorCode::Conflict, "a transport of this direction exists"));
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "a transport of this direction exists",
+                ));
             }
             m.media
                 .transports
@@ -307,10 +343,17 @@ impl LiveRoom {
     }
 
     /// `connectTransport`.
-    pub async fn connect_transport(&self, wallet: &Address, id: &str, dtls: DtlsParameters) -> Result<(), ApiError> {
+    pub async fn connect_transport(
+        &self,
+        wallet: &Address,
+        id: &str,
+        dtls: DtlsParameters,
+    ) -> Result<(), ApiError> {
         let transport = self.any_transport(wallet, id)?;
         transport
-            .connect(WebRtcTransportRemoteParameters { dtls_parameters: dtls })
+            .connect(WebRtcTransportRemoteParameters {
+                dtls_parameters: dtls,
+            })
             .await
             .map_err(|e| MediaError::BadDtlsParameters(e.to_string()).into())
     }
@@ -326,7 +369,12 @@ impl LiveRoom {
     }
 
     /// `produce`: the member's one audio producer, paused while it is muted.
-    pub async fn produce(&self, wallet: &Address, transport_id: &str, rtp: RtpParameters) -> Result<Value, ApiError> {
+    pub async fn produce(
+        &self,
+        wallet: &Address,
+        transport_id: &str,
+        rtp: RtpParameters,
+    ) -> Result<Value, ApiError> {
         let (transport, muted) = self.with_member(wallet, |inner| {
             inner.rules.may_produce(wallet)?;
             let muted = inner.rules.is_muted(wallet)?;
@@ -361,12 +409,20 @@ impl LiveRoom {
     }
 
     /// `closeProducer`.
-    pub fn close_producer(&self, wallet: &Address, producer_id: &str) -> Result<Option<Producer>, ApiError> {
+    pub fn close_producer(
+        &self,
+        wallet: &Address,
+        producer_id: &str,
+    ) -> Result<Option<Producer>, ApiError> {
         self.with_member(wallet, |inner| {
             let m = Self::member(inner, wallet)?;
             match &m.media.producer {
                 Some(p) if p.id().to_string() == producer_id => {}
-                _ => return Err(ApiError::not_found(format!("no producer {producer_id} of yours"))),
+                _ => {
+                    return Err(ApiError::not_found(format!(
+                        "no producer {producer_id} of yours"
+                    )))
+                }
             }
             let producer = m.media.producer.take();
             if let Some(p) = &producer {
@@ -389,14 +445,24 @@ impl LiveRoom {
                 .members
                 .iter()
                 .filter(|(w, _)| *w != wallet)
-                .find_map(|(_, m)| m.media.producer.as_ref().filter(|p| p.id().to_string() == producer_id))
+                .find_map(|(_, m)| {
+                    m.media
+                        .producer
+                        .as_ref()
+                        .filter(|p| p.id().to_string() == producer_id)
+                })
                 .map(|p| p.id())
-                .ok_or_else(|| ApiError::not_found(format!("no producer {producer_id} in this room")))?;
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("no producer {producer_id} in this room"))
+                })?;
             let m = Self::member(inner, wallet)?;
             Ok((m.media.transport(transport_id, Direction::Recv)?, producer))
         })?;
         if !self.router.can_consume(&producer, &caps) {
-            return Err(MediaError::CannotConsume("rtpCapabilities cannot receive this producer".into()).into());
+            return Err(MediaError::CannotConsume(
+                "rtpCapabilities cannot receive this producer".into(),
+            )
+            .into());
         }
         let mut options = ConsumerOptions::new(producer, caps);
         options.paused = true;
@@ -414,7 +480,9 @@ impl LiveRoom {
                 return Err(ApiError::not_found("the producer closed"));
             }
             let m = Self::member(inner, wallet)?;
-            m.media.consumers.insert(consumer.id().to_string(), consumer);
+            m.media
+                .consumers
+                .insert(consumer.id().to_string(), consumer);
             Ok(reply)
         })
     }
@@ -453,7 +521,10 @@ impl LiveRoom {
         let producer = self.with_member(wallet, |inner| {
             let changed = inner.rules.set_muted(wallet, muted)?;
             if changed {
-                let frame = event("voice:user_muted", json!({ "walletAddress": wallet, "muted": muted }));
+                let frame = event(
+                    "voice:user_muted",
+                    json!({ "walletAddress": wallet, "muted": muted }),
+                );
                 for (w, m) in inner.members.iter() {
                     if w != wallet {
                         m.outbox.send(frame.clone());
@@ -463,7 +534,11 @@ impl LiveRoom {
             Ok(Self::member(inner, wallet)?.media.producer.clone())
         })?;
         if let Some(producer) = producer {
-            let result = if muted { producer.pause().await } else { producer.resume().await };
+            let result = if muted {
+                producer.pause().await
+            } else {
+                producer.resume().await
+            };
             result.map_err(|e| ApiError::from(MediaError::Worker(e.to_string())))?;
         }
         Ok(())

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use parking_lot::Mutex;
 use serde_json::json;
-use tokio::sync::OnceCell;
+use tokio::sync::{broadcast, OnceCell};
 
 use crate::address::Address;
 use crate::config::RoomDefaults;
@@ -61,15 +61,33 @@ impl Hub {
         defaults: RoomDefaults,
         runtime: tokio::runtime::Handle,
     ) -> Arc<Self> {
-        Arc::new(Self {
+        let mut lost = pool.subscribe_lost();
+        let hub = Arc::new(Self {
             pool,
             markets,
             defaults,
-            runtime,
+            runtime: runtime.clone(),
             rooms: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             last_join: Mutex::new(HashMap::new()),
-        })
+        });
+        let weak = Arc::downgrade(&hub);
+        runtime.spawn(async move {
+            loop {
+                let worker = match lost.recv().await {
+                    Ok(worker) => worker,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                let Some(hub) = weak.upgrade() else { break };
+                for room in hub.running_rooms() {
+                    if room.slot.worker.id() == worker {
+                        hub.close_room(&room, "worker_died");
+                    }
+                }
+            }
+        });
+        hub
     }
 
     /// The worker pool.
@@ -92,15 +110,19 @@ impl Hub {
             let room = self.room_for(market).await?;
             if let Some(admission) = room.admit(wallet, profile.clone(), outbox.clone())? {
                 room.slot.participants.fetch_add(1, Ordering::Relaxed);
-                self.sessions
-                    .lock()
-                    .insert(wallet.clone(), (outbox.session(), outbox.clone(), market.clone()));
+                self.sessions.lock().insert(
+                    wallet.clone(),
+                    (outbox.session(), outbox.clone(), market.clone()),
+                );
                 tracing::info!(room = %market, wallet = %wallet, "joined");
                 return Ok((room, admission));
             }
             self.forget_room(market, &room);
         }
-        Err(ApiError::new(ErrorCode::Capacity, "the room is being recreated; try again"))
+        Err(ApiError::new(
+            ErrorCode::Capacity,
+            "the room is being recreated; try again",
+        ))
     }
 
     fn check_join_rate(&self, wallet: &Address) -> Result<(), ApiError> {
@@ -124,12 +146,17 @@ impl Hub {
     /// Ends the other session of `wallet`, if any, with `replaced`.
     fn replace_session_of(self: &Arc<Self>, wallet: &Address, session: SessionId) {
         let previous = self.sessions.lock().get(wallet).cloned();
-        let Some((old_session, old_outbox, market)) = previous else { return };
+        let Some((old_session, old_outbox, market)) = previous else {
+            return;
+        };
         if old_session == session {
             return;
         }
         self.leave(wallet, &market, old_session);
-        old_outbox.close(event("voice:room_closed", json!({ "reason": "replaced" })), "replaced");
+        old_outbox.close(
+            event("voice:room_closed", json!({ "reason": "replaced" })),
+            "replaced",
+        );
     }
 
     async fn room_for(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
@@ -147,19 +174,12 @@ impl Hub {
         let rules = Room::new(market.clone(), founder, settings, Utc::now());
         let (router, slot) = self.pool.create_router().await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
-        let room = Arc::new(LiveRoom::new(rules, router, slot, self.pool.config().clone()));
-        let hub = Arc::downgrade(self);
-        let weak_room = Arc::downgrade(&room);
-        let runtime = self.runtime.clone();
-        room.router
-            .on_worker_close(move || {
-                runtime.spawn(async move {
-                    if let (Some(hub), Some(room)) = (hub.upgrade(), weak_room.upgrade()) {
-                        hub.close_room(&room, "worker_died");
-                    }
-                });
-            })
-            .detach();
+        let room = Arc::new(LiveRoom::new(
+            rules,
+            router,
+            slot,
+            self.pool.config().clone(),
+        ));
         tracing::info!(room = %market, worker = room.slot.index, "room created");
         Ok(room)
     }
@@ -186,8 +206,12 @@ impl Hub {
                 sessions.remove(wallet);
             }
         }
-        let Some(room) = self.running_room(market) else { return };
-        let Some((_, departure)) = room.remove(wallet, Some(session)) else { return };
+        let Some(room) = self.running_room(market) else {
+            return;
+        };
+        let Some((_, departure)) = room.remove(wallet, Some(session)) else {
+            return;
+        };
         room.slot.participants.fetch_sub(1, Ordering::Relaxed);
         tracing::info!(room = %market, wallet = %wallet, "left");
         drop(departure.media);
@@ -220,7 +244,9 @@ impl Hub {
     pub fn close_room(&self, room: &Arc<LiveRoom>, reason: &'static str) {
         let frame = event("voice:room_closed", json!({ "reason": reason }));
         let members = room.close(&frame, reason);
-        room.slot.participants.fetch_sub(members.len(), Ordering::Relaxed);
+        room.slot
+            .participants
+            .fetch_sub(members.len(), Ordering::Relaxed);
         {
             let mut sessions = self.sessions.lock();
             for (wallet, session, _) in &members {
@@ -240,7 +266,11 @@ impl Hub {
 
     /// Every running room.
     pub fn running_rooms(&self) -> Vec<Arc<LiveRoom>> {
-        self.rooms.lock().values().filter_map(|c| c.get().cloned()).collect()
+        self.rooms
+            .lock()
+            .values()
+            .filter_map(|c| c.get().cloned())
+            .collect()
     }
 
     /// Totals over the node (the server's own accounting).

@@ -64,14 +64,17 @@ impl Outbox {
 
     /// Queues an event frame; a full queue marks the client as too slow.
     pub fn send(&self, frame: String) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Frame(frame)) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Frame(frame))
+        {
             self.overflow.notify_one();
         }
     }
 
     /// Orders the session to send `frame` and close.
     pub fn close(&self, frame: String, reason: &'static str) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Close { frame, reason }) {
+        if let Err(mpsc::error::TrySendError::Full(_)) =
+            self.tx.try_send(SessionMsg::Close { frame, reason })
+        {
             self.overflow.notify_one();
         }
     }

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
+use mediasoup::worker::WorkerId;
 use parking_lot::Mutex;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 use super::MediaError;
 use crate::config::MediaConfig;
@@ -34,6 +35,7 @@ pub struct WorkerPool {
     config: MediaConfig,
     slots: Mutex<Vec<Option<WorkerSlot>>>,
     deaths: mpsc::UnboundedSender<usize>,
+    lost: broadcast::Sender<WorkerId>,
 }
 
 impl WorkerPool {
@@ -50,6 +52,7 @@ impl WorkerPool {
             config,
             slots: Mutex::new(vec![None; count]),
             deaths,
+            lost: broadcast::channel(64).0,
         });
         for index in 0..count {
             let slot = pool.spawn(index).await?;
@@ -96,10 +99,15 @@ impl WorkerPool {
         })
     }
 
-    async fn webrtc_server(&self, worker: &Worker, base: u16, index: usize) -> Result<WebRtcServer, MediaError> {
-        let port = base
-            .checked_add(index as u16)
-            .ok_or_else(|| MediaError::Worker("webrtc_server_port + worker index overflows".into()))?;
+    async fn webrtc_server(
+        &self,
+        worker: &Worker,
+        base: u16,
+        index: usize,
+    ) -> Result<WebRtcServer, MediaError> {
+        let port = base.checked_add(index as u16).ok_or_else(|| {
+            MediaError::Worker("webrtc_server_port + worker index overflows".into())
+        })?;
         let listen = self.config.listen();
         let info = |protocol| WebRtcServerListenInfo {
             protocol,
@@ -116,9 +124,25 @@ impl WorkerPool {
             .map_err(|e| MediaError::Worker(format!("WebRtcServer on port {port}: {e}")))
     }
 
+    /// Ids of workers that died (or were recycled), as they are replaced:
+    /// the rooms on them are gone.
+    pub fn subscribe_lost(&self) -> broadcast::Receiver<WorkerId> {
+        self.lost.subscribe()
+    }
+
+    /// Replaces the worker of slot `index` with a new one, as the pool does
+    /// by itself when a worker dies; subscribers learn that its rooms are gone.
+    pub fn recycle(&self, index: usize) {
+        let _ = self.deaths.send(index);
+    }
+
     /// Replaces the dead worker of slot `index`, retrying until it starts.
     async fn replace(&self, index: usize) {
-        self.slots.lock()[index] = None;
+        let Some(old) = self.slots.lock().get_mut(index).and_then(Option::take) else {
+            return;
+        };
+        let _ = self.lost.send(old.worker.id());
+        drop(old);
         let mut delay = Duration::from_millis(100);
         loop {
             match self.spawn(index).await {

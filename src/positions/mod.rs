@@ -52,8 +52,20 @@ mod tests {
     fn the_larger_holding_wins() {
         let p = |yes, no| Holding { yes, no }.profile();
         assert_eq!(p(0.0, 0.0).position, Position::None);
-        assert_eq!(p(3.0, 1.0), Profile { position: Position::Yes, position_size: 3.0 });
-        assert_eq!(p(1.0, 3.5), Profile { position: Position::No, position_size: 3.5 });
+        assert_eq!(
+            p(3.0, 1.0),
+            Profile {
+                position: Position::Yes,
+                position_size: 3.0
+            }
+        );
+        assert_eq!(
+            p(1.0, 3.5),
+            Profile {
+                position: Position::No,
+                position_size: 3.5
+            }
+        );
         assert_eq!(p(2.0, 2.0).position, Position::Yes);
     }
 }

@@ -47,7 +47,8 @@ impl StaticMarkets {
 
     /// Reads and checks the file.
     pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Self::parse(&text).map_err(|e| format!("invalid markets file {}: {e}", path.display()))
     }
 

@@ -39,6 +39,13 @@ pub enum Command {
     },
     /// `voice:leave`.
     Leave,
+    /// A request about the room the connection is in.
+    Room(RoomCommand),
+}
+
+/// A request that needs the connection to be in a room.
+#[derive(Debug, Clone)]
+pub enum RoomCommand {
     /// `getRouterRtpCapabilities`.
     GetRouterRtpCapabilities,
     /// `createTransport`.
@@ -115,6 +122,15 @@ impl Command {
         match self {
             Self::Join { .. } => "voice:join",
             Self::Leave => "voice:leave",
+            Self::Room(command) => command.method(),
+        }
+    }
+}
+
+impl RoomCommand {
+    /// The method name, for logs and metrics.
+    pub fn method(&self) -> &'static str {
+        match self {
             Self::GetRouterRtpCapabilities => "getRouterRtpCapabilities",
             Self::CreateTransport { .. } => "createTransport",
             Self::ConnectTransport { .. } => "connectTransport",

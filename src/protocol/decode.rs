@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::command::{Command, Direction, ModerationAction};
+use super::command::{Command, Direction, ModerationAction, RoomCommand};
 use crate::address::Address;
 use crate::error::ApiError;
 
@@ -50,7 +50,10 @@ pub fn decode(text: &str) -> Result<Request, DecodeError> {
             })
         }
     };
-    let fail = |error: ApiError| DecodeError { id: id.clone(), error };
+    let fail = |error: ApiError| DecodeError {
+        id: id.clone(),
+        error,
+    };
     let method = match frame.remove("method") {
         Some(Value::String(m)) => m,
         _ => return Err(fail(ApiError::bad_request("`method` must be a string"))),
@@ -73,16 +76,22 @@ fn command(method: &str, data: Value) -> Result<Command, ApiError> {
             }
         }
         "voice:leave" => Command::Leave,
-        "getRouterRtpCapabilities" => Command::GetRouterRtpCapabilities,
+        _ => Command::Room(room_command(method, data)?),
+    })
+}
+
+fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
+    Ok(match method {
+        "getRouterRtpCapabilities" => RoomCommand::GetRouterRtpCapabilities,
         "createTransport" => {
             let d: CreateTransportData = fields(method, data)?;
-            Command::CreateTransport {
+            RoomCommand::CreateTransport {
                 direction: d.direction,
             }
         }
         "connectTransport" => {
             let d: ConnectTransportData = fields(method, data)?;
-            Command::ConnectTransport {
+            RoomCommand::ConnectTransport {
                 transport_id: d.transport_id,
                 dtls_parameters: d.dtls_parameters,
             }
@@ -92,48 +101,50 @@ fn command(method: &str, data: Value) -> Result<Command, ApiError> {
             if d.kind != MediaKind::Audio {
                 return Err(ApiError::bad_request("only `audio` may be produced"));
             }
-            Command::Produce {
+            RoomCommand::Produce {
                 transport_id: d.transport_id,
                 rtp_parameters: d.rtp_parameters,
             }
         }
         "consume" => {
             let d: ConsumeData = fields(method, data)?;
-            Command::Consume {
+            RoomCommand::Consume {
                 transport_id: d.transport_id,
                 producer_id: d.producer_id,
                 rtp_capabilities: d.rtp_capabilities,
             }
         }
-        "resumeConsumer" => Command::ResumeConsumer {
+        "resumeConsumer" => RoomCommand::ResumeConsumer {
             consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
         },
-        "pauseConsumer" => Command::PauseConsumer {
+        "pauseConsumer" => RoomCommand::PauseConsumer {
             consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
         },
-        "restartIce" => Command::RestartIce {
+        "restartIce" => RoomCommand::RestartIce {
             transport_id: fields::<TransportData>(method, data)?.transport_id,
         },
-        "closeProducer" => Command::CloseProducer {
+        "closeProducer" => RoomCommand::CloseProducer {
             producer_id: fields::<ProducerData>(method, data)?.producer_id,
         },
-        "voice:mute" => Command::Mute {
+        "voice:mute" => RoomCommand::Mute {
             muted: fields::<MuteData>(method, data)?.muted,
         },
-        "voice:raise_hand" => Command::RaiseHand,
-        "voice:lower_hand" => Command::LowerHand,
+        "voice:raise_hand" => RoomCommand::RaiseHand,
+        "voice:lower_hand" => RoomCommand::LowerHand,
         "voice:moderate" => {
             let d: ModerateData = fields(method, data)?;
             let target = d.target_wallet.as_deref().map(Address::parse).transpose()?;
             if target.is_none() && d.action != ModerationAction::MuteAll {
-                return Err(ApiError::bad_request("`targetWallet` is required for this action"));
+                return Err(ApiError::bad_request(
+                    "`targetWallet` is required for this action",
+                ));
             }
-            Command::Moderate {
+            RoomCommand::Moderate {
                 action: d.action,
                 target,
             }
         }
-        "voice:producers" => Command::Producers,
+        "voice:producers" => RoomCommand::Producers,
         other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
     })
 }

@@ -6,7 +6,7 @@ mod command;
 mod decode;
 mod outbound;
 
-pub use command::{Command, Direction, ModerationAction};
+pub use command::{Command, Direction, ModerationAction, RoomCommand};
 pub use decode::{decode, DecodeError, Request};
 pub use outbound::{error_reply, event, ok_reply};
 

@@ -26,9 +26,18 @@ fn decodes_every_method() {
         ("getRouterRtpCapabilities", json!({})),
         ("createTransport", json!({"direction": "send"})),
         ("createTransport", json!({"direction": "recv"})),
-        ("connectTransport", json!({"transportId": "t", "dtlsParameters": dtls})),
-        ("produce", json!({"transportId": "t", "kind": "audio", "rtpParameters": rtp, "appData": {"a": 1}})),
-        ("consume", json!({"transportId": "t", "producerId": "p", "rtpCapabilities": caps})),
+        (
+            "connectTransport",
+            json!({"transportId": "t", "dtlsParameters": dtls}),
+        ),
+        (
+            "produce",
+            json!({"transportId": "t", "kind": "audio", "rtpParameters": rtp, "appData": {"a": 1}}),
+        ),
+        (
+            "consume",
+            json!({"transportId": "t", "producerId": "p", "rtpCapabilities": caps}),
+        ),
         ("resumeConsumer", json!({"consumerId": "c"})),
         ("pauseConsumer", json!({"consumerId": "c"})),
         ("restartIce", json!({"transportId": "t"})),
@@ -37,7 +46,10 @@ fn decodes_every_method() {
         ("voice:raise_hand", json!({})),
         ("voice:lower_hand", json!({})),
         ("voice:moderate", json!({"action": "mute_all"})),
-        ("voice:moderate", json!({"action": "kick", "targetWallet": market()})),
+        (
+            "voice:moderate",
+            json!({"action": "kick", "targetWallet": market()}),
+        ),
         ("voice:producers", json!({})),
     ];
     for (i, (method, data)) in cases.into_iter().enumerate() {
@@ -57,9 +69,24 @@ fn data_may_be_omitted_and_ids_may_be_strings() {
 
 #[test]
 fn malformed_frames_are_bad_request_with_null_id() {
-    for text in ["", "{", "[]", "42", "\"x\"", "null", r#"{"method":"voice:leave"}"#, r#"{"id":null,"method":"voice:leave"}"#,
-        r#"{"id":{"a":1},"method":"voice:leave"}"#, r#"{"id":[1],"method":"voice:leave"}"#, "\u{0}"] {
-        assert_eq!(refused(text), (Value::Null, ErrorCode::BadRequest), "{text:?}");
+    for text in [
+        "",
+        "{",
+        "[]",
+        "42",
+        "\"x\"",
+        "null",
+        r#"{"method":"voice:leave"}"#,
+        r#"{"id":null,"method":"voice:leave"}"#,
+        r#"{"id":{"a":1},"method":"voice:leave"}"#,
+        r#"{"id":[1],"method":"voice:leave"}"#,
+        "\u{0}",
+    ] {
+        assert_eq!(
+            refused(text),
+            (Value::Null, ErrorCode::BadRequest),
+            "{text:?}"
+        );
     }
 }
 
@@ -98,11 +125,25 @@ fn bad_method_or_data_keeps_the_id() {
 #[test]
 fn well_typed_but_invalid_addresses_are_invalid_address() {
     let short = bs58::encode([1u8; 31]).into_string();
-    for bad in ["", "abc", "0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl", short.as_str()] {
-        let join = json!({"id": 2, "method": "voice:join", "data": {"marketAddress": bad}}).to_string();
-        assert_eq!(refused(&join), (json!(2), ErrorCode::InvalidAddress), "{bad}");
+    for bad in [
+        "",
+        "abc",
+        "0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl",
+        short.as_str(),
+    ] {
+        let join =
+            json!({"id": 2, "method": "voice:join", "data": {"marketAddress": bad}}).to_string();
+        assert_eq!(
+            refused(&join),
+            (json!(2), ErrorCode::InvalidAddress),
+            "{bad}"
+        );
         let kick = json!({"id": 3, "method": "voice:moderate", "data": {"action": "kick", "targetWallet": bad}}).to_string();
-        assert_eq!(refused(&kick), (json!(3), ErrorCode::InvalidAddress), "{bad}");
+        assert_eq!(
+            refused(&kick),
+            (json!(3), ErrorCode::InvalidAddress),
+            "{bad}"
+        );
     }
 }
 
@@ -112,9 +153,16 @@ fn replies_and_events_have_the_contract_shape() {
     assert_eq!(ok, json!({"id": 7, "ok": true, "data": {"a": 1}}));
     let err = crate::error::ApiError::new(ErrorCode::RoomFull, "full");
     let e: Value = serde_json::from_str(&error_reply(&json!(8), &err)).unwrap();
-    assert_eq!(e, json!({"id": 8, "ok": false, "error": {"code": "ROOM_FULL", "message": "full"}}));
-    let ev: Value = serde_json::from_str(&event("voice:user_left", json!({"walletAddress": "w"}))).unwrap();
-    assert_eq!(ev, json!({"event": "voice:user_left", "data": {"walletAddress": "w"}}));
+    assert_eq!(
+        e,
+        json!({"id": 8, "ok": false, "error": {"code": "ROOM_FULL", "message": "full"}})
+    );
+    let ev: Value =
+        serde_json::from_str(&event("voice:user_left", json!({"walletAddress": "w"}))).unwrap();
+    assert_eq!(
+        ev,
+        json!({"event": "voice:user_left", "data": {"walletAddress": "w"}})
+    );
 }
 
 #[test]
@@ -125,7 +173,9 @@ fn arbitrary_bytes_never_panic() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let len = (seed % 200) as usize;
-        let bytes: Vec<u8> = (0..len).map(|i| (seed.rotate_left(i as u32) & 0x7f) as u8).collect();
+        let bytes: Vec<u8> = (0..len)
+            .map(|i| (seed.rotate_left(i as u32) & 0x7f) as u8)
+            .collect();
         let _ = decode(&String::from_utf8_lossy(&bytes));
     }
 }

@@ -48,7 +48,12 @@ pub struct Room {
 
 impl Room {
     /// An empty room for market `id`.
-    pub fn new(id: Address, founder: Option<Address>, settings: RoomSettings, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        id: Address,
+        founder: Option<Address>,
+        settings: RoomSettings,
+        now: DateTime<Utc>,
+    ) -> Self {
         Self {
             id,
             founder,
@@ -94,7 +99,12 @@ impl Room {
     }
 
     /// Adds `wallet`, muted, and returns its view.
-    pub fn join(&mut self, wallet: &Address, profile: Profile, now: DateTime<Utc>) -> Result<ParticipantView, RoomError> {
+    pub fn join(
+        &mut self,
+        wallet: &Address,
+        profile: Profile,
+        now: DateTime<Utc>,
+    ) -> Result<ParticipantView, RoomError> {
         if self.get(wallet).is_some() {
             return Err(RoomError::AlreadyIn);
         }

@@ -24,7 +24,13 @@ fn everyone_joins_muted_and_in_order() {
     let founder = r.join(&w(1), Profile::none(), Utc::now()).unwrap();
     assert!(founder.is_founder && founder.is_speaker && founder.is_muted);
     let views = r.views();
-    assert_eq!(views.iter().map(|v| v.wallet_address.clone()).collect::<Vec<_>>(), vec![w(2), w(1)]);
+    assert_eq!(
+        views
+            .iter()
+            .map(|v| v.wallet_address.clone())
+            .collect::<Vec<_>>(),
+        vec![w(2), w(1)]
+    );
     assert!(views.iter().all(|v| v.is_muted && !v.hand_raised));
 }
 
@@ -53,9 +59,15 @@ fn without_a_founder_everyone_may_speak() {
 fn a_full_room_and_a_double_join_are_refused() {
     let mut r = room(None, 2);
     r.join(&w(1), Profile::none(), Utc::now()).unwrap();
-    assert_eq!(r.join(&w(1), Profile::none(), Utc::now()), Err(RoomError::AlreadyIn));
+    assert_eq!(
+        r.join(&w(1), Profile::none(), Utc::now()),
+        Err(RoomError::AlreadyIn)
+    );
     r.join(&w(2), Profile::none(), Utc::now()).unwrap();
-    assert_eq!(r.join(&w(3), Profile::none(), Utc::now()), Err(RoomError::Full));
+    assert_eq!(
+        r.join(&w(3), Profile::none(), Utc::now()),
+        Err(RoomError::Full)
+    );
     r.leave(&w(1)).unwrap();
     r.join(&w(3), Profile::none(), Utc::now()).unwrap();
     assert_eq!(r.len(), 2);

@@ -9,7 +9,7 @@ use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{Admission, LiveRoom, Outbox};
-use crate::protocol::{error_reply, ok_reply, Command, Request};
+use crate::protocol::{error_reply, ok_reply, Command, Request, RoomCommand};
 
 /// The state of one socket session.
 pub struct Session {
@@ -43,31 +43,36 @@ impl Session {
     }
 
     async fn execute(&mut self, command: Command) -> Result<Value, ApiError> {
-        if let Command::Join { market } = &command {
-            return self.join(market).await;
+        match command {
+            Command::Join { market } => self.join(&market).await,
+            Command::Leave => {
+                self.leave();
+                Ok(json!({}))
+            }
+            Command::Room(command) => self.in_room(command).await,
         }
-        if let Command::Leave = command {
-            self.leave();
-            return Ok(json!({}));
-        }
+    }
+
+    async fn in_room(&mut self, command: RoomCommand) -> Result<Value, ApiError> {
         let room = self.room()?;
         let wallet = &self.wallet;
         match command {
-            Command::Join { .. } | Command::Leave => unreachable!("handled above"),
-            Command::GetRouterRtpCapabilities => Ok(json!(room.router.rtp_capabilities())),
-            Command::CreateTransport { direction } => room.create_transport(wallet, direction).await,
-            Command::ConnectTransport {
+            RoomCommand::GetRouterRtpCapabilities => Ok(json!(room.router.rtp_capabilities())),
+            RoomCommand::CreateTransport { direction } => {
+                room.create_transport(wallet, direction).await
+            }
+            RoomCommand::ConnectTransport {
                 transport_id,
                 dtls_parameters,
             } => room
                 .connect_transport(wallet, &transport_id, dtls_parameters)
                 .await
                 .map(|()| json!({})),
-            Command::Produce {
+            RoomCommand::Produce {
                 transport_id,
                 rtp_parameters,
             } => room.produce(wallet, &transport_id, rtp_parameters).await,
-            Command::Consume {
+            RoomCommand::Consume {
                 transport_id,
                 producer_id,
                 rtp_capabilities,
@@ -75,23 +80,29 @@ impl Session {
                 room.consume(wallet, &transport_id, &producer_id, rtp_capabilities)
                     .await
             }
-            Command::ResumeConsumer { consumer_id } => {
-                room.resume_consumer(wallet, &consumer_id).await.map(|()| json!({}))
+            RoomCommand::ResumeConsumer { consumer_id } => room
+                .resume_consumer(wallet, &consumer_id)
+                .await
+                .map(|()| json!({})),
+            RoomCommand::PauseConsumer { consumer_id } => room
+                .pause_consumer(wallet, &consumer_id)
+                .await
+                .map(|()| json!({})),
+            RoomCommand::RestartIce { transport_id } => {
+                room.restart_ice(wallet, &transport_id).await
             }
-            Command::PauseConsumer { consumer_id } => {
-                room.pause_consumer(wallet, &consumer_id).await.map(|()| json!({}))
-            }
-            Command::RestartIce { transport_id } => room.restart_ice(wallet, &transport_id).await,
-            Command::CloseProducer { producer_id } => {
+            RoomCommand::CloseProducer { producer_id } => {
                 drop(room.close_producer(wallet, &producer_id)?);
                 Ok(json!({}))
             }
-            Command::Mute { muted } => room.set_muted(wallet, muted).await.map(|()| json!({})),
-            Command::Producers => room.producers(wallet),
-            Command::RaiseHand | Command::LowerHand | Command::Moderate { .. } => Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "speaker queue and moderation are not enabled on this server",
-            )),
+            RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await.map(|()| json!({})),
+            RoomCommand::Producers => room.producers(wallet),
+            RoomCommand::RaiseHand | RoomCommand::LowerHand | RoomCommand::Moderate { .. } => {
+                Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "speaker queue and moderation are not enabled on this server",
+                ))
+            }
         }
     }
 
@@ -104,7 +115,10 @@ impl Session {
 
     async fn join(&mut self, market: &Address) -> Result<Value, ApiError> {
         if self.room().is_ok() {
-            return Err(ApiError::new(ErrorCode::Conflict, "this connection is in a room already; leave first"));
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "this connection is in a room already; leave first",
+            ));
         }
         let (room, admission) = self
             .app
@@ -134,7 +148,9 @@ impl Session {
     /// Leaves the room, if in one.
     pub fn leave(&mut self) {
         if let Some(room) = self.room.take() {
-            self.app.hub.leave(&self.wallet, &room.id, self.outbox.session());
+            self.app
+                .hub
+                .leave(&self.wallet, &room.id, self.outbox.session());
         }
     }
 
@@ -143,4 +159,3 @@ impl Session {
         self.room = None;
     }
 }
-

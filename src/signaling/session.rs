@@ -19,7 +19,12 @@ const PING_INTERVAL: Duration = Duration::from_secs(15);
 
 /// Serves the socket of `wallet` until either side closes it, then releases
 /// everything the session held.
-pub async fn run(app: Arc<App>, wallet: Address, mut ws: actix_ws::Session, stream: actix_ws::MessageStream) {
+pub async fn run(
+    app: Arc<App>,
+    wallet: Address,
+    mut ws: actix_ws::Session,
+    stream: actix_ws::MessageStream,
+) {
     let limits = app.config.limits.clone();
     let mut stream = stream
         .max_frame_size(limits.ws_max_frame_bytes)

@@ -42,14 +42,18 @@ impl TestNode {
         config.media.enable_tcp = false;
         config.rooms.destroy_after_minutes = 0;
         let markets_file = (!markets.is_empty()).then(|| {
-            let path = std::env::temp_dir().join(format!("pnl-voice-markets-{}.json", rand::random::<u64>()));
+            let path = std::env::temp_dir()
+                .join(format!("pnl-voice-markets-{}.json", rand::random::<u64>()));
             std::fs::write(&path, json!({ "markets": markets }).to_string()).unwrap();
             path
         });
         config.markets_file = markets_file.clone();
         tweak(&mut config);
         let server = Background::spawn(config).expect("server starts");
-        Self { server, markets_file }
+        Self {
+            server,
+            markets_file,
+        }
     }
 
     /// `http://127.0.0.1:port`.
@@ -92,7 +96,13 @@ impl TestNode {
             routers += dump.router_ids.len();
         }
         for room in self.server.app.hub.running_rooms() {
-            transports += room.router.dump().await.expect("router dump").transport_ids.len();
+            transports += room
+                .router
+                .dump()
+                .await
+                .expect("router dump")
+                .transport_ids
+                .len();
         }
         (routers, transports)
     }

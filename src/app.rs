@@ -2,14 +2,19 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::Utc;
 use rand::RngCore;
+use serde_json::{json, Value};
+
+use crate::address::Address;
 
 use crate::auth::Auth;
 use crate::config::Config;
-use crate::hub::{Hub, SessionId};
+use crate::hub::{Admission, Hub, LiveRoom, SessionId};
 use crate::media::WorkerPool;
-use crate::positions::{MarketSource, StaticMarkets};
+use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
 use crate::turn::IceServers;
 
 /// Shared state of one server node.
@@ -48,9 +53,18 @@ impl App {
         bound: std::net::SocketAddr,
         runtime: tokio::runtime::Handle,
     ) -> Result<Arc<Self>, StartError> {
-        let markets: Arc<dyn MarketSource> = match &config.markets_file {
-            Some(path) => Arc::new(StaticMarkets::load(path).map_err(StartError::Markets)?),
-            None => Arc::new(StaticMarkets::empty()),
+        let metadata = match &config.markets_file {
+            Some(path) => StaticMarkets::load(path).map_err(StartError::Markets)?,
+            None => StaticMarkets::empty(),
+        };
+        let markets: Arc<dyn MarketSource> = match &config.solana_rpc_url {
+            Some(url) => Arc::new(SolanaRpcMarkets::new(
+                url.clone(),
+                metadata,
+                Duration::from_millis(config.solana_rpc_timeout_ms),
+                Duration::from_secs(config.positions_cache_secs),
+            )),
+            None => Arc::new(metadata),
         };
         let pool = WorkerPool::start(config.media.clone(), config.worker_count(), &runtime).await?;
         let hub = Hub::new(pool, markets, config.rooms.clone(), runtime);
@@ -96,6 +110,22 @@ impl App {
             .replacen("https://", "wss://", 1)
             .replacen("http://", "ws://", 1);
         format!("{base}/ws")
+    }
+
+    /// The join data of PROTOCOL.md section 2, for `wallet`.
+    pub fn join_data(&self, room: &LiveRoom, admission: Admission, wallet: &Address) -> Value {
+        json!({
+            "roomId": room.id,
+            "workerId": room.slot.worker.id().to_string(),
+            "nodeId": self.node_id,
+            "workerUrl": self.ws_url(),
+            "rtpCapabilities": room.router.rtp_capabilities(),
+            "participants": admission.participants,
+            "speakerQueue": admission.speaker_queue,
+            "settings": admission.settings,
+            "iceServers": self.ice.for_wallet(wallet, Utc::now()),
+            "you": admission.you,
+        })
     }
 
     /// A fresh session id.

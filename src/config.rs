@@ -34,8 +34,12 @@ pub struct Config {
     pub auth_domain: Option<String>,
     /// Static market data (founders, mints, holdings), JSON.
     pub markets_file: Option<PathBuf>,
-    /// Solana JSON-RPC endpoint for on-chain market data.
+    /// Solana JSON-RPC endpoint for on-chain holdings.
     pub solana_rpc_url: Option<String>,
+    /// Timeout of one Solana RPC request, in milliseconds.
+    pub solana_rpc_timeout_ms: u64,
+    /// How long a wallet's holdings are cached, in seconds.
+    pub positions_cache_secs: u64,
     /// Redis registry; in-memory registry when absent.
     pub redis_url: Option<String>,
     /// MongoDB store; embedded store when absent.
@@ -74,6 +78,16 @@ pub struct RoomDefaults {
     pub auto_destroy: bool,
     /// Minutes an empty room lives on (0: destroyed as soon as it empties).
     pub destroy_after_minutes: u32,
+    /// Minutes a kicked wallet stays banned from the room.
+    pub kick_ban_minutes: u32,
+    /// Joins of one wallet within `churn_window_secs` after which it is
+    /// kicked (and banned) automatically.
+    pub churn_max_joins: u32,
+    /// The window of `churn_max_joins`, in seconds.
+    pub churn_window_secs: u32,
+    /// Seconds a place reserved by `POST /api/voice/join` is held for the
+    /// socket's `voice:join`.
+    pub reservation_secs: u32,
 }
 
 /// Per-client limits.
@@ -105,6 +119,8 @@ impl Default for Config {
             auth_domain: None,
             markets_file: None,
             solana_rpc_url: None,
+            solana_rpc_timeout_ms: 2000,
+            positions_cache_secs: 60,
             redis_url: None,
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
@@ -128,6 +144,10 @@ impl Default for RoomDefaults {
             speaker_only: true,
             auto_destroy: true,
             destroy_after_minutes: 5,
+            kick_ban_minutes: 10,
+            churn_max_joins: 6,
+            churn_window_secs: 60,
+            reservation_secs: 30,
         }
     }
 }
@@ -176,6 +196,17 @@ pub enum ConfigError {
     /// The assembled configuration breaks a rule.
     #[error("invalid configuration: {0}")]
     Invalid(String),
+}
+
+impl RoomDefaults {
+    /// The abuse policy rooms are created with.
+    pub fn policy(&self) -> crate::rooms::RoomPolicy {
+        crate::rooms::RoomPolicy {
+            ban: chrono::Duration::minutes(i64::from(self.kick_ban_minutes)),
+            churn_joins: self.churn_max_joins,
+            churn_window: chrono::Duration::seconds(i64::from(self.churn_window_secs)),
+        }
+    }
 }
 
 impl Config {
@@ -230,8 +261,18 @@ impl Config {
         if !self.turn_urls.is_empty() && self.turn_secret.is_none() {
             return invalid("turn_urls needs turn_secret (TURN_SECRET)".into());
         }
-        if self.rooms.max_participants == 0 {
-            return invalid("rooms.max_participants must be at least 1".into());
+        let r = &self.rooms;
+        if r.max_participants == 0 || r.max_participants > crate::rooms::MAX_PARTICIPANTS_CAP {
+            return invalid(format!(
+                "rooms.max_participants must be 1..={}",
+                crate::rooms::MAX_PARTICIPANTS_CAP
+            ));
+        }
+        if r.destroy_after_minutes > crate::rooms::MAX_DESTROY_AFTER_MINUTES {
+            return invalid("rooms.destroy_after_minutes is at most 1440".into());
+        }
+        if r.churn_max_joins == 0 || r.churn_window_secs == 0 {
+            return invalid("rooms.churn_max_joins and churn_window_secs must be positive".into());
         }
         if self.limits.ws_requests_per_sec == 0 || self.limits.ws_max_frame_bytes < 1024 {
             return invalid(

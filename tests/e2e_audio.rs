@@ -274,7 +274,7 @@ async fn a_vanished_client_releases_everything_it_held() {
     drop(listener_ws);
 
     assert_eq!(node.wait_idle(T).await, Default::default());
-    assert_eq!(node.worker_dump_counts().await, (0, 0));
+    assert_eq!(node.wait_worker_empty(T).await, (0, 0));
     send.close().await;
     recv.close().await;
 }

@@ -52,3 +52,16 @@ pub async fn verify(
         "expiresAt": token.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
     })))
 }
+
+/// The wallet behind `Authorization: Bearer <jwt>`.
+pub fn bearer_wallet(app: &App, req: &actix_web::HttpRequest) -> Result<Address, ApiError> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))?;
+    Ok(app.auth.wallet_of(token.trim())?)
+}

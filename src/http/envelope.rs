@@ -42,3 +42,9 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
             api.into()
         })
 }
+
+/// Query-string extraction with contract errors.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _req| ApiError::bad_request(format!("invalid query: {err}")).into())
+}

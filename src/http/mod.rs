@@ -4,9 +4,10 @@ mod auth;
 mod envelope;
 mod health;
 mod origin;
+mod voice;
 mod ws;
 
-pub use envelope::{json_config, ok};
+pub use envelope::{json_config, ok, query_config};
 
 use std::sync::Arc;
 
@@ -24,11 +25,20 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
         let index = static_dir.join("index.html");
         cfg.app_data(web::Data::from(app.clone()))
             .app_data(json_config(app.config.limits.rest_max_body_bytes))
+            .app_data(query_config())
             .service(
                 web::scope("/api")
                     .wrap(origin::cors(&app))
                     .route("/auth/challenge", web::post().to(auth::challenge))
-                    .route("/auth/verify", web::post().to(auth::verify)),
+                    .route("/auth/verify", web::post().to(auth::verify))
+                    .route("/voice/join", web::post().to(voice::join))
+                    .route("/voice/leave", web::post().to(voice::leave))
+                    .route("/voice/participants", web::get().to(voice::participants))
+                    .route("/voice/mute", web::post().to(voice::mute))
+                    .route("/voice/moderate", web::post().to(voice::moderate))
+                    .route("/voice/settings", web::post().to(voice::settings))
+                    .route("/voice/report", web::post().to(voice::report))
+                    .route("/voice/rooms", web::get().to(voice::rooms)),
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))

@@ -3,9 +3,15 @@
 //! room's router on first join and destroys it once the room stays empty.
 
 mod live_room;
+mod media_ops;
+mod member_media;
+mod moderation;
 mod outbox;
+mod speaking;
 
-pub use live_room::{Admission, LiveRoom, RoomCounts};
+pub use live_room::{Admission, Departure, LiveRoom, RoomCounts};
+pub use member_media::MemberMedia;
+pub use moderation::Outcome;
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
 
 use std::collections::HashMap;
@@ -42,6 +48,24 @@ pub struct Totals {
     pub sessions: usize,
 }
 
+/// Most abuse reports kept in memory (the durable store comes later).
+const MAX_REPORTS: usize = 10_000;
+
+/// An abuse report filed by a participant.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The room.
+    pub market: Address,
+    /// Who reported.
+    pub reporter: Address,
+    /// Who is reported.
+    pub target: Address,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub created_at: chrono::DateTime<Utc>,
+}
+
 /// All rooms of this node.
 pub struct Hub {
     pool: Arc<WorkerPool>,
@@ -51,6 +75,8 @@ pub struct Hub {
     rooms: Mutex<HashMap<Address, RoomCell>>,
     sessions: Mutex<HashMap<Address, (SessionId, Outbox, Address)>>,
     last_join: Mutex<HashMap<Address, Instant>>,
+    reports: Mutex<std::collections::VecDeque<(u64, Report)>>,
+    next_report: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
@@ -70,6 +96,8 @@ impl Hub {
             rooms: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             last_join: Mutex::new(HashMap::new()),
+            reports: Mutex::new(Default::default()),
+            next_report: std::sync::atomic::AtomicU64::new(1),
         });
         let weak = Arc::downgrade(&hub);
         runtime.spawn(async move {
@@ -103,9 +131,14 @@ impl Hub {
         market: &Address,
         outbox: Outbox,
     ) -> Result<(Arc<LiveRoom>, Admission), ApiError> {
-        self.check_join_rate(wallet)?;
+        let reserved = self
+            .running_room(market)
+            .is_some_and(|r| r.has_reservation(wallet));
+        if !reserved {
+            self.check_join_rate(wallet)?;
+        }
         self.replace_session_of(wallet, outbox.session());
-        let profile = self.markets.profile(market, wallet);
+        let profile = self.markets.profile(market, wallet).await;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
             if let Some(admission) = room.admit(wallet, profile.clone(), outbox.clone())? {
@@ -169,17 +202,26 @@ impl Hub {
     }
 
     async fn create_room(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
-        let founder = self.markets.founder(market);
+        let founder = self.markets.founder(market).await;
         let settings = RoomSettings::for_new_room(&self.defaults, founder.is_some());
-        let rules = Room::new(market.clone(), founder, settings, Utc::now());
+        let rules = Room::new(
+            market.clone(),
+            founder,
+            settings,
+            self.defaults.policy(),
+            Utc::now(),
+        );
         let (router, slot) = self.pool.create_router().await?;
+        let observers = speaking::Observers::create(&router).await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
         let room = Arc::new(LiveRoom::new(
             rules,
             router,
             slot,
             self.pool.config().clone(),
+            observers,
         ));
+        room.observers.listen(Arc::downgrade(&room));
         tracing::info!(room = %market, worker = room.slot.index, "room created");
         Ok(room)
     }
@@ -220,6 +262,98 @@ impl Hub {
         }
     }
 
+    /// `POST /api/voice/join`: holds a place in `market`'s room for
+    /// `wallet`'s socket (creating the room if needed) and previews the join.
+    pub async fn reserve(
+        self: &Arc<Self>,
+        wallet: &Address,
+        market: &Address,
+    ) -> Result<(Arc<LiveRoom>, Admission), ApiError> {
+        self.check_join_rate(wallet)?;
+        let profile = self.markets.profile(market, wallet).await;
+        let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
+        for _ in 0..3 {
+            let room = self.room_for(market).await?;
+            if let Some(admission) = room.reserve(wallet, profile.clone(), hold)? {
+                self.schedule_destroy(room.clone(), room.epoch());
+                return Ok((room, admission));
+            }
+            self.forget_room(market, &room);
+        }
+        Err(ApiError::new(
+            ErrorCode::Capacity,
+            "the room is being recreated; try again",
+        ))
+    }
+
+    /// `POST /api/voice/leave`: `wallet` leaves `market`'s room from any
+    /// session; that session is told (`voice:room_closed`, reason `left`).
+    pub fn leave_any(self: &Arc<Self>, wallet: &Address, market: &Address) -> Result<(), ApiError> {
+        let room = self
+            .running_room(market)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotInRoom, "not in this room"))?;
+        let (_, departure) = room
+            .remove(wallet, None)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotInRoom, "not in this room"))?;
+        self.finish_departure(&room, wallet, departure, "left", None);
+        Ok(())
+    }
+
+    /// A founder's moderation of `market`'s room (socket or REST).
+    pub async fn moderate(
+        self: &Arc<Self>,
+        market: &Address,
+        actor: &Address,
+        action: crate::protocol::ModerationAction,
+        target: Option<&Address>,
+    ) -> Result<(), ApiError> {
+        let room = self
+            .running_room(market)
+            .ok_or_else(|| ApiError::not_found("no running room for this market"))?;
+        if room.founder().as_ref() != Some(actor) {
+            return Err(ApiError::forbidden(
+                "only the market's founder may moderate",
+            ));
+        }
+        if let Outcome::Kicked {
+            wallet,
+            departure,
+            frame,
+        } = room.moderate(actor, action, target).await?
+        {
+            tracing::info!(room = %market, wallet = %wallet, "kicked");
+            self.finish_departure(&room, &wallet, departure, "kicked", Some(frame));
+        }
+        Ok(())
+    }
+
+    /// Closes a departed member's session and media, and schedules the
+    /// room's destruction if it emptied.
+    fn finish_departure(
+        self: &Arc<Self>,
+        room: &Arc<LiveRoom>,
+        wallet: &Address,
+        departure: Departure,
+        reason: &'static str,
+        frame: Option<String>,
+    ) {
+        let session = departure.outbox.session();
+        {
+            let mut sessions = self.sessions.lock();
+            if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
+                sessions.remove(wallet);
+            }
+        }
+        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
+        let frame =
+            frame.unwrap_or_else(|| event("voice:room_closed", json!({ "reason": reason })));
+        departure.outbox.close(frame, reason);
+        drop(departure.media);
+        if let Some(epoch) = departure.empty_at_epoch {
+            self.schedule_destroy(room.clone(), epoch);
+        }
+    }
+
     fn schedule_destroy(self: &Arc<Self>, room: Arc<LiveRoom>, epoch: u64) {
         let (auto_destroy, minutes) = room.destroy_policy();
         if !auto_destroy {
@@ -257,6 +391,23 @@ impl Hub {
         }
         self.forget_room(&room.id, room);
         tracing::warn!(room = %room.id, reason, members = members.len(), "room closed");
+    }
+
+    /// Keeps an abuse report; returns its id.
+    pub fn file_report(&self, report: Report) -> u64 {
+        let id = self.next_report.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(room = %report.market, target = %report.target, id, "abuse report");
+        let mut reports = self.reports.lock();
+        if reports.len() >= MAX_REPORTS {
+            reports.pop_front();
+        }
+        reports.push_back((id, report));
+        id
+    }
+
+    /// The reports kept, oldest first.
+    pub fn reports(&self) -> Vec<(u64, Report)> {
+        self.reports.lock().iter().cloned().collect()
     }
 
     /// The running room of `market`, if any.

@@ -1,9 +1,13 @@
-//! Market data: a market's founder and each wallet's YES/NO holdings, which
-//! become the position badges.
+//! Market data: a market's founder and YES/NO mints, and each wallet's
+//! holdings, which become the position badges.
 
+mod solana_rpc;
 mod static_file;
 
-pub use static_file::StaticMarkets;
+pub use solana_rpc::SolanaRpcMarkets;
+pub use static_file::{MarketInfo, StaticMarkets};
+
+use async_trait::async_trait;
 
 use crate::address::Address;
 use crate::rooms::{Position, Profile};
@@ -37,11 +41,12 @@ impl Holding {
 }
 
 /// Where market facts come from.
+#[async_trait]
 pub trait MarketSource: Send + Sync {
     /// The market's founder wallet, if known.
-    fn founder(&self, market: &Address) -> Option<Address>;
-    /// The wallet's badge in the market.
-    fn profile(&self, market: &Address, wallet: &Address) -> Profile;
+    async fn founder(&self, market: &Address) -> Option<Address>;
+    /// The wallet's badge in the market (`NONE` when unknown).
+    async fn profile(&self, market: &Address, wallet: &Address) -> Profile;
 }
 
 #[cfg(test)]

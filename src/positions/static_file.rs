@@ -1,9 +1,10 @@
-//! Market data from a JSON file (`PNL_VOICE_MARKETS_FILE`), for local runs
-//! and tests.
+//! Market data from a JSON file (`PNL_VOICE_MARKETS_FILE`): founders and
+//! mints for every source, holdings for local runs and tests.
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use async_trait::async_trait;
 use serde::Deserialize;
 
 use super::{Holding, MarketSource};
@@ -28,15 +29,22 @@ struct File {
     markets: Vec<FileMarket>,
 }
 
-struct Market {
-    founder: Option<Address>,
+/// What the file says about one market.
+#[derive(Debug, Clone, Default)]
+pub struct MarketInfo {
+    /// The founder's wallet.
+    pub founder: Option<Address>,
+    /// The YES token mint.
+    pub yes_mint: Option<Address>,
+    /// The NO token mint.
+    pub no_mint: Option<Address>,
     holdings: HashMap<Address, Holding>,
 }
 
 /// Markets read once from a file.
 #[derive(Default)]
 pub struct StaticMarkets {
-    markets: HashMap<Address, Market>,
+    markets: HashMap<Address, MarketInfo>,
 }
 
 impl StaticMarkets {
@@ -58,30 +66,35 @@ impl StaticMarkets {
         let addr = |s: &str| Address::parse(s).map_err(|_| format!("not a Solana address: {s:?}"));
         let mut markets = HashMap::new();
         for m in file.markets {
-            for mint in [&m.yes_mint, &m.no_mint].into_iter().flatten() {
-                addr(mint)?;
-            }
             let holdings = m
                 .holdings
                 .iter()
                 .map(|(w, h)| Ok((addr(w)?, *h)))
                 .collect::<Result<_, String>>()?;
-            let market = Market {
+            let info = MarketInfo {
                 founder: m.founder_wallet.as_deref().map(addr).transpose()?,
+                yes_mint: m.yes_mint.as_deref().map(addr).transpose()?,
+                no_mint: m.no_mint.as_deref().map(addr).transpose()?,
                 holdings,
             };
-            markets.insert(addr(&m.market_address)?, market);
+            markets.insert(addr(&m.market_address)?, info);
         }
         Ok(Self { markets })
     }
+
+    /// What is known of `market`.
+    pub fn market(&self, market: &Address) -> Option<&MarketInfo> {
+        self.markets.get(market)
+    }
 }
 
+#[async_trait]
 impl MarketSource for StaticMarkets {
-    fn founder(&self, market: &Address) -> Option<Address> {
+    async fn founder(&self, market: &Address) -> Option<Address> {
         self.markets.get(market).and_then(|m| m.founder.clone())
     }
 
-    fn profile(&self, market: &Address, wallet: &Address) -> Profile {
+    async fn profile(&self, market: &Address, wallet: &Address) -> Profile {
         self.markets
             .get(market)
             .and_then(|m| m.holdings.get(wallet))

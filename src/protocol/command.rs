@@ -4,6 +4,7 @@ use mediasoup::prelude::{DtlsParameters, RtpCapabilities, RtpParameters};
 use serde::Deserialize;
 
 use crate::address::Address;
+use crate::rooms::SettingsPatch;
 
 /// Direction of a WebRTC transport, from the client's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -114,6 +115,8 @@ pub enum RoomCommand {
     },
     /// `voice:producers`.
     Producers,
+    /// `voice:update_settings` (founder only; an addition to the contract).
+    UpdateSettings(SettingsPatch),
 }
 
 impl Command {
@@ -145,6 +148,7 @@ impl RoomCommand {
             Self::LowerHand => "voice:lower_hand",
             Self::Moderate { .. } => "voice:moderate",
             Self::Producers => "voice:producers",
+            Self::UpdateSettings(_) => "voice:update_settings",
         }
     }
 }

@@ -145,6 +145,7 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
             }
         }
         "voice:producers" => RoomCommand::Producers,
+        "voice:update_settings" => RoomCommand::UpdateSettings(fields(method, data)?),
         other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
     })
 }

@@ -1,14 +1,19 @@
-//! Pure room rules: who is in a room, who may speak, who is muted. No I/O:
-//! the hub calls these with the current time and acts on the results, so
-//! every rule is tested without sockets or media.
+//! Pure room rules: who is in a room, who may speak, the raise-hand queue,
+//! the founder's moderation, bans and limits. No I/O: the hub calls these
+//! with the current time and acts on the returned events, so every rule is
+//! tested without sockets or media.
 
+mod events;
 mod participant;
 mod room;
 mod settings;
 
+pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
-pub use room::{Room, RoomError};
-pub use settings::RoomSettings;
+pub use room::{Room, RoomError, RoomPolicy, Silenced};
+pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -49,8 +49,8 @@ pub struct Participant {
     pub granted: bool,
     /// Muted: its producer is paused.
     pub muted: bool,
-    /// In the raise-hand queue.
-    pub hand_raised: bool,
+    /// Seconds it has been heard speaking.
+    pub speaking_secs: f64,
     /// When it joined.
     pub joined_at: DateTime<Utc>,
 }
@@ -90,7 +90,7 @@ pub fn display_name(wallet: &Address) -> String {
 
 impl Participant {
     /// The wire view; `speaker_only` is the room's setting.
-    pub fn view(&self, speaker_only: bool) -> ParticipantView {
+    pub fn view(&self, speaker_only: bool, hand_raised: bool) -> ParticipantView {
         ParticipantView {
             wallet_address: self.wallet.clone(),
             display_name: display_name(&self.wallet),
@@ -99,7 +99,7 @@ impl Participant {
             is_founder: self.is_founder,
             is_speaker: self.is_speaker(speaker_only),
             is_muted: self.muted,
-            hand_raised: self.hand_raised,
+            hand_raised,
             joined_at: self.joined_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         }
     }

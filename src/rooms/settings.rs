@@ -1,8 +1,13 @@
-//! Per-room settings (the seed design's `settings`).
+//! Per-room settings (the seed design's `settings`) and the founder's changes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::RoomDefaults;
+
+/// Most participants any room may be set to.
+pub const MAX_PARTICIPANTS_CAP: u32 = 10_000;
+/// Longest grace period of an empty room, in minutes.
+pub const MAX_DESTROY_AFTER_MINUTES: u32 = 24 * 60;
 
 /// Settings of one room, as sent in the join data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,6 +23,20 @@ pub struct RoomSettings {
     pub destroy_after_minutes: u32,
 }
 
+/// A founder's change of settings: absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsPatch {
+    /// New `maxParticipants`.
+    pub max_participants: Option<u32>,
+    /// New `speakerOnly`.
+    pub speaker_only: Option<bool>,
+    /// New `autoDestroy`.
+    pub auto_destroy: Option<bool>,
+    /// New `destroyAfterMinutes`.
+    pub destroy_after_minutes: Option<u32>,
+}
+
 impl RoomSettings {
     /// Settings for a new room: the configured defaults, except that a room
     /// with no founder is open to every speaker (nobody could grant the floor).
@@ -28,5 +47,28 @@ impl RoomSettings {
             auto_destroy: defaults.auto_destroy,
             destroy_after_minutes: defaults.destroy_after_minutes,
         }
+    }
+
+    /// These settings with `patch` applied, if every value is in range.
+    pub fn patched(&self, patch: &SettingsPatch) -> Result<Self, String> {
+        let next = Self {
+            max_participants: patch.max_participants.unwrap_or(self.max_participants),
+            speaker_only: patch.speaker_only.unwrap_or(self.speaker_only),
+            auto_destroy: patch.auto_destroy.unwrap_or(self.auto_destroy),
+            destroy_after_minutes: patch
+                .destroy_after_minutes
+                .unwrap_or(self.destroy_after_minutes),
+        };
+        if !(1..=MAX_PARTICIPANTS_CAP).contains(&next.max_participants) {
+            return Err(format!(
+                "maxParticipants must be 1..={MAX_PARTICIPANTS_CAP}"
+            ));
+        }
+        if next.destroy_after_minutes > MAX_DESTROY_AFTER_MINUTES {
+            return Err(format!(
+                "destroyAfterMinutes must be at most {MAX_DESTROY_AFTER_MINUTES}"
+            ));
+        }
+        Ok(next)
     }
 }

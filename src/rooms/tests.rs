@@ -1,4 +1,4 @@
-use chrono::Utc;
+use chrono::{Duration, Utc};
 
 use super::*;
 use crate::address::Address;
@@ -8,20 +8,37 @@ fn w(n: u8) -> Address {
     Address::from_bytes([n; 32])
 }
 
-fn room(founder: Option<Address>, max: u32) -> Room {
+const FOUNDER: u8 = 1;
+
+fn room_with(founder: Option<Address>, max: u32) -> Room {
     let defaults = RoomDefaults {
         max_participants: max,
         ..RoomDefaults::default()
     };
     let settings = RoomSettings::for_new_room(&defaults, founder.is_some());
-    Room::new(w(200), founder, settings, Utc::now())
+    Room::new(w(200), founder, settings, defaults.policy(), Utc::now())
+}
+
+/// A founder-run room with the founder and wallets `others` inside.
+fn room(others: &[u8]) -> Room {
+    let mut r = room_with(Some(w(FOUNDER)), 50);
+    for n in std::iter::once(&FOUNDER).chain(others) {
+        r.join(&w(*n), Profile::none(), 0, Utc::now()).unwrap();
+    }
+    r
+}
+
+fn join(r: &mut Room, n: u8) -> Result<ParticipantView, RoomError> {
+    r.join(&w(n), Profile::none(), 0, Utc::now())
+        .map(|(v, _)| v)
 }
 
 #[test]
-fn everyone_joins_muted_and_in_order() {
-    let mut r = room(Some(w(1)), 50);
-    r.join(&w(2), Profile::none(), Utc::now()).unwrap();
-    let founder = r.join(&w(1), Profile::none(), Utc::now()).unwrap();
+fn everyone_joins_muted_in_order_and_others_hear_of_it() {
+    let mut r = room_with(Some(w(FOUNDER)), 50);
+    let (_, events) = r.join(&w(2), Profile::none(), 0, Utc::now()).unwrap();
+    assert!(matches!(&events[..], [RoomEvent::UserJoined(v)] if v.wallet_address == w(2)));
+    let founder = join(&mut r, FOUNDER).unwrap();
     assert!(founder.is_founder && founder.is_speaker && founder.is_muted);
     let views = r.views();
     assert_eq!(
@@ -35,59 +52,359 @@ fn everyone_joins_muted_and_in_order() {
 }
 
 #[test]
-fn with_a_founder_only_the_founder_may_produce() {
-    let mut r = room(Some(w(1)), 50);
-    r.join(&w(1), Profile::none(), Utc::now()).unwrap();
-    r.join(&w(2), Profile::none(), Utc::now()).unwrap();
+fn with_a_founder_only_the_founder_and_granted_speakers_produce() {
+    let mut r = room(&[2, 3]);
     assert!(r.settings().speaker_only);
-    assert_eq!(r.may_produce(&w(1)), Ok(()));
+    assert_eq!(r.may_produce(&w(FOUNDER)), Ok(()));
     assert_eq!(r.may_produce(&w(2)), Err(RoomError::NotSpeaker));
-    assert_eq!(r.may_produce(&w(3)), Err(RoomError::NotIn));
-    assert_eq!(r.speaker_count(), 1);
+    assert_eq!(r.may_produce(&w(9)), Err(RoomError::NotIn));
+    r.grant(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(r.may_produce(&w(2)), Ok(()));
+    assert_eq!(r.speaker_count(), 2);
 }
 
 #[test]
-fn without_a_founder_everyone_may_speak() {
-    let mut r = room(None, 50);
+fn without_a_founder_everyone_may_speak_and_nobody_moderates() {
+    let mut r = room_with(None, 50);
     assert!(!r.settings().speaker_only);
-    r.join(&w(2), Profile::none(), Utc::now()).unwrap();
+    join(&mut r, 2).unwrap();
+    join(&mut r, 3).unwrap();
     assert_eq!(r.may_produce(&w(2)), Ok(()));
-    assert!(r.view_of(&w(2)).unwrap().is_speaker);
+    assert_eq!(r.raise_hand(&w(2)).unwrap_err(), RoomError::AlreadySpeaker);
+    assert_eq!(
+        r.kick(&w(2), &w(3), Utc::now()).unwrap_err(),
+        RoomError::NotFounder
+    );
+    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotFounder);
 }
 
 #[test]
 fn a_full_room_and_a_double_join_are_refused() {
-    let mut r = room(None, 2);
-    r.join(&w(1), Profile::none(), Utc::now()).unwrap();
-    assert_eq!(
-        r.join(&w(1), Profile::none(), Utc::now()),
-        Err(RoomError::AlreadyIn)
-    );
-    r.join(&w(2), Profile::none(), Utc::now()).unwrap();
-    assert_eq!(
-        r.join(&w(3), Profile::none(), Utc::now()),
-        Err(RoomError::Full)
-    );
+    let mut r = room_with(None, 2);
+    join(&mut r, 1).unwrap();
+    assert_eq!(join(&mut r, 1), Err(RoomError::AlreadyIn));
+    join(&mut r, 2).unwrap();
+    assert_eq!(join(&mut r, 3), Err(RoomError::Full));
     r.leave(&w(1)).unwrap();
-    r.join(&w(3), Profile::none(), Utc::now()).unwrap();
+    join(&mut r, 3).unwrap();
     assert_eq!(r.len(), 2);
 }
 
 #[test]
+fn reservations_count_against_the_size() {
+    let mut r = room_with(None, 3);
+    join(&mut r, 1).unwrap();
+    assert_eq!(
+        r.join(&w(2), Profile::none(), 2, Utc::now()).unwrap_err(),
+        RoomError::Full
+    );
+    assert!(r.join(&w(2), Profile::none(), 1, Utc::now()).is_ok());
+}
+
+#[test]
 fn mute_changes_are_reported_once() {
-    let mut r = room(None, 50);
-    r.join(&w(1), Profile::none(), Utc::now()).unwrap();
-    assert_eq!(r.set_muted(&w(1), true), Ok(false));
-    assert_eq!(r.set_muted(&w(1), false), Ok(true));
-    assert_eq!(r.is_muted(&w(1)), Ok(false));
+    let mut r = room(&[]);
+    assert_eq!(r.set_muted(&w(FOUNDER), true), Ok(vec![]));
+    let events = r.set_muted(&w(FOUNDER), false).unwrap();
+    assert_eq!(
+        events,
+        vec![RoomEvent::UserMuted {
+            wallet: w(FOUNDER),
+            muted: false
+        }]
+    );
+    assert_eq!(r.is_muted(&w(FOUNDER)), Ok(false));
     assert_eq!(r.set_muted(&w(9), false), Err(RoomError::NotIn));
 }
 
 #[test]
-fn leaving_twice_is_not_in_room() {
-    let mut r = room(None, 50);
-    r.join(&w(1), Profile::none(), Utc::now()).unwrap();
-    assert!(r.leave(&w(1)).is_ok());
-    assert_eq!(r.leave(&w(1)), Err(RoomError::NotIn));
-    assert!(r.is_empty());
+fn the_hand_queue_is_fifo_idempotent_and_for_listeners_only() {
+    let mut r = room(&[2, 3, 4]);
+    assert_eq!(r.raise_hand(&w(3)).unwrap().0, 1);
+    assert_eq!(r.raise_hand(&w(2)).unwrap().0, 2);
+    let (again, events) = r.raise_hand(&w(3)).unwrap();
+    assert_eq!(
+        (again, events),
+        (1, vec![]),
+        "raising twice changes nothing"
+    );
+    assert_eq!(r.speaker_queue(), vec![w(3), w(2)]);
+    assert!(r.view_of(&w(3)).unwrap().hand_raised);
+    assert_eq!(
+        r.raise_hand(&w(FOUNDER)).unwrap_err(),
+        RoomError::AlreadySpeaker
+    );
+    assert_eq!(r.raise_hand(&w(9)).unwrap_err(), RoomError::NotIn);
+
+    let events = r.lower_hand(&w(3)).unwrap();
+    assert_eq!(
+        events,
+        vec![RoomEvent::HandLowered {
+            wallet: w(3),
+            queue: vec![w(2)]
+        }]
+    );
+    assert_eq!(
+        r.lower_hand(&w(3)).unwrap(),
+        vec![],
+        "lowering twice changes nothing"
+    );
+    assert_eq!(r.raise_hand(&w(4)).unwrap().0, 2);
+}
+
+#[test]
+fn granting_takes_the_wallet_off_the_queue_and_keeps_it_muted() {
+    let mut r = room(&[2, 3]);
+    r.raise_hand(&w(2)).unwrap();
+    r.raise_hand(&w(3)).unwrap();
+    let events = r.grant(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            RoomEvent::HandLowered {
+                wallet: w(2),
+                queue: vec![w(3)]
+            },
+            RoomEvent::SpeakerGranted(w(2)),
+        ]
+    );
+    let view = r.view_of(&w(2)).unwrap();
+    assert!(view.is_speaker && view.is_muted && !view.hand_raised);
+    assert_eq!(
+        r.grant(&w(FOUNDER), &w(2)).unwrap(),
+        vec![],
+        "granting twice changes nothing"
+    );
+    assert_eq!(r.raise_hand(&w(2)).unwrap_err(), RoomError::AlreadySpeaker);
+}
+
+#[test]
+fn only_the_founder_moderates_and_never_itself() {
+    let mut r = room(&[2, 3]);
+    let now = Utc::now();
+    assert_eq!(r.grant(&w(2), &w(3)).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(r.revoke(&w(2), &w(3)).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(
+        r.kick(&w(2), &w(3), now).unwrap_err(),
+        RoomError::NotFounder
+    );
+    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotFounder);
+    let patch = SettingsPatch::default();
+    assert_eq!(
+        r.update_settings(&w(2), &patch).unwrap_err(),
+        RoomError::NotFounder
+    );
+    assert_eq!(
+        r.kick(&w(FOUNDER), &w(FOUNDER), now).unwrap_err(),
+        RoomError::TargetIsFounder
+    );
+    assert_eq!(
+        r.revoke(&w(FOUNDER), &w(FOUNDER)).unwrap_err(),
+        RoomError::TargetIsFounder
+    );
+    assert_eq!(
+        r.grant(&w(FOUNDER), &w(9)).unwrap_err(),
+        RoomError::TargetNotIn
+    );
+    assert_eq!(
+        r.kick(&w(FOUNDER), &w(9), now).unwrap_err(),
+        RoomError::TargetNotIn
+    );
+}
+
+#[test]
+fn revoking_silences_and_mutes() {
+    let mut r = room(&[2]);
+    r.grant(&w(FOUNDER), &w(2)).unwrap();
+    r.set_muted(&w(2), false).unwrap();
+    let (silenced, events) = r.revoke(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(silenced, vec![w(2)]);
+    assert_eq!(events, vec![RoomEvent::SpeakerRevoked(w(2))]);
+    assert_eq!(r.may_produce(&w(2)), Err(RoomError::NotSpeaker));
+    assert_eq!(r.is_muted(&w(2)), Ok(true));
+    assert_eq!(
+        r.revoke(&w(FOUNDER), &w(2)).unwrap(),
+        (vec![], vec![]),
+        "revoking twice changes nothing"
+    );
+}
+
+#[test]
+fn a_kick_removes_and_bans_for_the_policy_time() {
+    let mut r = room(&[2, 3]);
+    r.raise_hand(&w(2)).unwrap();
+    let now = Utc::now();
+    let (gone, events) = r.kick(&w(FOUNDER), &w(2), now).unwrap();
+    assert_eq!(gone.wallet, w(2));
+    assert!(matches!(&events[0], RoomEvent::Kicked { wallet, .. } if *wallet == w(2)));
+    assert!(events.contains(&RoomEvent::UserLeft(w(2))));
+    assert!(events.contains(&RoomEvent::HandLowered {
+        wallet: w(2),
+        queue: vec![]
+    }));
+    assert!(r.get(&w(2)).is_none() && r.speaker_queue().is_empty());
+    let until = now + Duration::minutes(10);
+    assert_eq!(
+        r.join(&w(2), Profile::none(), 0, now + Duration::minutes(9))
+            .unwrap_err(),
+        RoomError::Banned(until)
+    );
+    assert!(r
+        .join(&w(2), Profile::none(), 0, now + Duration::minutes(11))
+        .is_ok());
+}
+
+#[test]
+fn mute_all_mutes_every_live_speaker_but_the_founder() {
+    let mut r = room(&[2, 3, 4]);
+    r.grant(&w(FOUNDER), &w(2)).unwrap();
+    r.grant(&w(FOUNDER), &w(3)).unwrap();
+    r.set_muted(&w(FOUNDER), false).unwrap();
+    r.set_muted(&w(2), false).unwrap();
+    let (muted, events) = r.mute_all(&w(FOUNDER)).unwrap();
+    assert_eq!(muted, vec![w(2)]);
+    assert_eq!(
+        events,
+        vec![RoomEvent::UserMuted {
+            wallet: w(2),
+            muted: true
+        }]
+    );
+    assert_eq!(r.is_muted(&w(FOUNDER)), Ok(false));
+    assert_eq!(
+        r.set_muted(&w(2), false).unwrap().len(),
+        1,
+        "they may unmute themselves"
+    );
+}
+
+#[test]
+fn rapid_join_leave_cycles_are_kicked_automatically() {
+    let mut r = room_with(None, 50);
+    let t0 = Utc::now();
+    for i in 0..6 {
+        r.join(&w(2), Profile::none(), 0, t0 + Duration::seconds(i))
+            .unwrap();
+        r.leave(&w(2)).unwrap();
+    }
+    let err = r
+        .join(&w(2), Profile::none(), 0, t0 + Duration::seconds(7))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        RoomError::Churning(t0 + Duration::seconds(7) + Duration::minutes(10))
+    );
+    assert!(matches!(
+        r.join(&w(2), Profile::none(), 0, t0 + Duration::seconds(8)),
+        Err(RoomError::Banned(_))
+    ));
+
+    let mut calm = room_with(None, 50);
+    for i in 0..20 {
+        calm.join(&w(3), Profile::none(), 0, t0 + Duration::seconds(i * 30))
+            .unwrap();
+        calm.leave(&w(3)).unwrap();
+    }
+}
+
+#[test]
+fn settings_changes_are_validated_and_take_effect() {
+    let mut r = room(&[2, 3]);
+    r.grant(&w(FOUNDER), &w(2)).unwrap();
+    r.raise_hand(&w(3)).unwrap();
+    let open = SettingsPatch {
+        speaker_only: Some(false),
+        ..Default::default()
+    };
+    let (silenced, events) = r.update_settings(&w(FOUNDER), &open).unwrap();
+    assert!(silenced.is_empty());
+    assert!(events.contains(&RoomEvent::HandLowered {
+        wallet: w(3),
+        queue: vec![]
+    }));
+    assert_eq!(r.may_produce(&w(3)), Ok(()));
+    assert!(r.speaker_queue().is_empty());
+
+    let closed = SettingsPatch {
+        speaker_only: Some(true),
+        max_participants: Some(3),
+        ..Default::default()
+    };
+    let (silenced, _) = r.update_settings(&w(FOUNDER), &closed).unwrap();
+    assert_eq!(silenced, vec![w(3)], "only the ungranted lose the floor");
+    assert_eq!(r.may_produce(&w(2)), Ok(()));
+    assert_eq!(join(&mut r, 4), Err(RoomError::Full));
+
+    for bad in [
+        SettingsPatch {
+            max_participants: Some(0),
+            ..Default::default()
+        },
+        SettingsPatch {
+            max_participants: Some(MAX_PARTICIPANTS_CAP + 1),
+            ..Default::default()
+        },
+        SettingsPatch {
+            destroy_after_minutes: Some(MAX_DESTROY_AFTER_MINUTES + 1),
+            ..Default::default()
+        },
+    ] {
+        assert!(matches!(
+            r.update_settings(&w(FOUNDER), &bad),
+            Err(RoomError::InvalidSettings(_))
+        ));
+    }
+}
+
+#[test]
+fn leaving_lowers_the_hand_and_twice_is_not_in_room() {
+    let mut r = room(&[2]);
+    r.raise_hand(&w(2)).unwrap();
+    let (_, events) = r.leave(&w(2)).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            RoomEvent::HandLowered {
+                wallet: w(2),
+                queue: vec![]
+            },
+            RoomEvent::UserLeft(w(2))
+        ]
+    );
+    assert_eq!(r.leave(&w(2)).unwrap_err(), RoomError::NotIn);
+}
+
+#[test]
+fn speaking_time_adds_up() {
+    let mut r = room(&[]);
+    r.add_speaking_time(&w(FOUNDER), 0.25);
+    r.add_speaking_time(&w(FOUNDER), 0.25);
+    r.add_speaking_time(&w(9), 1.0);
+    assert_eq!(r.get(&w(FOUNDER)).unwrap().speaking_secs, 0.5);
+}
+
+#[test]
+fn every_error_maps_to_its_contract_code() {
+    use crate::error::{ApiError, ErrorCode};
+    let now = Utc::now();
+    let cases = [
+        (RoomError::Full, ErrorCode::RoomFull),
+        (RoomError::Banned(now), ErrorCode::Banned),
+        (RoomError::Churning(now), ErrorCode::Banned),
+        (RoomError::AlreadyIn, ErrorCode::Conflict),
+        (RoomError::NotIn, ErrorCode::NotInRoom),
+        (RoomError::TargetNotIn, ErrorCode::NotFound),
+        (RoomError::NotSpeaker, ErrorCode::Forbidden),
+        (RoomError::AlreadySpeaker, ErrorCode::Conflict),
+        (RoomError::NotFounder, ErrorCode::Forbidden),
+        (RoomError::TargetIsFounder, ErrorCode::Forbidden),
+        (RoomError::OpenFloor, ErrorCode::Conflict),
+        (
+            RoomError::InvalidSettings("x".into()),
+            ErrorCode::BadRequest,
+        ),
+    ];
+    for (e, code) in cases {
+        assert_eq!(ApiError::from(e).code, code);
+    }
 }

@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
-use crate::hub::{Admission, LiveRoom, Outbox};
+use crate::hub::{LiveRoom, Outbox};
 use crate::protocol::{error_reply, ok_reply, Command, Request, RoomCommand};
 
 /// The state of one socket session.
@@ -91,18 +90,22 @@ impl Session {
             RoomCommand::RestartIce { transport_id } => {
                 room.restart_ice(wallet, &transport_id).await
             }
-            RoomCommand::CloseProducer { producer_id } => {
-                drop(room.close_producer(wallet, &producer_id)?);
-                Ok(json!({}))
-            }
+            RoomCommand::CloseProducer { producer_id } => room
+                .close_producer(wallet, &producer_id)
+                .map(|()| json!({})),
             RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await.map(|()| json!({})),
             RoomCommand::Producers => room.producers(wallet),
-            RoomCommand::RaiseHand | RoomCommand::LowerHand | RoomCommand::Moderate { .. } => {
-                Err(ApiError::new(
-                    ErrorCode::Forbidden,
-                    "speaker queue and moderation are not enabled on this server",
-                ))
-            }
+            RoomCommand::RaiseHand => room.raise_hand(wallet),
+            RoomCommand::LowerHand => room.lower_hand(wallet),
+            RoomCommand::Moderate { action, target } => self
+                .app
+                .hub
+                .moderate(&room.id, wallet, action, target.as_ref())
+                .await
+                .map(|()| json!({})),
+            RoomCommand::UpdateSettings(patch) => room
+                .update_settings(wallet, &patch)
+                .map(|settings| json!({ "settings": settings })),
         }
     }
 
@@ -125,24 +128,9 @@ impl Session {
             .hub
             .join(&self.wallet, market, self.outbox.clone())
             .await?;
-        let data = self.join_data(&room, admission);
+        let data = self.app.join_data(&room, admission, &self.wallet);
         self.room = Some(room);
         Ok(data)
-    }
-
-    fn join_data(&self, room: &LiveRoom, admission: Admission) -> Value {
-        json!({
-            "roomId": room.id,
-            "workerId": room.slot.worker.id().to_string(),
-            "nodeId": self.app.node_id,
-            "workerUrl": self.app.ws_url(),
-            "rtpCapabilities": room.router.rtp_capabilities(),
-            "participants": admission.participants,
-            "speakerQueue": admission.speaker_queue,
-            "settings": admission.settings,
-            "iceServers": self.app.ice.for_wallet(&self.wallet, Utc::now()),
-            "you": admission.you,
-        })
     }
 
     /// Leaves the room, if in one.

@@ -87,6 +87,19 @@ impl TestNode {
         }
     }
 
+    /// Waits (bounded) until mediasoup reports no router on any worker;
+    /// returns the routers and transports it last reported.
+    pub async fn wait_worker_empty(&self, within: Duration) -> (usize, usize) {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let counts = self.worker_dump_counts().await;
+            if counts == (0, 0) || tokio::time::Instant::now() >= deadline {
+                return counts;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Routers and transports mediasoup itself reports on every worker.
     pub async fn worker_dump_counts(&self) -> (usize, usize) {
         let mut routers = 0;

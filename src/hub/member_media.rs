@@ -1,0 +1,61 @@
+//! One member's media objects, owned by its room.
+
+use std::collections::HashMap;
+
+use mediasoup::prelude::*;
+
+use crate::error::ApiError;
+use crate::protocol::Direction;
+
+/// A member's transports, producer and consumers. Dropping it closes them.
+#[derive(Default)]
+pub struct MemberMedia {
+    pub(super) transports: HashMap<String, (Direction, WebRtcTransport)>,
+    pub(super) producer: Option<Producer>,
+    pub(super) consumers: HashMap<String, Consumer>,
+}
+
+impl MemberMedia {
+    /// The transport `id` if it goes in `direction`.
+    pub(super) fn transport(
+        &self,
+        id: &str,
+        direction: Direction,
+    ) -> Result<WebRtcTransport, ApiError> {
+        match self.transports.get(id) {
+            Some((d, t)) if *d == direction => Ok(t.clone()),
+            Some(_) => Err(ApiError::bad_request(format!(
+                "transport {id} is not a {} transport",
+                if direction == Direction::Send {
+                    "send"
+                } else {
+                    "recv"
+                }
+            ))),
+            None => Err(ApiError::not_found(format!("no transport {id}"))),
+        }
+    }
+
+    /// Whether a transport of `direction` exists.
+    pub(super) fn has_direction(&self, direction: Direction) -> bool {
+        self.transports.values().any(|(d, _)| *d == direction)
+    }
+
+    /// Takes the producer and the send transports out (closed when dropped).
+    pub(super) fn take_sending(&mut self) -> MemberMedia {
+        let send_ids: Vec<String> = self
+            .transports
+            .iter()
+            .filter(|(_, (d, _))| *d == Direction::Send)
+            .map(|(id, _)| id.clone())
+            .collect();
+        MemberMedia {
+            transports: send_ids
+                .into_iter()
+                .filter_map(|id| self.transports.remove_entry(&id))
+                .collect(),
+            producer: self.producer.take(),
+            consumers: HashMap::new(),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The raise-hand queue, the founder's moderation and settings changes,
+//! with their media effects.
+
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use super::live_room::{Departure, LiveRoom};
+use super::media_ops::apply_mute;
+use super::member_media::MemberMedia;
+use crate::address::Address;
+use crate::error::ApiError;
+use crate::protocol::ModerationAction;
+use crate::rooms::{RoomSettings, SettingsPatch, Silenced};
+
+/// What a moderation action did, for the hub to finish outside the lock.
+pub enum Outcome {
+    /// Nothing more to do.
+    Done,
+    /// A member was kicked: its session must close after `voice:kicked`.
+    Kicked {
+        /// The kicked wallet.
+        wallet: Address,
+        /// Its media and outbox.
+        departure: Departure,
+        /// The `voice:kicked` frame.
+        frame: String,
+    },
+}
+
+impl LiveRoom {
+    /// `voice:raise_hand`: the 1-based place in the queue.
+    pub fn raise_hand(&self, wallet: &Address) -> Result<Value, ApiError> {
+        self.with_member(wallet, |inner| {
+            let (position, events) = inner.rules.raise_hand(wallet)?;
+            inner.publish(Some(wallet), &events);
+            Ok(json!({ "position": position }))
+        })
+    }
+
+    /// `voice:lower_hand`.
+    pub fn lower_hand(&self, wallet: &Address) -> Result<Value, ApiError> {
+        self.with_member(wallet, |inner| {
+            let events = inner.rules.lower_hand(wallet)?;
+            inner.publish(Some(wallet), &events);
+            Ok(json!({}))
+        })
+    }
+
+    /// A founder's action. The actor need not be connected (REST).
+    pub async fn moderate(
+        &self,
+        actor: &Address,
+        action: ModerationAction,
+        target: Option<&Address>,
+    ) -> Result<Outcome, ApiError> {
+        let missing_target = || ApiError::bad_request("`targetWallet` is required for this action");
+        match action {
+            ModerationAction::GrantSpeaker => {
+                let target = target.ok_or_else(missing_target)?;
+                let mut inner = self.lock();
+                let events = inner.rules.grant(actor, target)?;
+                inner.publish(Some(actor), &events);
+                Ok(Outcome::Done)
+            }
+            ModerationAction::RevokeSpeaker => {
+                let target = target.ok_or_else(missing_target)?;
+                let silenced = {
+                    let mut inner = self.lock();
+                    let (silenced, events) = inner.rules.revoke(actor, target)?;
+                    inner.publish(Some(actor), &events);
+                    self.take_sending(&mut inner, &silenced)
+                };
+                drop(silenced);
+                Ok(Outcome::Done)
+            }
+            ModerationAction::Kick => {
+                let target = target.ok_or_else(missing_target)?;
+                let mut inner = self.lock();
+                let (_, events) = inner.rules.kick(actor, target, Utc::now())?;
+                let reason = events.iter().find_map(|e| match e {
+                    crate::rooms::RoomEvent::Kicked { reason, .. } => Some(reason.clone()),
+                    _ => None,
+                });
+                let departure = Self::depart(&mut inner, target, &events);
+                Ok(Outcome::Kicked {
+                    wallet: target.clone(),
+                    departure,
+                    frame: crate::protocol::event("voice:kicked", json!({ "reason": reason })),
+                })
+            }
+            ModerationAction::MuteAll => {
+                let producers: Vec<_> = {
+                    let mut inner = self.lock();
+                    let (muted, events) = inner.rules.mute_all(actor)?;
+                    inner.publish(Some(actor), &events);
+                    muted
+                        .iter()
+                        .filter_map(|w| inner.members.get(w).and_then(|m| m.media.producer.clone()))
+                        .collect()
+                };
+                for producer in producers {
+                    apply_mute(&producer, true).await?;
+                }
+                Ok(Outcome::Done)
+            }
+        }
+    }
+
+    /// The founder changes the room's settings.
+    pub fn update_settings(
+        &self,
+        actor: &Address,
+        patch: &SettingsPatch,
+    ) -> Result<RoomSettings, ApiError> {
+        let (settings, silenced) = {
+            let mut inner = self.lock();
+            let (silenced, events) = inner.rules.update_settings(actor, patch)?;
+            inner.publish(Some(actor), &events);
+            let media = self.take_sending(&mut inner, &silenced);
+            (inner.rules.settings().clone(), media)
+        };
+        drop(silenced);
+        Ok(settings)
+    }
+
+    /// Takes the producers and send transports of `silenced` members out of
+    /// the room (closed when dropped), telling everyone their audio is gone.
+    fn take_sending(
+        &self,
+        inner: &mut super::live_room::Inner,
+        silenced: &Silenced,
+    ) -> Vec<MemberMedia> {
+        let mut taken = Vec::new();
+        for wallet in silenced {
+            let Some(m) = inner.members.get_mut(wallet) else {
+                continue;
+            };
+            let media = m.media.take_sending();
+            if let Some(p) = &media.producer {
+                inner.producer_gone(wallet, p.id());
+            }
+            taken.push(media);
+        }
+        taken
+    }
+}

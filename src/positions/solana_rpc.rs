@@ -1,0 +1,165 @@
+//! Holdings from Solana JSON-RPC: `getTokenAccountsByOwner` with the
+//! market's YES and NO mints, cached with a TTL. Founders and mints come from
+//! the markets file (the market program's account layout is not part of this
+//! service's contract). A failing RPC gives `NONE` with a warning.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+
+use super::{Holding, MarketSource, StaticMarkets};
+use crate::address::Address;
+use crate::rooms::Profile;
+
+/// How long a failed lookup is remembered, so a broken RPC is not hammered.
+const FAILURE_TTL: Duration = Duration::from_secs(10);
+/// Most cached (market, wallet) pairs.
+const MAX_CACHED: usize = 100_000;
+
+/// Market data backed by a Solana RPC node.
+pub struct SolanaRpcMarkets {
+    url: String,
+    http: reqwest::Client,
+    metadata: StaticMarkets,
+    ttl: Duration,
+    /// `None`: the lookup failed (remembered for [`FAILURE_TTL`]).
+    cache: Mutex<HashMap<(Address, Address), (Instant, Option<Profile>)>>,
+}
+
+/// Why a holdings lookup failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RpcError {
+    /// Transport failure or timeout.
+    #[error("rpc request failed: {0}")]
+    Http(String),
+    /// The node answered with a JSON-RPC error.
+    #[error("rpc error {code}: {message}")]
+    Rpc {
+        /// JSON-RPC error code.
+        code: i64,
+        /// Its message.
+        message: String,
+    },
+    /// The answer did not have the documented shape.
+    #[error("unexpected rpc answer: {0}")]
+    Shape(String),
+}
+
+impl SolanaRpcMarkets {
+    /// A source asking `url`, with market metadata from `metadata`.
+    pub fn new(url: String, metadata: StaticMarkets, timeout: Duration, ttl: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .expect("HTTP client builds");
+        Self {
+            url,
+            http,
+            metadata,
+            ttl,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The wallet's total balance (UI amount) of `mint`.
+    pub async fn balance(&self, wallet: &Address, mint: &Address) -> Result<f64, RpcError> {
+        let request = json!({
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "getTokenAccountsByOwner",
+            "params": [wallet, { "mint": mint }, { "encoding": "jsonParsed", "commitment": "confirmed" }],
+        });
+        let response = self
+            .http
+            .post(&self.url)
+            .json(&request)
+            .send()
+            .await
+            .map_err(|e| RpcError::Http(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(RpcError::Http(format!("HTTP {}", response.status())));
+        }
+        let body: Value = response
+            .json()
+            .await
+            .map_err(|e| RpcError::Shape(e.to_string()))?;
+        parse_balance(&body)
+    }
+
+    async fn lookup(&self, market: &Address, wallet: &Address) -> Result<Profile, RpcError> {
+        let Some(info) = self.metadata.market(market) else {
+            return Ok(Profile::none());
+        };
+        let mut holding = Holding::default();
+        if let Some(mint) = &info.yes_mint {
+            holding.yes = self.balance(wallet, mint).await?;
+        }
+        if let Some(mint) = &info.no_mint {
+            holding.no = self.balance(wallet, mint).await?;
+        }
+        Ok(holding.profile())
+    }
+}
+
+/// Sums `tokenAmount.uiAmountString` over the accounts of a
+/// `getTokenAccountsByOwner` (jsonParsed) answer.
+pub fn parse_balance(body: &Value) -> Result<f64, RpcError> {
+    if let Some(error) = body.get("error") {
+        return Err(RpcError::Rpc {
+            code: error["code"].as_i64().unwrap_or(0),
+            message: error["message"].as_str().unwrap_or("").to_string(),
+        });
+    }
+    let accounts = body["result"]["value"]
+        .as_array()
+        .ok_or_else(|| RpcError::Shape("no result.value array".into()))?;
+    let mut total = 0.0;
+    for account in accounts {
+        let amount = &account["account"]["data"]["parsed"]["info"]["tokenAmount"];
+        let ui = amount["uiAmountString"]
+            .as_str()
+            .and_then(|s| s.parse::<f64>().ok())
+            .or_else(|| amount["uiAmount"].as_f64())
+            .ok_or_else(|| RpcError::Shape("account without tokenAmount".into()))?;
+        total += ui;
+    }
+    Ok(total)
+}
+
+#[async_trait]
+impl MarketSource for SolanaRpcMarkets {
+    async fn founder(&self, market: &Address) -> Option<Address> {
+        self.metadata.founder(market).await
+    }
+
+    async fn profile(&self, market: &Address, wallet: &Address) -> Profile {
+        let key = (market.clone(), wallet.clone());
+        if let Some((at, cached)) = self.cache.lock().get(&key) {
+            let ttl = if cached.is_some() {
+                self.ttl
+            } else {
+                FAILURE_TTL
+            };
+            if at.elapsed() < ttl {
+                return cached.clone().unwrap_or_else(Profile::none);
+            }
+        }
+        let looked_up = match self.lookup(market, wallet).await {
+            Ok(profile) => Some(profile),
+            Err(e) => {
+                tracing::warn!(%market, %wallet, error = %e, "holdings lookup failed; badge NONE");
+                None
+            }
+        };
+        let mut cache = self.cache.lock();
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(key, (Instant::now(), looked_up.clone()));
+        looked_up.unwrap_or_else(Profile::none)
+    }
+}

@@ -1,0 +1,151 @@
+//! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
+//! mutes, hand raises and settings changes keeps the room's invariants.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::address::Address;
+use crate::config::RoomDefaults;
+
+const WALLETS: u8 = 6;
+
+fn w(n: u8) -> Address {
+    Address::from_bytes([n + 1; 32])
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Join(u8),
+    Leave(u8),
+    Mute(u8, bool),
+    Raise(u8),
+    Lower(u8),
+    Grant(u8, u8),
+    Revoke(u8, u8),
+    Kick(u8, u8),
+    MuteAll(u8),
+    Settings(u8, Option<bool>, Option<u32>),
+    Wait(i64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let wallet = 0..WALLETS;
+    let actor = prop_oneof![3 => Just(0u8), 1 => 0..WALLETS];
+    prop_oneof![
+        4 => wallet.clone().prop_map(Op::Join),
+        2 => wallet.clone().prop_map(Op::Leave),
+        2 => (wallet.clone(), any::<bool>()).prop_map(|(a, b)| Op::Mute(a, b)),
+        2 => wallet.clone().prop_map(Op::Raise),
+        1 => wallet.clone().prop_map(Op::Lower),
+        2 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::Grant(a, b)),
+        1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::Revoke(a, b)),
+        1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::Kick(a, b)),
+        1 => actor.clone().prop_map(Op::MuteAll),
+        1 => (actor, proptest::option::of(any::<bool>()), proptest::option::of(1u32..8))
+            .prop_map(|(a, s, m)| Op::Settings(a, s, m)),
+        2 => (1i64..700).prop_map(Op::Wait),
+    ]
+}
+
+fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
+    match *op {
+        Op::Join(n) => {
+            let before = room.len();
+            if room.join(&w(n), Profile::none(), 0, *now).is_ok() {
+                assert!(
+                    before < room.settings().max_participants as usize,
+                    "a join never overfills"
+                );
+            }
+        }
+        Op::Leave(n) => drop(room.leave(&w(n))),
+        Op::Mute(n, m) => drop(room.set_muted(&w(n), m)),
+        Op::Raise(n) => drop(room.raise_hand(&w(n))),
+        Op::Lower(n) => drop(room.lower_hand(&w(n))),
+        Op::Grant(a, n) => drop(room.grant(&w(a), &w(n))),
+        Op::Revoke(a, n) => drop(room.revoke(&w(a), &w(n))),
+        Op::Kick(a, n) => drop(room.kick(&w(a), &w(n), *now)),
+        Op::MuteAll(a) => {
+            if room.mute_all(&w(a)).is_ok() {
+                for v in room.views() {
+                    assert!(
+                        v.is_founder || !v.is_speaker || v.is_muted,
+                        "mute_all leaves no speaker live"
+                    );
+                }
+            }
+        }
+        Op::Settings(a, speaker_only, max) => {
+            let patch = SettingsPatch {
+                speaker_only,
+                max_participants: max,
+                ..Default::default()
+            };
+            drop(room.update_settings(&w(a), &patch));
+        }
+        Op::Wait(secs) => *now += Duration::seconds(secs),
+    }
+}
+
+fn check(room: &Room, now: DateTime<Utc>) {
+    let views = room.views();
+    let wallets: HashSet<_> = views.iter().map(|v| v.wallet_address.clone()).collect();
+    assert_eq!(wallets.len(), views.len(), "no one is inside twice");
+    assert_eq!(room.len(), views.len());
+    assert_eq!(
+        room.speaker_count(),
+        views.iter().filter(|v| v.is_speaker).count()
+    );
+    for v in &views {
+        if v.is_founder {
+            assert!(v.is_speaker, "the founder always speaks");
+        }
+        assert!(
+            room.banned_until(&v.wallet_address, now).is_none(),
+            "no banned wallet inside"
+        );
+        assert_eq!(
+            v.hand_raised,
+            room.speaker_queue().contains(&v.wallet_address)
+        );
+    }
+    let queue = room.speaker_queue();
+    let unique: HashSet<_> = queue.iter().collect();
+    assert_eq!(unique.len(), queue.len(), "no duplicates in the queue");
+    for q in &queue {
+        let v = room.view_of(q).expect("queued wallets are inside");
+        assert!(!v.is_speaker, "no speaker in the queue");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_sequence_keeps_the_invariants(ops in proptest::collection::vec(op(), 1..120)) {
+        let defaults = RoomDefaults { max_participants: 4, ..RoomDefaults::default() };
+        let settings = RoomSettings::for_new_room(&defaults, true);
+        let mut now = Utc::now();
+        let mut room = Room::new(w(200), Some(w(0)), settings, defaults.policy(), now);
+        for op in &ops {
+            apply(&mut room, op, &mut now);
+            check(&room, now);
+        }
+    }
+
+    #[test]
+    fn founderless_rooms_keep_the_invariants(ops in proptest::collection::vec(op(), 1..80)) {
+        let defaults = RoomDefaults::default();
+        let settings = RoomSettings::for_new_room(&defaults, false);
+        let mut now = Utc::now();
+        let mut room = Room::new(w(200), None, settings, defaults.policy(), now);
+        for op in &ops {
+            apply(&mut room, op, &mut now);
+            check(&room, now);
+            prop_assert!(room.speaker_queue().is_empty());
+        }
+    }
+}

@@ -4,93 +4,15 @@
 
 mod support;
 
-use std::net::IpAddr;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
+use support::flows::{start_listening, start_speaking, T};
 use support::frames::{frame_number, numbered_frame};
 use support::node::{market_with_founder, random_address, TestNode};
-use support::rtc::RtcTransport;
-use support::signal::SignalClient;
 use support::wallet::TestWallet;
 
-const T: Duration = Duration::from_secs(10);
-const LIFETIME: Duration = Duration::from_secs(90);
 const FRAMES: u32 = 50;
-
-fn lo() -> IpAddr {
-    "127.0.0.1".parse().unwrap()
-}
-
-/// Joins, opens a send transport and produces; returns the transport and producer id.
-async fn start_speaking(client: &mut SignalClient, caps: &Value) -> (RtcTransport, String) {
-    let reply = client
-        .request("createTransport", json!({"direction": "send"}))
-        .await
-        .unwrap();
-    let send = RtcTransport::new(lo(), &reply, caps, LIFETIME)
-        .await
-        .unwrap();
-    client
-        .request(
-            "connectTransport",
-            json!({"transportId": send.id(), "dtlsParameters": send.local_dtls_params()}),
-        )
-        .await
-        .unwrap();
-    send.start().await.unwrap();
-    let rtp = send.produce_params(0x1111_2222, "0").await.unwrap();
-    let produced = client
-        .request(
-            "produce",
-            json!({"transportId": send.id(), "kind": "audio", "rtpParameters": rtp}),
-        )
-        .await
-        .unwrap();
-    client
-        .request("voice:mute", json!({"muted": false}))
-        .await
-        .unwrap();
-    (send, produced["id"].as_str().unwrap().to_string())
-}
-
-/// Opens a receive transport and consumes `producer_id`; returns it and the consumer's mid.
-async fn start_listening(
-    client: &mut SignalClient,
-    caps: &Value,
-    producer_id: &str,
-) -> (RtcTransport, String) {
-    let reply = client
-        .request("createTransport", json!({"direction": "recv"}))
-        .await
-        .unwrap();
-    let recv = RtcTransport::new(lo(), &reply, caps, LIFETIME)
-        .await
-        .unwrap();
-    client
-        .request(
-            "connectTransport",
-            json!({"transportId": recv.id(), "dtlsParameters": recv.local_dtls_params()}),
-        )
-        .await
-        .unwrap();
-    recv.start().await.unwrap();
-    let consumer = client
-        .request(
-            "consume",
-            json!({"transportId": recv.id(), "producerId": producer_id, "rtpCapabilities": caps}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(consumer["producerId"], producer_id);
-    assert_eq!(consumer["kind"], "audio");
-    let mid = recv.expect_consumer(&consumer).await.unwrap();
-    client
-        .request("resumeConsumer", json!({"consumerId": consumer["id"]}))
-        .await
-        .unwrap();
-    (recv, mid)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn founder_is_heard_in_order_and_leaving_cleans_everything() {

@@ -7,22 +7,12 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::flows::opus_rtp;
 use support::node::{market_with_founder, random_address, TestNode};
 use support::signal::{Incoming, SignalClient, WireError};
 use support::wallet::TestWallet;
 
 const T: Duration = Duration::from_secs(10);
-
-fn opus_rtp(ssrc: u32) -> Value {
-    json!({
-        "mid": "0",
-        "codecs": [{"mimeType": "audio/opus", "payloadType": 100, "clockRate": 48000, "channels": 2,
-                    "parameters": {}, "rtcpFeedback": []}],
-        "headerExtensions": [],
-        "encodings": [{"ssrc": ssrc}],
-        "rtcp": {"cname": "test", "reducedSize": true}
-    })
-}
 
 async fn post(url: &str, body: &str) -> (u16, Value) {
     let response = reqwest::Client::new()

@@ -4,7 +4,7 @@
 mod solana_rpc;
 mod static_file;
 
-pub use solana_rpc::SolanaRpcMarkets;
+pub use solana_rpc::{parse_balance, RpcError, SolanaRpcMarkets};
 pub use static_file::{MarketInfo, StaticMarkets};
 
 use async_trait::async_trait;

@@ -19,14 +19,17 @@ const FAILURE_TTL: Duration = Duration::from_secs(10);
 /// Most cached (market, wallet) pairs.
 const MAX_CACHED: usize = 100_000;
 
+/// A lookup's result and when it was made; `None`: the lookup failed
+/// (remembered for the shorter of [`FAILURE_TTL`] and the TTL).
+type Cached = (Instant, Option<Profile>);
+
 /// Market data backed by a Solana RPC node.
 pub struct SolanaRpcMarkets {
     url: String,
     http: reqwest::Client,
     metadata: StaticMarkets,
     ttl: Duration,
-    /// `None`: the lookup failed (remembered for [`FAILURE_TTL`]).
-    cache: Mutex<HashMap<(Address, Address), (Instant, Option<Profile>)>>,
+    cache: Mutex<HashMap<(Address, Address), Cached>>,
 }
 
 /// Why a holdings lookup failed.
@@ -94,14 +97,17 @@ impl SolanaRpcMarkets {
         let Some(info) = self.metadata.market(market) else {
             return Ok(Profile::none());
         };
-        let mut holding = Holding::default();
-        if let Some(mint) = &info.yes_mint {
-            holding.yes = self.balance(wallet, mint).await?;
-        }
-        if let Some(mint) = &info.no_mint {
-            holding.no = self.balance(wallet, mint).await?;
-        }
-        Ok(holding.profile())
+        let balance = |mint: &Option<Address>| {
+            let mint = mint.clone();
+            async move {
+                match mint {
+                    Some(mint) => self.balance(wallet, &mint).await,
+                    None => Ok(0.0),
+                }
+            }
+        };
+        let (yes, no) = futures_util::join!(balance(&info.yes_mint), balance(&info.no_mint));
+        Ok(Holding { yes: yes?, no: no? }.profile())
     }
 }
 
@@ -157,7 +163,11 @@ impl MarketSource for SolanaRpcMarkets {
         };
         let mut cache = self.cache.lock();
         if cache.len() >= MAX_CACHED {
-            cache.clear();
+            let ttl = self.ttl;
+            cache.retain(|_, (at, _)| at.elapsed() < ttl);
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
         }
         cache.insert(key, (Instant::now(), looked_up.clone()));
         looked_up.unwrap_or_else(Profile::none)

@@ -2,6 +2,7 @@
 //! str0m-based WebRTC transports. Use from an integration test with `mod support;`.
 #![allow(dead_code)]
 
+pub mod flows;
 pub mod frames;
 pub mod node;
 pub mod rtc;

@@ -141,7 +141,7 @@ async fn founder_is_heard_in_order_and_leaving_cleans_everything() {
     let totals = node.wait_idle(T).await;
     assert_eq!(totals, Default::default(), "server accounting is empty");
     assert_eq!(
-        node.worker_dump_counts().await,
+        node.wait_worker_empty(T).await,
         (0, 0),
         "the worker holds no router"
     );
@@ -277,5 +277,42 @@ async fn a_lost_worker_closes_its_rooms_and_clients_rejoin_on_its_replacement() 
         .unwrap();
     recv.wait_received(10, T).await.unwrap();
     send.close().await;
+    recv.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_dtls_handshake_is_reported_as_voice_error() {
+    let wallet = TestWallet::new();
+    let market = random_address();
+    let node = TestNode::start(vec![], |_| {});
+    let mut ws = node.connect(&wallet).await;
+    let joined = ws
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let reply = ws
+        .request("createTransport", json!({"direction": "recv"}))
+        .await
+        .unwrap();
+    let recv = support::rtc::RtcTransport::new(
+        "127.0.0.1".parse().unwrap(),
+        &reply,
+        &joined["rtpCapabilities"],
+        support::flows::LIFETIME,
+    )
+    .await
+    .unwrap();
+    let mut wrong = recv.local_dtls_params();
+    wrong["fingerprints"][0]["value"] = json!(vec!["AB"; 32].join(":"));
+    ws.request(
+        "connectTransport",
+        json!({"transportId": recv.id(), "dtlsParameters": wrong}),
+    )
+    .await
+    .unwrap();
+    recv.start().await.unwrap();
+    let error = ws.next_event("voice:error", T).await.expect("voice:error");
+    assert_eq!(error["code"], "BAD_REQUEST");
+    assert!(error["message"].as_str().unwrap().contains("DTLS"));
     recv.close().await;
 }

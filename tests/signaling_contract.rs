@@ -462,12 +462,20 @@ async fn flooding_is_rate_limited_then_disconnected() {
         }
     }
     let mut closed = None;
+    let mut notice = None;
     while let Some(frame) = ws.recv_raw(T).await {
-        if let Incoming::Closed(code) = frame {
-            closed = Some(code);
-            break;
+        match frame {
+            Incoming::Text(text) if text.contains("voice:error") => notice = Some(text),
+            Incoming::Closed(code) => {
+                closed = Some(code);
+                break;
+            }
+            _ => {}
         }
     }
+    let notice: Value =
+        serde_json::from_str(&notice.expect("a voice:error before the close")).unwrap();
+    assert_eq!(notice["data"]["code"], "RATE_LIMITED");
     assert_eq!(
         closed,
         Some(Some(1008)),

@@ -344,16 +344,6 @@ impl LiveRoom {
         self.lock().rules.views()
     }
 
-    /// Seconds each participant has been heard speaking.
-    pub fn speaking_times(&self) -> Vec<(Address, f64)> {
-        let inner = self.lock();
-        inner
-            .rules
-            .wallets()
-            .filter_map(|w| inner.rules.get(w).map(|p| (w.clone(), p.speaking_secs)))
-            .collect()
-    }
-
     /// What the room holds.
     pub fn counts(&self) -> RoomCounts {
         let inner = self.lock();

@@ -1,5 +1,6 @@
 //! The signaling methods that act on a member's media.
 
+use mediasoup::data_structures::DtlsState;
 use mediasoup::prelude::*;
 use serde_json::{json, Value};
 
@@ -36,6 +37,19 @@ impl LiveRoom {
         let transport =
             media::create_webrtc_transport(&self.router, &self.slot, &self.media_config).await?;
         let reply = media::transport_json(&transport);
+        let outbox = self.with_member(wallet, |inner| Ok(inner.member(wallet)?.outbox.clone()))?;
+        let id = transport.id();
+        transport
+            .on_dtls_state_change(move |state| {
+                if state == DtlsState::Failed {
+                    let message = format!("DTLS failed on transport {id}: check dtlsParameters");
+                    outbox.send(event(
+                        "voice:error",
+                        json!({ "code": ErrorCode::BadRequest, "message": message }),
+                    ));
+                }
+            })
+            .detach();
         self.with_member(wallet, |inner| {
             check(inner)?;
             inner

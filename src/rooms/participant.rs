@@ -77,6 +77,8 @@ pub struct ParticipantView {
     pub hand_raised: bool,
     /// RFC 3339 join time.
     pub joined_at: String,
+    /// Seconds heard speaking so far (an addition to the contract).
+    pub speaking_time: f64,
 }
 
 /// `AbCd…WxYz`: the first and last four characters of a wallet.
@@ -101,6 +103,7 @@ impl Participant {
             is_muted: self.muted,
             hand_raised,
             joined_at: self.joined_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            speaking_time: self.speaking_secs,
         }
     }
 

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use futures_util::StreamExt;
+use serde_json::json;
 
 use super::dispatch::Session;
 use super::rate_limit::TokenBucket;
@@ -12,7 +13,7 @@ use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{outbox, SessionMsg};
-use crate::protocol::{decode, error_reply};
+use crate::protocol::{decode, error_reply, event};
 
 /// How often the server pings an idle client.
 const PING_INTERVAL: Duration = Duration::from_secs(15);
@@ -49,6 +50,11 @@ pub async fn run(
                         if !bucket.allow(Instant::now()) {
                             flood += 1;
                             if flood > limits.ws_flood_disconnect_after {
+                                let notice = event(
+                                    "voice:error",
+                                    json!({ "code": ErrorCode::RateLimited, "message": "request flood: disconnecting" }),
+                                );
+                                let _ = ws.text(notice).await;
                                 break Some(reason(CloseCode::Policy, "request flood"));
                             }
                             let id = decode(&text).map(|r| r.id).unwrap_or_else(|e| e.id);

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config python3 python3-venv libssl-dev libuv1-dev libsrtp2-dev \
-libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
+libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm redis-server"
 
 missing=""
 for p in $PACKAGES; do

@@ -12,9 +12,10 @@ use crate::address::Address;
 
 use crate::auth::Auth;
 use crate::config::Config;
-use crate::hub::{Admission, Hub, LiveRoom, SessionId};
+use crate::hub::{Admission, Hub, LiveRoom, NodeIdentity, Placement, SessionId};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
+use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
 use crate::turn::IceServers;
 
 /// Shared state of one server node.
@@ -31,6 +32,8 @@ pub struct App {
     pub node_id: String,
     /// This node's base URL (`http(s)://host:port`).
     pub public_url: String,
+    /// HTTP client for calls to other nodes.
+    pub http: reqwest::Client,
     next_session: AtomicU64,
 }
 
@@ -40,6 +43,9 @@ pub enum StartError {
     /// Market data could not be loaded.
     #[error("{0}")]
     Markets(String),
+    /// The registry is misconfigured.
+    #[error("registry: {0}")]
+    Registry(String),
     /// mediasoup could not start.
     #[error("{0}")]
     Media(#[from] crate::media::MediaError),
@@ -67,8 +73,27 @@ impl App {
             None => Arc::new(metadata),
         };
         let pool = WorkerPool::start(config.media.clone(), config.worker_count(), &runtime).await?;
-        let hub = Hub::new(pool, markets, config.rooms.clone(), runtime);
         let public_url = config.public_url(bound);
+        let registry: Arc<dyn Registry> = match &config.redis_url {
+            Some(url) => Arc::new(
+                RedisRegistry::new(url, Duration::from_millis(config.registry_timeout_ms))
+                    .map_err(|e| StartError::Registry(e.to_string()))?,
+            ),
+            None => Arc::new(MemoryRegistry::default()),
+        };
+        let placement = Placement {
+            registry,
+            me: NodeIdentity {
+                node_id: config.node_id(),
+                ws_url: ws_url(&public_url),
+                http_url: public_url.clone(),
+            },
+        };
+        let hub = Hub::new(pool, markets, config.rooms.clone(), placement, runtime);
+        hub.start_heartbeat(
+            Duration::from_secs(config.registry_heartbeat_secs),
+            Duration::from_secs(config.registry_node_ttl_secs),
+        );
         let secret = match &config.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
             None => {
@@ -99,17 +124,17 @@ impl App {
             hub,
             ice,
             public_url,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .expect("HTTP client builds"),
             next_session: AtomicU64::new(1),
         }))
     }
 
     /// The WebSocket URL clients connect to on this node.
     pub fn ws_url(&self) -> String {
-        let base = self
-            .public_url
-            .replacen("https://", "wss://", 1)
-            .replacen("http://", "ws://", 1);
-        format!("{base}/ws")
+        ws_url(&self.public_url)
     }
 
     /// The join data of PROTOCOL.md section 2, for `wallet`.
@@ -132,4 +157,12 @@ impl App {
     pub fn next_session_id(&self) -> SessionId {
         self.next_session.fetch_add(1, Ordering::Relaxed)
     }
+}
+
+/// The WebSocket URL of a node whose HTTP base URL is `public_url`.
+fn ws_url(public_url: &str) -> String {
+    let base = public_url
+        .replacen("https://", "wss://", 1)
+        .replacen("http://", "ws://", 1);
+    format!("{base}/ws")
 }

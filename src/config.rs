@@ -42,6 +42,12 @@ pub struct Config {
     pub positions_cache_secs: u64,
     /// Redis registry; in-memory registry when absent.
     pub redis_url: Option<String>,
+    /// Seconds between two registry heartbeats of this node.
+    pub registry_heartbeat_secs: u64,
+    /// Seconds a node counts as alive after its last heartbeat.
+    pub registry_node_ttl_secs: u64,
+    /// Longest wait for one registry call, in milliseconds.
+    pub registry_timeout_ms: u64,
     /// MongoDB store; embedded store when absent.
     pub mongodb_uri: Option<String>,
     /// Embedded store location.
@@ -122,6 +128,9 @@ impl Default for Config {
             solana_rpc_timeout_ms: 2000,
             positions_cache_secs: 60,
             redis_url: None,
+            registry_heartbeat_secs: 2,
+            registry_node_ttl_secs: 6,
+            registry_timeout_ms: 1000,
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
             stun_urls: Vec::new(),
@@ -255,8 +264,21 @@ impl Config {
                 return invalid("jwt_secret must be at least 32 bytes".into());
             }
         }
+        if self.registry_heartbeat_secs == 0
+            || self.registry_node_ttl_secs <= self.registry_heartbeat_secs
+        {
+            return invalid(
+                "registry_node_ttl_secs must exceed registry_heartbeat_secs (>= 1)".into(),
+            );
+        }
         if self.jwt_ttl_secs == 0 || self.nonce_ttl_secs == 0 {
             return invalid("jwt_ttl_secs and nonce_ttl_secs must be positive".into());
+        }
+        if self.redis_url.is_some() && self.jwt_secret.is_none() {
+            return invalid(
+                "REDIS_URL needs PNL_VOICE_JWT_SECRET: every node must accept every node's tokens"
+                    .into(),
+            );
         }
         if !self.turn_urls.is_empty() && self.turn_secret.is_none() {
             return invalid("turn_urls needs turn_secret (TURN_SECRET)".into());

@@ -16,6 +16,7 @@ pub mod hub;
 pub mod media;
 pub mod positions;
 pub mod protocol;
+pub mod registry;
 pub mod rooms;
 pub mod server;
 pub mod signaling;

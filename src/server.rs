@@ -66,6 +66,7 @@ impl Server {
             _ = shutdown_signal() => {
                 tracing::info!("shutting down");
                 handle.stop(true).await;
+                self.app.hub.deregister().await;
                 Ok(())
             }
         }

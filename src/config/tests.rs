@@ -111,6 +111,7 @@ fn file_overrides_defaults_and_env_overrides_file() {
             ("MEDIASOUP_ANNOUNCED_IP", "203.0.113.7"),
             ("MEDIASOUP_RTC_MIN_PORT", "1500"),
             ("REDIS_URL", "redis://127.0.0.1:6379"),
+            ("PNL_VOICE_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
             ("STUN_URLS", "stun:a:3478, stun:b:3478"),
             (
                 "PNL_VOICE_ALLOWED_ORIGINS",
@@ -143,6 +144,11 @@ fn bad_values_are_refused_with_the_variable_named() {
         ("PNL_VOICE_JWT_SECRET", "short", "jwt_secret"),
         ("PNL_VOICE_PUBLIC_URL", "ftp://x", "public_url"),
         ("TURN_URLS", "turn:127.0.0.1:3478", "turn_secret"),
+        (
+            "REDIS_URL",
+            "redis://127.0.0.1:6379",
+            "PNL_VOICE_JWT_SECRET",
+        ),
         ("PNL_VOICE_ALLOWED_ORIGINS", "pnl.market", "allowed origin"),
     ];
     for (name, value, expected) in cases {

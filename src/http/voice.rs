@@ -54,8 +54,58 @@ pub async fn join(
 ) -> Result<HttpResponse, ApiError> {
     let wallet = acting_as(&app, &req, &body.wallet_address)?;
     let market = Address::parse(&body.market_address)?;
-    let (room, admission) = app.hub.reserve(&wallet, &market).await?;
-    Ok(ok(app.join_data(&room, admission, &wallet)))
+    match app.hub.reserve(&wallet, &market).await {
+        Ok((room, admission)) => Ok(ok(app.join_data(&room, admission, &wallet))),
+        Err(e) if e.code == ErrorCode::WrongNode && !req.headers().contains_key(FORWARDED) => {
+            forward_join(&app, &req, &market, &body).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Header marking a join forwarded from another node (never forwarded again).
+const FORWARDED: &str = "x-pnl-voice-forwarded";
+
+/// Asks the owning node for the join, with the caller's credentials, and
+/// answers what it answered.
+async fn forward_join(
+    app: &App,
+    req: &HttpRequest,
+    market: &Address,
+    body: &WalletInMarket,
+) -> Result<HttpResponse, ApiError> {
+    let owner = app.hub.owner_of(market).await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::Capacity, "the room's owner vanished; try again")
+    })?;
+    let authorization = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let response = app
+        .http
+        .post(format!("{}/api/voice/join", owner.http_url))
+        .header("authorization", authorization)
+        .header(FORWARDED, &app.node_id)
+        .json(
+            &json!({ "marketAddress": body.market_address, "walletAddress": body.wallet_address }),
+        )
+        .send()
+        .await
+        .map_err(|e| {
+            tracing::warn!(owner = %owner.node_id, error = %e, "cannot reach the room's owner");
+            ApiError::new(
+                ErrorCode::Capacity,
+                "the room's node is unreachable; try again",
+            )
+        })?;
+    let status = actix_web::http::StatusCode::from_u16(response.status().as_u16())
+        .unwrap_or(actix_web::http::StatusCode::BAD_GATEWAY);
+    let value: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Capacity, "the room's node answered nonsense"))?;
+    Ok(HttpResponse::build(status).json(value))
 }
 
 /// `POST /api/voice/leave`.

@@ -7,12 +7,14 @@ mod media_ops;
 mod member_media;
 mod moderation;
 mod outbox;
+mod placement;
 mod speaking;
 
 pub use live_room::{Admission, Departure, LiveRoom, RoomCounts};
 pub use member_media::MemberMedia;
 pub use moderation::Outcome;
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
+pub use placement::{NodeIdentity, Placement};
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -77,6 +79,7 @@ pub struct Hub {
     last_join: Mutex<HashMap<Address, Instant>>,
     reports: Mutex<std::collections::VecDeque<(u64, Report)>>,
     next_report: std::sync::atomic::AtomicU64,
+    placement: Placement,
 }
 
 impl Hub {
@@ -85,6 +88,7 @@ impl Hub {
         pool: Arc<WorkerPool>,
         markets: Arc<dyn MarketSource>,
         defaults: RoomDefaults,
+        placement: Placement,
         runtime: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let mut lost = pool.subscribe_lost();
@@ -98,6 +102,7 @@ impl Hub {
             last_join: Mutex::new(HashMap::new()),
             reports: Mutex::new(Default::default()),
             next_report: std::sync::atomic::AtomicU64::new(1),
+            placement,
         });
         let weak = Arc::downgrade(&hub);
         runtime.spawn(async move {
@@ -211,7 +216,28 @@ impl Hub {
             self.defaults.policy(),
             Utc::now(),
         );
-        let (router, slot) = self.pool.create_router().await?;
+        let slot = self.pool.pick()?;
+        let me = self.placement.owner(slot.worker.id().to_string());
+        let founder = rules.founder().cloned();
+        let owner = self
+            .placement
+            .registry
+            .claim_room(market, &me, founder.as_ref())
+            .await?;
+        if owner.node_id != me.node_id {
+            return Err(Placement::wrong_node(&owner));
+        }
+        let router = match self.pool.create_router(&slot).await {
+            Ok(router) => router,
+            Err(e) => {
+                let _ = self
+                    .placement
+                    .registry
+                    .release_room(market, &me.node_id)
+                    .await;
+                return Err(e.into());
+            }
+        };
         let observers = speaking::Observers::create(&router).await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
         let room = Arc::new(LiveRoom::new(
@@ -236,6 +262,13 @@ impl Hub {
         if same {
             rooms.remove(market);
             room.slot.rooms.fetch_sub(1, Ordering::Relaxed);
+            let registry = self.placement.registry.clone();
+            let (market, node) = (market.clone(), self.placement.me.node_id.clone());
+            self.runtime.spawn(async move {
+                if let Err(e) = registry.release_room(&market, &node).await {
+                    tracing::warn!(room = %market, error = %e, "cannot release the room in the registry");
+                }
+            });
         }
     }
 

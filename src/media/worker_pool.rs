@@ -160,15 +160,17 @@ impl WorkerPool {
         }
     }
 
-    /// A router with the configured codecs on the least-loaded live worker.
-    pub async fn create_router(&self) -> Result<(Router, WorkerSlot), MediaError> {
-        let slot = self.least_loaded().ok_or(MediaError::NoWorker)?;
-        let router = slot
-            .worker
+    /// The least-loaded live worker, where a new room should go.
+    pub fn pick(&self) -> Result<WorkerSlot, MediaError> {
+        self.least_loaded().ok_or(MediaError::NoWorker)
+    }
+
+    /// A router with the configured codecs on `slot`'s worker.
+    pub async fn create_router(&self, slot: &WorkerSlot) -> Result<Router, MediaError> {
+        slot.worker
             .create_router(RouterOptions::new(self.config.codecs.clone()))
             .await
-            .map_err(|e| MediaError::Worker(e.to_string()))?;
-        Ok((router, slot))
+            .map_err(|e| MediaError::Worker(e.to_string()))
     }
 
     fn least_loaded(&self) -> Option<WorkerSlot> {

@@ -5,11 +5,16 @@ type Envelope<T> = { success: true; data: T } | { success: false; error: WireErr
 
 /** POSTs `body` as JSON to a same-origin `path`; resolves with `data` or throws a ProtocolError. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ProtocolError('UNREACHABLE', 'Could not reach the voice server.');
+  }
   let envelope: Envelope<T>;
   try {
     envelope = (await response.json()) as Envelope<T>;

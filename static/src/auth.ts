@@ -31,35 +31,49 @@ interface PublicKeyLike {
   toString(): string;
 }
 
-/** The part of an injected Solana wallet (Phantom, Solflare, …) used here. */
+/**
+ * The part of an injected Solana wallet used here. Phantom's `signMessage`
+ * resolves with `{signature}`, Solflare's with the signature bytes; Phantom's
+ * `connect` resolves with `{publicKey}`, Solflare's with a boolean.
+ */
 export interface SolanaProvider {
   publicKey?: PublicKeyLike | null;
-  connect(): Promise<{ publicKey: PublicKeyLike } | void>;
-  signMessage(message: Uint8Array, display?: 'utf8'): Promise<{ signature: Uint8Array }>;
+  connect(): Promise<unknown>;
+  signMessage(message: Uint8Array, display?: 'utf8'): Promise<{ signature: Uint8Array } | Uint8Array>;
 }
 
 declare global {
   interface Window {
     solana?: SolanaProvider;
     phantom?: { solana?: SolanaProvider };
+    solflare?: SolanaProvider;
   }
 }
 
-/** The injected wallet, if the page has one that can sign messages. */
+/** The injected wallet (Phantom, Solflare or another `window.solana`), if one can sign messages. */
 export function findBrowserWallet(): SolanaProvider | undefined {
-  const provider = window.phantom?.solana ?? window.solana;
-  return typeof provider?.signMessage === 'function' ? provider : undefined;
+  for (const provider of [window.phantom?.solana, window.solflare, window.solana]) {
+    if (typeof provider?.signMessage === 'function') return provider;
+  }
+  return undefined;
 }
 
 /** Asks the browser wallet to connect and signs with it. */
 export async function browserWalletSigner(provider: SolanaProvider): Promise<WalletSigner> {
   const connected = await provider.connect();
-  const publicKey = connected?.publicKey ?? provider.publicKey;
+  const publicKey = hasPublicKey(connected) ? connected.publicKey : provider.publicKey;
   if (!publicKey) throw new Error('The wallet did not share its address.');
   return {
     address: publicKey.toString(),
-    sign: async (message) => (await provider.signMessage(message, 'utf8')).signature,
+    sign: async (message) => {
+      const signed = await provider.signMessage(message, 'utf8');
+      return signed instanceof Uint8Array ? signed : signed.signature;
+    },
   };
+}
+
+function hasPublicKey(value: unknown): value is { publicKey: PublicKeyLike } {
+  return typeof value === 'object' && value !== null && 'publicKey' in value && value.publicKey != null;
 }
 
 /** This browser's guest key, created on first use. */

@@ -1,98 +1,121 @@
-/** Page entry: wires the view to login, signaling and the room. */
+/** Page entry: wires sign-in, the room session and the views. */
 import { isAddress, marketFromLocation, shortAddress } from './address';
 import { browserWalletSigner, findBrowserWallet, guestSigner, login, type Session } from './auth';
-import { describeError, ProtocolError } from './protocol';
-import { Room, type RoomListener } from './room';
-import { Signaling } from './signaling';
-import { View, type Identity } from './view';
+import type { RoomState } from './room-state';
+import { VoiceSession, type Phase, type SessionListener, type TokenSource } from './session';
+import { AudioSink } from './view/audio';
+import { Controls } from './view/controls';
+import { JoinForm, type Identity } from './view/join-form';
+import { RoomView } from './view/room-view';
+import { StatusView } from './view/status';
 
 /** A token this close to its expiry is renewed before use. */
 const TOKEN_MARGIN_MS = 60_000;
+const DEFAULT_TITLE = 'Market voice rooms';
 
-const view = new View();
+const status = new StatusView();
+const form = new JoinForm();
+const audio = new AudioSink();
+const title = document.getElementById('title');
 const browserWallet = findBrowserWallet();
-let session: { identity: Identity; value: Session } | undefined;
-let room: Room | undefined;
+let voice: VoiceSession | undefined;
+let room: RoomState | undefined;
+let signedIn: { identity: Identity; session: Session } | undefined;
 
-const listener: RoomListener = {
-  roster: (participants, self) => view.renderParticipants(participants, self),
-  trackAdded: (producerId, track) => view.addAudio(producerId, track),
-  trackRemoved: (producerId) => view.removeAudio(producerId),
-  micChanged: (mic) => view.setMic(mic),
-  notice: (text) => view.setStatus(text, 'error'),
-  ended: (reason) => {
+const roomView = new RoomView((action, target) => void voice?.moderate(action, target));
+const controls = new Controls({
+  mute: (muted) => void voice?.setMuted(muted),
+  hand: (raised) => void voice?.setHand(raised),
+  chooseMic: (deviceId) => void voice?.chooseMic(deviceId),
+  muteAll: () => void voice?.moderate('mute_all'),
+  leave: () => void voice?.leave(),
+});
+
+/** What the status line says in the room, by role. */
+function roleText(state: RoomState | undefined): string {
+  const me = state?.me;
+  if (!state || !me) return 'You are in the room.';
+  if (me.isFounder) return 'You host this room.';
+  if (me.isSpeaker) return 'You are on stage.';
+  return state.settings.speakerOnly ? 'You are listening. Raise your hand to ask to speak.' : 'You are listening.';
+}
+
+function setTitle(market: string): void {
+  const text = market ? `Room ${shortAddress(market)}` : DEFAULT_TITLE;
+  if (title) title.textContent = text;
+  document.title = market ? `${text} · PNL Voice` : 'PNL Voice Rooms';
+}
+
+function onPhase(phase: Phase): void {
+  status.phase(phase, roleText(room));
+  controls.setOnline(phase.kind === 'joined');
+  if (phase.kind === 'joined') {
+    form.show(false);
+    roomView.show(true);
+    if (!phase.rejoined) roomView.focus();
+  } else if (phase.kind === 'ended') {
+    voice = undefined;
     room = undefined;
-    view.clearRoom();
-    view.setPhase('idle');
-    view.setStatus(reason);
+    if (phase.reason === 'error') signedIn = undefined; // perhaps a stale token: sign in afresh
+    roomView.clear();
+    roomView.show(false);
+    audio.clear();
+    form.show(true);
+    form.setBusy(false);
+    form.focus();
+    setTitle('');
+  }
+}
+
+const listener: SessionListener = {
+  phase: onPhase,
+  room: (state) => {
+    room = state;
+    roomView.render(state);
+    controls.setRoom(state);
+    status.role(roleText(state));
   },
+  levels: (levels) => roomView.levels(levels),
+  activeSpeaker: (wallet) => roomView.activeSpeaker(wallet),
+  mic: (mic) => {
+    controls.setMic(mic);
+    if (!mic.muted) status.clearNotice('speak-now', 'muted-by-founder');
+  },
+  notice: (notice) => status.showNotice(notice),
+  audioPath: (state) => status.audioPath(state),
+  problem: (text) => status.problem(text),
+  trackAdded: (producerId, wallet, track) => audio.add(producerId, wallet, track),
+  trackRemoved: (producerId) => audio.remove(producerId),
 };
 
-/** A valid session for `identity`, reusing the last one while its token lasts. */
-async function signIn(identity: Identity): Promise<Session> {
-  if (session?.identity === identity && session.value.expiresAt - TOKEN_MARGIN_MS > Date.now()) {
-    return session.value;
-  }
-  view.setStatus(identity === 'wallet' ? 'Waiting for the wallet…' : 'Signing in…');
-  const signer = identity === 'wallet' && browserWallet ? await browserWalletSigner(browserWallet) : guestSigner();
-  const value = await login(signer);
-  session = { identity, value };
-  return value;
+/** Tokens for `identity`: the cached one while it lasts, else a new challenge signed by the wallet or guest key. */
+function tokens(identity: Identity): TokenSource {
+  return async (fresh) => {
+    const cached = signedIn?.identity === identity ? signedIn.session : undefined;
+    if (!fresh && cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return cached.token;
+    const wallet = identity === 'wallet' ? browserWallet : undefined;
+    status.message(wallet ? 'Approve the sign-in message in your wallet…' : 'Signing in…');
+    const session = await login(wallet ? await browserWalletSigner(wallet) : guestSigner());
+    signedIn = { identity, session };
+    return session.token;
+  };
 }
 
-function socketUrl(base: string, token: string): string {
-  return `${base}?token=${encodeURIComponent(token)}`;
-}
-
-/** Connects and joins; follows one `WRONG_NODE` redirect to the node that owns the room. */
-async function enterRoom(market: string, token: string): Promise<{ room: Room; speaker: boolean }> {
-  let base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-  for (let redirects = 0; ; redirects++) {
-    view.setStatus('Connecting…');
-    const signaling = await Signaling.connect(socketUrl(base, token));
-    const joining = new Room(signaling, listener);
-    view.setStatus('Joining the room…');
-    try {
-      const you = await joining.join(market);
-      return { room: joining, speaker: you.isSpeaker };
-    } catch (err) {
-      if (!(err instanceof ProtocolError && err.code === 'WRONG_NODE' && err.workerUrl && redirects === 0)) {
-        throw err;
-      }
-      base = err.workerUrl;
-    }
-  }
-}
-
-async function join(market: string, identity: Identity): Promise<void> {
+form.onJoin((market, identity) => {
+  if (voice) return;
   if (!isAddress(market)) {
-    view.setMarketInvalid(true);
-    view.setStatus('Enter a market address: base58 text of a 32-byte Solana public key.', 'error');
+    form.setInvalid(true);
+    status.message('Enter a market address: the base58 text of a 32-byte Solana public key.', 'error');
     return;
   }
-  view.setMarketInvalid(false);
-  view.setPhase('busy');
-  try {
-    const current = await signIn(identity);
-    const entered = await enterRoom(market, current.token);
-    room = entered.room;
-    view.setPhase('joined');
-    const role = entered.speaker ? 'a speaker (you start muted)' : 'a listener';
-    view.setStatus(`In room ${shortAddress(market)} as ${shortAddress(current.walletAddress)}, ${role}.`);
-  } catch (err) {
-    // A refused token or socket may mean a stale session: sign in afresh next time.
-    if (err instanceof ProtocolError && ['UNAUTHORIZED', 'DISCONNECTED'].includes(err.code)) session = undefined;
-    view.clearRoom();
-    view.setPhase('idle');
-    view.setStatus(describeError(err), 'error');
-  }
-}
-
-view.setMarket(marketFromLocation(location));
-if (browserWallet) view.offerBrowserWallet();
-view.setPhase('idle');
-view.onJoin((market, identity) => void join(market, identity));
-view.onLeave(() => void room?.leave());
-view.onMute((muted) => {
-  room?.setMuted(muted).catch((err: unknown) => view.setStatus(describeError(err), 'error'));
+  form.setInvalid(false);
+  form.setBusy(true);
+  setTitle(market);
+  voice = new VoiceSession(market, tokens(identity), listener);
+  void voice.start();
 });
+
+if (window.top !== window.self) document.documentElement.dataset.embedded = 'true';
+form.setMarket(marketFromLocation(location));
+if (browserWallet) form.offerBrowserWallet();
+status.phase({ kind: 'idle' });

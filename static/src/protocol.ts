@@ -13,6 +13,8 @@ export interface Participant {
   isMuted: boolean;
   handRaised: boolean;
   joinedAt: string;
+  /** Seconds heard speaking so far (a server addition to the contract). */
+  speakingTime: number;
 }
 
 export interface RoomSettings {
@@ -111,6 +113,7 @@ export interface Events {
   'voice:audio_levels': { levels: (Wallet & { volume: number })[] };
   'voice:kicked': { reason: string };
   'voice:room_closed': { reason: string };
+  'voice:settings_updated': { settings: RoomSettings };
   'voice:error': WireError;
 }
 

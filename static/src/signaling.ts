@@ -2,6 +2,7 @@
 import { ProtocolError, type Events, type Methods, type WireError } from './protocol';
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 interface Pending {
   resolve(data: unknown): void;
@@ -25,13 +26,23 @@ export class Signaling {
     socket.onclose = (close) => this.closed(close.code);
   }
 
-  /** Opens a socket to `url`; rejects when it cannot be opened (e.g. a refused token). */
+  /**
+   * Opens a socket to `url`. Rejects with `UNREACHABLE` when it cannot be
+   * opened: the server is down, or it refused the upgrade (a stale token);
+   * a browser cannot tell which.
+   */
   static connect(url: string): Promise<Signaling> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
-      socket.onopen = () => resolve(new Signaling(socket));
-      socket.onclose = () =>
-        reject(new ProtocolError('DISCONNECTED', 'Could not connect to the voice server.'));
+      const timer = window.setTimeout(() => socket.close(), CONNECT_TIMEOUT_MS);
+      socket.onopen = () => {
+        window.clearTimeout(timer);
+        resolve(new Signaling(socket));
+      };
+      socket.onclose = () => {
+        window.clearTimeout(timer);
+        reject(new ProtocolError('UNREACHABLE', 'Could not connect to the voice server.'));
+      };
     });
   }
 

@@ -5,6 +5,7 @@
 pub mod flows;
 pub mod frames;
 pub mod node;
+pub mod redis;
 pub mod rtc;
 pub mod signal;
 pub mod wallet;

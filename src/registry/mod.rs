@@ -1,0 +1,110 @@
+//! Where rooms live: which node (and worker) owns each room, and which
+//! nodes are alive with what load. In memory for one node; in Redis
+//! (`room:{marketAddress}`, `node:{nodeId}`, `worker:{workerId}`) for many.
+
+mod memory;
+mod redis;
+
+pub use memory::MemoryRegistry;
+pub use redis::RedisRegistry;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::address::Address;
+use crate::error::{ApiError, ErrorCode};
+
+/// The node and worker that own a room, and how clients reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomOwner {
+    /// The owning node.
+    pub node_id: String,
+    /// The mediasoup worker of the room's router.
+    pub worker_id: String,
+    /// The node's WebSocket URL (`workerUrl`).
+    pub ws_url: String,
+    /// The node's HTTP base URL.
+    pub http_url: String,
+}
+
+/// A node's load, published with every heartbeat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeLoad {
+    /// The node.
+    pub node_id: String,
+    /// Its WebSocket URL.
+    pub ws_url: String,
+    /// Its HTTP base URL.
+    pub http_url: String,
+    /// Rooms it runs.
+    pub rooms: usize,
+    /// Participants in them.
+    pub users: usize,
+    /// Per worker: id, rooms, users.
+    pub workers: Vec<WorkerLoad>,
+}
+
+/// One worker's load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkerLoad {
+    /// The worker.
+    pub worker_id: String,
+    /// Rooms on it.
+    pub rooms: usize,
+    /// Participants in them.
+    pub users: usize,
+}
+
+/// The registry cannot be reached or answered nonsense.
+#[derive(Debug, thiserror::Error)]
+#[error("room registry unavailable: {0}")]
+pub struct RegistryError(pub String);
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        tracing::warn!(error = %e, "registry");
+        ApiError::new(
+            ErrorCode::Capacity,
+            "the room registry is unavailable; try again shortly",
+        )
+    }
+}
+
+/// A room registry shared by the nodes of a deployment.
+#[async_trait]
+pub trait Registry: Send + Sync {
+    /// Makes `me` the owner of `room` unless a live node owns it already;
+    /// returns the owner. Atomic: two nodes racing agree on one owner.
+    async fn claim_room(
+        &self,
+        room: &Address,
+        me: &RoomOwner,
+        founder: Option<&Address>,
+    ) -> Result<RoomOwner, RegistryError>;
+
+    /// The current owner of `room`, if any.
+    async fn room_owner(&self, room: &Address) -> Result<Option<RoomOwner>, RegistryError>;
+
+    /// Forgets `room` if `node_id` owns it.
+    async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError>;
+
+    /// Records the participant count of an owned room.
+    async fn set_participants(
+        &self,
+        room: &Address,
+        node_id: &str,
+        count: usize,
+    ) -> Result<(), RegistryError>;
+
+    /// Publishes the node's load; it counts as alive for `ttl_secs`.
+    async fn heartbeat(&self, load: &NodeLoad, ttl_secs: u64) -> Result<(), RegistryError>;
+
+    /// The live nodes.
+    async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError>;
+
+    /// Removes the node's own records (graceful shutdown).
+    async fn deregister(&self, node_id: &str) -> Result<(), RegistryError>;
+}

@@ -1,0 +1,250 @@
+//! The Redis registry (deadpool-redis), with the seed design's keys:
+//! `room:{marketAddress}` (hash: nodeId, workerId, wsUrl, httpUrl,
+//! participants, createdAt, founderWallet), `node:{nodeId}` (hash with a
+//! TTL: the node's load; its existence means "alive"), `worker:{workerId}`
+//! (hash with a TTL: rooms, users), and the `nodes` set of known node ids.
+//! Every call is bounded by a timeout, so a Redis outage fails fast.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_redis::redis::{self, AsyncCommands, Script};
+use deadpool_redis::{Config, Pool, Runtime};
+
+use super::{NodeLoad, Registry, RegistryError, RoomOwner};
+use crate::address::Address;
+
+/// Claims a room unless a live node owns it: KEYS[1] = room key;
+/// ARGV = nodeId, workerId, wsUrl, httpUrl, createdAt, founderWallet.
+const CLAIM: &str = r"
+local owner = redis.call('HGET', KEYS[1], 'nodeId')
+if owner and owner ~= ARGV[1] and redis.call('EXISTS', 'node:' .. owner) == 1 then
+  return redis.call('HMGET', KEYS[1], 'nodeId', 'workerId', 'wsUrl', 'httpUrl')
+end
+if owner ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'createdAt', ARGV[5], 'founderWallet', ARGV[6], 'participants', 0)
+end
+redis.call('HSET', KEYS[1], 'nodeId', ARGV[1], 'workerId', ARGV[2], 'wsUrl', ARGV[3], 'httpUrl', ARGV[4])
+return {ARGV[1], ARGV[2], ARGV[3], ARGV[4]}
+";
+
+/// Deletes a room key only if the given node owns it.
+const RELEASE: &str = r"
+if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// Registry in Redis, shared by every node.
+pub struct RedisRegistry {
+    pool: Pool,
+    timeout: Duration,
+    claim: Script,
+    release: Script,
+}
+
+fn room_key(room: &Address) -> String {
+    format!("room:{room}")
+}
+
+fn node_key(node: &str) -> String {
+    format!("node:{node}")
+}
+
+impl RedisRegistry {
+    /// A registry at `url` whose calls give up after `timeout`.
+    pub fn new(url: &str, timeout: Duration) -> Result<Self, RegistryError> {
+        let mut config = Config::from_url(url);
+        let mut pool_config = deadpool_redis::PoolConfig::new(32);
+        pool_config.timeouts.wait = Some(timeout);
+        pool_config.timeouts.create = Some(timeout);
+        pool_config.timeouts.recycle = Some(timeout);
+        config.pool = Some(pool_config);
+        let pool = config
+            .create_pool(Some(Runtime::Tokio1))
+            .map_err(|e| RegistryError(e.to_string()))?;
+        Ok(Self {
+            pool,
+            timeout,
+            claim: Script::new(CLAIM),
+            release: Script::new(RELEASE),
+        })
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T, RegistryError>
+    where
+        F: AsyncFnOnce(&mut deadpool_redis::Connection) -> redis::RedisResult<T>,
+    {
+        let work = async {
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| RegistryError(e.to_string()))?;
+            f(&mut conn).await.map_err(|e| RegistryError(e.to_string()))
+        };
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .map_err(|_| RegistryError("timed out".into()))?
+    }
+}
+
+#[async_trait]
+impl Registry for RedisRegistry {
+    async fn claim_room(
+        &self,
+        room: &Address,
+        me: &RoomOwner,
+        founder: Option<&Address>,
+    ) -> Result<RoomOwner, RegistryError> {
+        let key = room_key(room);
+        let created = chrono::Utc::now().timestamp_millis().to_string();
+        let founder = founder.map(|f| f.to_string()).unwrap_or_default();
+        let fields: Vec<Option<String>> = self
+            .run(async |c| {
+                self.claim
+                    .key(&key)
+                    .arg(&me.node_id)
+                    .arg(&me.worker_id)
+                    .arg(&me.ws_url)
+                    .arg(&me.http_url)
+                    .arg(&created)
+                    .arg(&founder)
+                    .invoke_async(c)
+                    .await
+            })
+            .await?;
+        match fields.as_slice() {
+            [Some(node_id), Some(worker_id), Some(ws_url), Some(http_url)] => Ok(RoomOwner {
+                node_id: node_id.clone(),
+                worker_id: worker_id.clone(),
+                ws_url: ws_url.clone(),
+                http_url: http_url.clone(),
+            }),
+            other => Err(RegistryError(format!("malformed room record: {other:?}"))),
+        }
+    }
+
+    async fn room_owner(&self, room: &Address) -> Result<Option<RoomOwner>, RegistryError> {
+        let key = room_key(room);
+        let fields: Vec<Option<String>> = self
+            .run(async |c| {
+                redis::cmd("HMGET")
+                    .arg(&key)
+                    .arg(&["nodeId", "workerId", "wsUrl", "httpUrl"])
+                    .query_async(c)
+                    .await
+            })
+            .await?;
+        Ok(match fields.as_slice() {
+            [Some(node_id), Some(worker_id), Some(ws_url), Some(http_url)] => Some(RoomOwner {
+                node_id: node_id.clone(),
+                worker_id: worker_id.clone(),
+                ws_url: ws_url.clone(),
+                http_url: http_url.clone(),
+            }),
+            _ => None,
+        })
+    }
+
+    async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError> {
+        let key = room_key(room);
+        self.run(async |c| {
+            self.release
+                .key(&key)
+                .arg(node_id)
+                .invoke_async::<i64>(c)
+                .await
+        })
+        .await
+        .map(drop)
+    }
+
+    async fn set_participants(
+        &self,
+        room: &Address,
+        node_id: &str,
+        count: usize,
+    ) -> Result<(), RegistryError> {
+        let key = room_key(room);
+        self.run(async |c| {
+            let owner: Option<String> = c.hget(&key, "nodeId").await?;
+            if owner.as_deref() == Some(node_id) {
+                let _: () = c.hset(&key, "participants", count).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn heartbeat(&self, load: &NodeLoad, ttl_secs: u64) -> Result<(), RegistryError> {
+        let node = node_key(&load.node_id);
+        let json = serde_json::to_string(load).map_err(|e| RegistryError(e.to_string()))?;
+        self.run(async |c| {
+            let mut pipe = redis::pipe();
+            pipe.atomic()
+                .hset_multiple(
+                    &node,
+                    &[
+                        ("wsUrl", load.ws_url.clone()),
+                        ("httpUrl", load.http_url.clone()),
+                        ("rooms", load.rooms.to_string()),
+                        ("users", load.users.to_string()),
+                        ("load", json.clone()),
+                    ],
+                )
+                .ignore()
+                .expire(&node, ttl_secs as i64)
+                .ignore()
+                .sadd("nodes", &load.node_id)
+                .ignore();
+            for w in &load.workers {
+                let key = format!("worker:{}", w.worker_id);
+                pipe.hset_multiple(
+                    &key,
+                    &[
+                        ("nodeId", load.node_id.clone()),
+                        ("rooms", w.rooms.to_string()),
+                        ("users", w.users.to_string()),
+                    ],
+                )
+                .ignore()
+                .expire(&key, ttl_secs as i64)
+                .ignore();
+            }
+            pipe.query_async::<()>(c).await
+        })
+        .await
+    }
+
+    async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError> {
+        let loads: Vec<Option<String>> = self
+            .run(async |c| {
+                let ids: Vec<String> = c.smembers("nodes").await?;
+                let mut loads = Vec::new();
+                for id in ids {
+                    let load: Option<String> = c.hget(node_key(&id), "load").await?;
+                    if load.is_none() {
+                        let _: () = c.srem("nodes", &id).await?;
+                    }
+                    loads.push(load);
+                }
+                Ok(loads)
+            })
+            .await?;
+        Ok(loads
+            .into_iter()
+            .flatten()
+            .filter_map(|json| serde_json::from_str(&json).ok())
+            .collect())
+    }
+
+    async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
+        self.run(async |c| {
+            let _: () = c.del(node_key(node_id)).await?;
+            c.srem("nodes", node_id).await
+        })
+        .await
+    }
+}

@@ -1,0 +1,176 @@
+/**
+ * The mediasoup side of one joined connection: a receive transport with a
+ * consumer per remote speaker, and for a speaker a send transport with the
+ * own (paused) producer. A failed ICE connection is restarted in place.
+ */
+import { Device, type types } from 'mediasoup-client';
+import { describeError, type JoinData } from './protocol';
+import type { Signaling } from './signaling';
+
+/** Opus as the server's router offers it: in-band FEC against loss, DTX (almost nothing sent in silence). */
+const OPUS_OPTIONS = { opusFec: true, opusDtx: true };
+
+/** Consecutive ICE restarts of one transport before giving up on it. */
+const ICE_RESTART_LIMIT = 3;
+
+export interface MediaListener {
+  trackAdded(producerId: string, walletAddress: string, track: MediaStreamTrack): void;
+  trackRemoved(producerId: string): void;
+  /** The audio path dropped ('restarting') or works again ('ok'). */
+  audioPath(state: 'ok' | 'restarting'): void;
+  /** ICE could not be restored: the connection must be rebuilt. */
+  failed(): void;
+  /** A problem that does not end anything. */
+  problem(text: string): void;
+}
+
+export class MediaLink {
+  /** By producer id; `null` while its consume request is in flight. */
+  private readonly consumers = new Map<string, types.Consumer | null>();
+  private recvTransport?: types.Transport;
+  private sendTransport?: types.Transport;
+  private producer?: types.Producer;
+  private closed = false;
+
+  private constructor(
+    private readonly signaling: Signaling,
+    private readonly device: Device,
+    private readonly iceServers: RTCIceServer[],
+    private readonly listener: MediaListener,
+  ) {}
+
+  /** Loads the device for the room's router and opens the receive transport. */
+  static async open(signaling: Signaling, join: JoinData, listener: MediaListener): Promise<MediaLink> {
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: join.rtpCapabilities });
+    const link = new MediaLink(signaling, device, join.iceServers, listener);
+    link.recvTransport = await link.createTransport('recv');
+    return link;
+  }
+
+  /** A producer exists. */
+  get sending(): boolean {
+    return this.producer !== undefined && !this.producer.closed;
+  }
+
+  get paused(): boolean {
+    return this.producer?.paused ?? true;
+  }
+
+  /** Consumes one remote producer (created paused on the server), plays it, then resumes it. */
+  async consume(producerId: string, walletAddress: string): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport || this.closed || this.consumers.has(producerId)) return;
+    this.consumers.set(producerId, null);
+    try {
+      const data = await this.signaling.request('consume', {
+        transportId: transport.id,
+        producerId,
+        rtpCapabilities: this.device.recvRtpCapabilities,
+      });
+      const consumer = await transport.consume(data);
+      if (!this.consumers.has(producerId)) {
+        consumer.close(); // closed while it was being consumed
+        return;
+      }
+      this.consumers.set(producerId, consumer);
+      this.listener.trackAdded(producerId, walletAddress, consumer.track);
+      await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (err) {
+      if (!this.consumers.has(producerId) || this.closed) return; // gone meanwhile
+      this.dropConsumer(producerId);
+      this.listener.problem(`Cannot play a speaker: ${describeError(err)}`);
+    }
+  }
+
+  dropConsumer(producerId: string): void {
+    const consumer = this.consumers.get(producerId);
+    this.consumers.delete(producerId);
+    if (!consumer) return;
+    consumer.close();
+    this.listener.trackRemoved(producerId);
+  }
+
+  /** Opens the send transport and produces `track`, paused: everyone starts muted. */
+  async send(track: MediaStreamTrack): Promise<void> {
+    if (this.sending || this.closed) return;
+    const transport = await this.createTransport('send');
+    this.sendTransport = transport;
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.signaling
+        .request('produce', { transportId: transport.id, kind, rtpParameters, appData })
+        .then(callback, errback);
+    });
+    // The track belongs to the Microphone: it outlives producers across reconnections.
+    const producer = await transport.produce({ track, stopTracks: false, codecOptions: OPUS_OPTIONS });
+    producer.pause();
+    producer.on('trackended', () => this.listener.problem('The microphone stopped.'));
+    this.producer = producer;
+  }
+
+  /** Closes the producer and the send transport (the track keeps running). */
+  stopSending(): void {
+    this.producer?.close();
+    this.sendTransport?.close();
+    this.producer = undefined;
+    this.sendTransport = undefined;
+  }
+
+  pause(): void {
+    this.producer?.pause();
+  }
+
+  resume(): void {
+    this.producer?.resume();
+  }
+
+  /** Puts another microphone track on the producer without renegotiation. */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    await this.producer?.replaceTrack({ track });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const producerId of [...this.consumers.keys()]) this.dropConsumer(producerId);
+    this.stopSending();
+    this.recvTransport?.close();
+  }
+
+  /** A transport on the room's router, wired to `connectTransport` and ICE restarts. */
+  private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const data = await this.signaling.request('createTransport', { direction });
+    const options = { ...data, iceServers: this.iceServers };
+    const transport =
+      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
+    });
+    let restarts = 0;
+    transport.on('connectionstatechange', (state) => {
+      if (this.closed) return;
+      if (state === 'connected') {
+        restarts = 0;
+        this.listener.audioPath('ok');
+      } else if (state === 'disconnected') {
+        this.listener.audioPath('restarting');
+      } else if (state === 'failed') {
+        restarts += 1;
+        if (restarts > ICE_RESTART_LIMIT) this.listener.failed();
+        else void this.restartIce(transport);
+      }
+    });
+    return transport;
+  }
+
+  /** New ICE credentials from the server (`restartIce`), then a local ICE restart. */
+  private async restartIce(transport: types.Transport): Promise<void> {
+    this.listener.audioPath('restarting');
+    try {
+      const { iceParameters } = await this.signaling.request('restartIce', { transportId: transport.id });
+      if (!transport.closed) await transport.restartIce({ iceParameters });
+    } catch {
+      if (!this.closed && !transport.closed) this.listener.failed();
+    }
+  }
+}

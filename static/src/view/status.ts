@@ -1,0 +1,122 @@
+/**
+ * What the page says about itself: the connection pill, the status line
+ * (a polite live region), moments to notice (speak now, muted by the
+ * founder) and passing problems (alerts).
+ */
+import type { Notice, Phase } from '../session';
+import { byId } from './dom';
+
+const PROBLEM_MS = 8_000;
+
+const NOTICES: Record<Notice, string> = {
+  'speak-now': 'You may speak now. Unmute (or hold to talk) when you are ready.',
+  'muted-by-founder': 'Muted by the founder. Unmute when you want to speak again.',
+  'moved-to-audience': 'The founder moved you back to the listeners.',
+};
+
+type PillState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+export class StatusView {
+  private readonly app = byId<HTMLElement>('app');
+  private readonly pill = byId<HTMLElement>('connection');
+  private readonly line = byId<HTMLElement>('status');
+  private readonly notice = byId<HTMLElement>('notice');
+  private readonly noticeText = byId<HTMLElement>('notice-text');
+  private readonly problemLine = byId<HTMLElement>('problem');
+  private problemTimer = 0;
+  private joinedText = '';
+  private audioDown = false;
+
+  constructor() {
+    byId<HTMLButtonElement>('notice-close').addEventListener('click', () => this.clearNotice());
+  }
+
+  /** A message outside a room session (sign-in progress, a bad address). */
+  message(text: string, tone: 'info' | 'error' = 'info'): void {
+    this.say(text, tone);
+  }
+
+  /** `joinedText` is what to say once in the room. */
+  phase(phase: Phase | { kind: 'idle' }, joinedText = ''): void {
+    this.app.dataset.phase = phase.kind;
+    if (phase.kind !== 'ended') delete this.app.dataset.endReason;
+    this.audioDown = false;
+    switch (phase.kind) {
+      case 'idle':
+        this.setPill('idle', 'Not connected');
+        break;
+      case 'connecting':
+        this.setPill('connecting', 'Connecting');
+        this.say('Connecting…');
+        break;
+      case 'joined':
+        this.joinedText = joinedText;
+        this.setPill('connected', 'Connected');
+        this.say(phase.rejoined ? `Reconnected. ${joinedText}` : joinedText);
+        break;
+      case 'reconnecting':
+        this.setPill('reconnecting', 'Reconnecting');
+        this.say(`${phase.why} Reconnecting… (attempt ${phase.attempt})`, 'warn');
+        break;
+      case 'ended':
+        this.setPill('idle', 'Not connected');
+        this.clearNotice();
+        this.app.dataset.endReason = phase.reason;
+        this.say(phase.text, phase.reason === 'left' ? 'info' : 'error');
+        break;
+    }
+  }
+
+  /** The role changed in the room: say the new one. */
+  role(text: string): void {
+    if (this.app.dataset.phase !== 'joined' || this.audioDown || text === this.joinedText) return;
+    this.joinedText = text;
+    this.say(text);
+  }
+
+  /** The media path dropped or came back while the socket stayed up. */
+  audioPath(state: 'ok' | 'restarting'): void {
+    if (this.app.dataset.phase !== 'joined' || (state === 'restarting') === this.audioDown) return;
+    this.audioDown = state === 'restarting';
+    if (this.audioDown) {
+      this.setPill('reconnecting', 'Reconnecting audio');
+      this.say('The audio connection dropped. Reconnecting audio…', 'warn');
+    } else {
+      this.setPill('connected', 'Connected');
+      this.say(`Audio is back. ${this.joinedText}`);
+    }
+  }
+
+  showNotice(kind: Notice): void {
+    this.notice.hidden = false;
+    this.notice.dataset.kind = kind;
+    this.noticeText.textContent = NOTICES[kind];
+  }
+
+  /** Clears the notice (only if it is one of `kinds`, when given). */
+  clearNotice(...kinds: Notice[]): void {
+    const current = this.notice.dataset.kind as Notice | undefined;
+    if (kinds.length && (!current || !kinds.includes(current))) return;
+    this.notice.hidden = true;
+    delete this.notice.dataset.kind;
+  }
+
+  problem(text: string): void {
+    this.problemLine.textContent = text;
+    this.problemLine.hidden = false;
+    window.clearTimeout(this.problemTimer);
+    this.problemTimer = window.setTimeout(() => {
+      this.problemLine.hidden = true;
+    }, PROBLEM_MS);
+  }
+
+  private setPill(state: PillState, text: string): void {
+    this.pill.dataset.state = state;
+    this.pill.textContent = text;
+  }
+
+  private say(text: string, tone: 'info' | 'warn' | 'error' = 'info'): void {
+    this.line.textContent = text;
+    this.line.dataset.tone = tone;
+  }
+}

@@ -1,0 +1,430 @@
+// Shared helpers of the browser tests: the server under test (spawned from
+// PNL_VOICE_BIN, restartable on the same port), wallets, a headless Chromium
+// with fake media, and checks on pages (UI state, WebRTC stats).
+
+import { spawn } from 'node:child_process';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Bound of every single wait. */
+export const STEP_MS = 20_000;
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const started = Date.now();
+export function log(...parts) {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[${seconds}s]`, ...parts);
+}
+
+// ---------- wallets ----------
+
+const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+export function base58(bytes) {
+  let n = BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+  let out = '';
+  while (n > 0n) {
+    out = ALPHABET[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
+
+/** A fresh ed25519 key: `seed` is what the page keeps in localStorage, `address` its wallet. */
+export function newWallet() {
+  const seed = randomBytes(32);
+  const key = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const { x } = createPublicKey(key).export({ format: 'jwk' });
+  return { seed: base58(seed), address: base58(Buffer.from(x, 'base64url')) };
+}
+
+export const newMarket = () => base58(randomBytes(32));
+
+// ---------- the server ----------
+
+function requireEnv() {
+  const bin = process.env.PNL_VOICE_BIN;
+  if (!bin) {
+    throw new Error(
+      'PNL_VOICE_BIN is not set: point it at the pnl-voice server binary, e.g. ' +
+        'PNL_VOICE_BIN=$CARGO_TARGET_DIR/release/pnl-voice',
+    );
+  }
+  return bin;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The pnl-voice server on a free loopback port, with one worker and a
+ * markets file naming each market's founder and holdings. `restart()` kills
+ * it (SIGKILL: sockets drop without a goodbye) and starts it again on the
+ * same port; rooms live in memory, so this is a node restart.
+ */
+export class VoiceServer {
+  static async start({ markets }) {
+    const bin = requireEnv();
+    const dir = mkdtempSync(path.join(tmpdir(), 'pnl-voice-browser-'));
+    const marketsFile = path.join(dir, 'markets.json');
+    writeFileSync(marketsFile, JSON.stringify({ markets }));
+    mkdirSync(path.join(dir, 'data'));
+    const server = new VoiceServer(bin, dir, marketsFile, await freePort());
+    await server.spawn();
+    await server.expectClient();
+    return server;
+  }
+
+  constructor(bin, dir, marketsFile, port) {
+    this.bin = bin;
+    this.dir = dir;
+    this.marketsFile = marketsFile;
+    this.port = port;
+    this.origin = `http://127.0.0.1:${port}`;
+    this.logFile = path.join(dir, 'server.log');
+    this.runs = 0;
+    // RTC ports of our own, clear of the server's default range other test suites use.
+    this.rtcMin = 41000 + Math.floor(Math.random() * 80) * 100;
+  }
+
+  async spawn() {
+    this.runs += 1;
+    const out = openSync(this.logFile, 'a');
+    this.child = spawn(this.bin, [], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        PNL_VOICE_HTTP_LISTEN: `127.0.0.1:${this.port}`,
+        MEDIASOUP_LISTEN_IP: '127.0.0.1',
+        MEDIASOUP_RTC_MIN_PORT: String(this.rtcMin),
+        MEDIASOUP_RTC_MAX_PORT: String(this.rtcMin + 99),
+        PNL_VOICE_WORKERS: '1',
+        PNL_VOICE_MARKETS_FILE: this.marketsFile,
+        PNL_VOICE_DATA_DIR: path.join(this.dir, 'data'),
+        RUST_LOG: process.env.RUST_LOG ?? 'info',
+      },
+    });
+    const exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = exited;
+    const deadline = Date.now() + STEP_MS;
+    for (;;) {
+      const early = await Promise.race([exited, sleep(200).then(() => undefined)]);
+      if (early) throw new Error(`the server exited at start (${JSON.stringify(early)}):\n${this.logTail()}`);
+      try {
+        const health = await fetch(`${this.origin}/health`, { signal: AbortSignal.timeout(2000) });
+        if (health.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`the server was not healthy within ${STEP_MS} ms:\n${this.logTail()}`);
+    }
+    log(`server run ${this.runs} ready at ${this.origin} (pid ${this.child.pid})`);
+  }
+
+  /** The web client must have been built (static/dist). */
+  async expectClient() {
+    const app = await fetch(`${this.origin}/dist/app.js`, { signal: AbortSignal.timeout(5000) });
+    if (!app.ok) {
+      throw new Error(
+        `GET /dist/app.js answered ${app.status}: build the web client first ` +
+          '(cd static && npm ci && npm run build)',
+      );
+    }
+  }
+
+  async kill() {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await Promise.race([this.exited, sleep(5000)]);
+    log(`server run ${this.runs} killed`);
+  }
+
+  async restart() {
+    await this.kill();
+    await this.spawn();
+  }
+
+  /** Runs `fn`; when it fails, prints the end of the server log first. */
+  async withLogOnFailure(fn) {
+    try {
+      return await fn();
+    } catch (error) {
+      log(`server log (end):\n${this.logTail()}`);
+      throw error;
+    }
+  }
+
+  logTail(lines = 40) {
+    try {
+      return readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no server log)';
+    }
+  }
+
+  async stop({ keepFiles = false } = {}) {
+    await this.kill();
+    if (!keepFiles) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// ---------- the browser ----------
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    timeout: STEP_MS,
+    // Playwright gives every launch a new, empty user-data-dir.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required', ...(process.env.FAKE_WAV ? ['--use-file-for-fake-audio-capture=' + process.env.FAKE_WAV] : []),
+    ],
+  });
+}
+
+// Keeps every RTCPeerConnection the page creates, so the test can read its stats.
+function trackPeerConnections() {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__pcs.push(this);
+    }
+  };
+}
+
+/** Audio RTP counters of the page's open peer connections. */
+function readAudioStats() {
+  return (async () => {
+    const out = { packetsReceived: 0, totalAudioEnergy: 0, audioLevel: 0, packetsSent: 0, open: 0 };
+    for (const pc of window.__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      out.open += 1;
+      const report = await pc.getStats();
+      report.forEach((s) => {
+        if (s.kind !== 'audio') return;
+        if (s.type === 'inbound-rtp') {
+          out.packetsReceived += s.packetsReceived ?? 0;
+          out.totalAudioEnergy += s.totalAudioEnergy ?? 0;
+          out.audioLevel = Math.max(out.audioLevel, s.audioLevel ?? 0);
+        } else if (s.type === 'outbound-rtp') {
+          out.packetsSent += s.packetsSent ?? 0;
+        }
+      });
+    }
+    return out;
+  })();
+}
+
+/**
+ * One user: a browser context (own storage, so own guest wallet preset from
+ * `wallet.seed`) and page on the server's origin.
+ */
+export class User {
+  static async open(browser, server, name, wallet, viewport = { width: 1280, height: 800 }) {
+    const context = await browser.newContext({ viewport });
+    await context.grantPermissions(['microphone'], { origin: server.origin });
+    await context.addInitScript((seed) => localStorage.setItem('pnl-voice:guest-secret-key', seed), wallet.seed);
+    await context.addInitScript(trackPeerConnections);
+    // Nothing leaves the server under test.
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      return url.origin === server.origin ? route.continue() : route.abort();
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    const user = new User(name, wallet, context, page);
+    page.on('pageerror', (error) => {
+      user.pageErrors.push(error.message);
+      log(`${name} page error: ${error.stack ?? error.message}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') log(`${name} console.${message.type()}: ${message.text()}`);
+    });
+    // Kicking asks for a confirmation.
+    page.on('dialog', (dialog) => void dialog.accept());
+    return user;
+  }
+
+  constructor(name, wallet, context, page) {
+    this.name = name;
+    this.wallet = wallet;
+    this.context = context;
+    this.page = page;
+    this.pageErrors = [];
+  }
+
+  /** Waits until `fn(arg)` is truthy in the page; fails with `what` and the status line. */
+  async waitFor(what, fn, arg) {
+    try {
+      await this.page.waitForFunction(fn, arg, { timeout: STEP_MS, polling: 100 });
+    } catch (error) {
+      throw new Error(`${this.name}: ${what} did not happen within ${STEP_MS} ms (${await this.describe()})`, {
+        cause: error,
+      });
+    }
+  }
+
+  async describe() {
+    return this.page
+      .evaluate(() => {
+        const app = document.getElementById('app');
+        return `phase=${app?.dataset.phase} status="${document.getElementById('status')?.textContent}" problem="${
+          document.getElementById('problem')?.textContent
+        }"`;
+      })
+      .catch((error) => `page unreadable: ${error.message}`);
+  }
+
+  async phase() {
+    return this.page.locator('#app').getAttribute('data-phase');
+  }
+
+  /** Opens `/rooms/{market}` (or `/` and types it) and joins through the form. */
+  async join(server, market, { viaRoomLink = true } = {}) {
+    if (viaRoomLink) {
+      await this.page.goto(`${server.origin}/rooms/${market}`);
+    } else {
+      await this.page.goto(`${server.origin}/`);
+      await this.page.getByLabel('Market address').fill(market);
+    }
+    await this.page.getByRole('button', { name: 'Join room' }).click();
+    await this.waitFor('joining', () => document.getElementById('app')?.dataset.phase === 'joined');
+    log(`${this.name} joined: ${await this.page.locator('#status').textContent()}`);
+  }
+
+  async unmute() {
+    const mute = this.page.locator('#mute');
+    await this.waitFor('the mic becoming ready', () => {
+      const b = document.getElementById('mute');
+      return b && !b.hidden && !b.disabled;
+    });
+    await mute.click();
+    await this.waitFor('unmuting', () => document.getElementById('mute')?.textContent === 'Mute');
+    log(`${this.name} unmuted`);
+  }
+
+  async mute() {
+    await this.page.locator('#mute').click();
+    await this.waitFor('muting', () => document.getElementById('mute')?.textContent === 'Unmute');
+    log(`${this.name} muted`);
+  }
+
+  /** Starts recording, per wallet, the largest audio-level ring and whether its tile was marked active. */
+  async watchRings() {
+    await this.page.evaluate(() => {
+      window.__rings = {};
+      setInterval(() => {
+        for (const tile of document.querySelectorAll('.tile')) {
+          const seen = (window.__rings[tile.dataset.wallet] ??= { level: 0, active: false });
+          const level = Number(tile.querySelector('.avatar')?.style.getPropertyValue('--level') || 0);
+          seen.level = Math.max(seen.level, level);
+          seen.active ||= tile.dataset.active === 'true';
+        }
+      }, 50);
+    });
+  }
+
+  /** What `watchRings` saw of `wallet`: `{level, active}`. */
+  async rings(wallet) {
+    return this.page.evaluate((w) => window.__rings?.[w] ?? { level: 0, active: false }, wallet.address);
+  }
+
+  stats() {
+    return this.page.evaluate(readAudioStats);
+  }
+
+  /** `from`'s audio reaches this page: inbound packets keep growing and carry sound. */
+  async expectHearing(from) {
+    const deadline = Date.now() + STEP_MS;
+    let first;
+    let last;
+    let loudest = 0;
+    while (Date.now() < deadline) {
+      last = await this.stats();
+      loudest = Math.max(loudest, last.audioLevel);
+      if (!first && last.packetsReceived > 0) first = { ...last, at: Date.now() };
+      if (
+        first &&
+        Date.now() - first.at >= 2000 &&
+        last.packetsReceived > first.packetsReceived + 20 &&
+        last.totalAudioEnergy > first.totalAudioEnergy &&
+        loudest > 0
+      ) {
+        log(`${this.name} hears ${from.name}: packets ${first.packetsReceived} -> ${last.packetsReceived}, ` +
+          `energy ${last.totalAudioEnergy.toFixed(4)}, level ${loudest.toFixed(3)}`);
+        return last;
+      }
+      await sleep(250);
+    }
+    throw new Error(`${this.name} does not hear ${from.name}: first ${JSON.stringify(first)}, last ${JSON.stringify(last)}, ` +
+      `max level ${loudest} (${await this.describe()})`);
+  }
+
+  /** Nothing more arrives: inbound packets stay put (a couple in flight allowed). */
+  async expectSilence(from) {
+    await sleep(1000);
+    const before = (await this.stats()).packetsReceived;
+    await sleep(2000);
+    const after = (await this.stats()).packetsReceived;
+    log(`${this.name} inbound while ${from.name} is muted: ${before} -> ${after}`);
+    if (after - before > 3) throw new Error(`${this.name} still receives ${from.name} (${before} -> ${after})`);
+  }
+
+  /** The element of `wallet`'s participant tile. */
+  tile(wallet) {
+    return this.page.locator(`.tile[data-wallet="${wallet.address}"]`);
+  }
+
+  async screenshot(dir, file, viewport) {
+    if (viewport) await this.page.setViewportSize(viewport);
+    await sleep(300);
+    const target = path.join(dir, file);
+    await this.page.screenshot({ path: target });
+    log(`screenshot ${target}`);
+  }
+
+  async close() {
+    await this.context.close().catch(() => undefined);
+  }
+}
+
+/** Where screenshots go: SCREENSHOT_DIR, else a folder under the OS temp dir (never the repository). */
+export function screenshotDir() {
+  const dir = process.env.SCREENSHOT_DIR || path.join(tmpdir(), 'pnl-voice-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,187 @@
+//! Several nodes share rooms through a real Redis: a room has one owner,
+//! other nodes send clients there, a dead owner's rooms move on the next
+//! join, and a Redis outage neither stops running rooms nor hangs joins.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use deadpool_redis::redis::AsyncCommands;
+use serde_json::{json, Value};
+use support::flows::T;
+use support::node::{random_address, TestNode};
+use support::redis::RedisServer;
+use support::wallet::TestWallet;
+
+fn node(redis: &RedisServer, id: &str) -> TestNode {
+    let (url, id) = (redis.url(), id.to_string());
+    TestNode::start(vec![], move |c| {
+        c.redis_url = Some(url);
+        c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
+        c.node_id = Some(id);
+        c.registry_heartbeat_secs = 1;
+        c.registry_node_ttl_secs = 3;
+        c.registry_timeout_ms = 500;
+    })
+}
+
+async fn rest_join(node: &TestNode, wallet: &TestWallet, market: &str) -> (u16, Value) {
+    let token = wallet.login(&node.http()).await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/voice/join", node.http()))
+        .bearer_auth(token)
+        .json(&json!({"marketAddress": market, "walletAddress": wallet.address()}))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_nodes_send_clients_to_the_owner() {
+    let redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let b = node(&redis, "node-b");
+    let market = random_address();
+
+    let host = TestWallet::new();
+    let mut at_b = b.connect(&host).await;
+    at_b.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let mut r = redis.client().await;
+    let owner: String = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
+    assert_eq!(owner, "node-b");
+
+    let guest = TestWallet::new();
+    let mut at_a = a.connect(&guest).await;
+    let err = at_a
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("WRONG_NODE"));
+    let support::signal::WireError::Server { error, .. } = err else {
+        unreachable!()
+    };
+    assert_eq!(error["workerUrl"], b.ws());
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, body) = rest_join(&a, &guest, &market).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["workerUrl"],
+        b.ws(),
+        "any node answers the owner's workerUrl"
+    );
+    assert_eq!(body["data"]["nodeId"], "node-b");
+    let mut moved = b.connect(&guest).await;
+    let joined = moved
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    assert_eq!(joined["participants"].as_array().unwrap().len(), 2);
+    let event = at_b
+        .next_event("voice:user_joined", T)
+        .await
+        .expect("user_joined at the owner");
+    assert_eq!(event["user"]["walletAddress"], guest.address());
+    assert_eq!(
+        a.server.app.hub.totals().rooms,
+        0,
+        "the other node holds no router for it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_racing_for_new_rooms_agree_on_one_owner() {
+    let redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let b = node(&redis, "node-b");
+    for _ in 0..5 {
+        let market = random_address();
+        let (x, y) = (TestWallet::new(), TestWallet::new());
+        let ((sa, ja), (sb, jb)) =
+            tokio::join!(rest_join(&a, &x, &market), rest_join(&b, &y, &market));
+        assert_eq!((sa, sb), (200, 200), "{ja} {jb}");
+        assert_eq!(ja["data"]["nodeId"], jb["data"]["nodeId"], "one owner");
+        let rooms = a.server.app.hub.totals().rooms + b.server.app.hub.totals().rooms;
+        assert!(rooms >= 1);
+    }
+    let total = a.server.app.hub.totals().rooms + b.server.app.hub.totals().rooms;
+    assert_eq!(total, 5, "exactly one router per room across the nodes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_nodes_rooms_move_on_the_next_join() {
+    let redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let b = node(&redis, "node-b");
+    let market = random_address();
+    let mut at_b = b.connect(&TestWallet::new()).await;
+    at_b.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    drop(at_b);
+    drop(b);
+
+    let guest = TestWallet::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = rest_join(&a, &guest, &market).await;
+        if status == 200 && body["data"]["nodeId"] == "node-a" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the room never moved: {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    let mut r = redis.client().await;
+    let owner: String = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
+    assert_eq!(owner, "node-a");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
+    let mut redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let market = random_address();
+    let mut client = a.connect(&TestWallet::new()).await;
+    client
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+
+    redis.kill();
+    let reply = client.request("voice:producers", json!({})).await.unwrap();
+    assert_eq!(
+        reply["producers"],
+        json!([]),
+        "the running room still answers"
+    );
+    let started = Instant::now();
+    let (status, body) = rest_join(&a, &TestWallet::new(), &random_address()).await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (503, json!("CAPACITY")),
+        "{body}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a clear error, not a hang"
+    );
+
+    redis.restart();
+    let mut r = redis.client().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let owner: Option<String> = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
+        let alive: bool = r.exists("node:node-a").await.unwrap();
+        if owner.as_deref() == Some("node-a") && alive {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the node never re-registered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -2,14 +2,28 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ErrorCode};
 
 /// A validated Solana public key, kept in its base58 text form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Address(String);
+
+impl TryFrom<String> for Address {
+    type Error = ApiError;
+
+    fn try_from(text: String) -> Result<Self, ApiError> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Address> for String {
+    fn from(a: Address) -> String {
+        a.0
+    }
+}
 
 impl Address {
     /// Parses base58 text; anything that is not 32 bytes is `INVALID_ADDRESS`.

@@ -185,3 +185,109 @@ async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderation_sent_to_another_node_reaches_the_owner() {
+    let redis = RedisServer::start();
+    let founder = TestWallet::new();
+    let market = random_address();
+    let markets = vec![support::node::market_with_founder(
+        &market,
+        &founder.address(),
+    )];
+    let start = |id: &str| {
+        let (url, id) = (redis.url(), id.to_string());
+        TestNode::start(markets.clone(), move |c| {
+            c.redis_url = Some(url);
+            c.node_id = Some(id);
+            c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
+        })
+    };
+    let a = start("node-a");
+    let b = start("node-b");
+
+    let mut f = b.connect(&founder).await;
+    f.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let guest = TestWallet::new();
+    let mut g = b.connect(&guest).await;
+    g.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+
+    let kick = |who: &TestWallet| json!({"marketAddress": market, "founderWallet": who.address(), "action": "kick", "targetWallet": guest.address()});
+    let post = |token: String, body: Value| {
+        let url = format!("{}/api/voice/moderate", a.http());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let g_token = guest.login(&a.http()).await.unwrap();
+    let (status, body) = post(g_token, kick(&guest)).await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (403, json!("FORBIDDEN"))
+    );
+
+    let f_token = founder.login(&a.http()).await.unwrap();
+    let (status, body) = post(f_token, kick(&founder)).await;
+    assert_eq!(status, 200, "{body}");
+    let kicked = g
+        .next_event("voice:kicked", T)
+        .await
+        .expect("the kick reached node B");
+    assert!(kicked["reason"].is_string());
+    f.next_event("voice:user_left", T)
+        .await
+        .expect("user_left at the owner");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_joining_on_another_node_ends_its_old_session() {
+    let redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let b = node(&redis, "node-b");
+    let wallet = TestWallet::new();
+    let (first, second) = (random_address(), random_address());
+
+    let mut old = a.connect(&wallet).await;
+    old.request("voice:join", json!({"marketAddress": first}))
+        .await
+        .unwrap();
+    let mut r = redis.client().await;
+    let deadline = Instant::now() + T;
+    while r
+        .hget::<_, _, Option<String>>(format!("user:{}", wallet.address()), "nodeId")
+        .await
+        .unwrap()
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "user session recorded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let mut new = b.connect(&wallet).await;
+    new.request("voice:join", json!({"marketAddress": second}))
+        .await
+        .unwrap();
+    let closed = old
+        .next_event("voice:room_closed", T)
+        .await
+        .expect("the old session ends");
+    assert_eq!(closed["reason"], "replaced");
+    old.wait_closed(T).await.expect("old socket closed");
+    let node: String = r
+        .hget(format!("user:{}", wallet.address()), "nodeId")
+        .await
+        .unwrap();
+    assert_eq!(node, "node-b");
+    assert_eq!(a.wait_idle(T).await, Default::default());
+}

@@ -104,6 +104,9 @@ impl Hub {
             next_report: std::sync::atomic::AtomicU64::new(1),
             placement,
         });
+        if let Some(messages) = hub.placement.registry.subscribe() {
+            hub.listen(messages);
+        }
         let weak = Arc::downgrade(&hub);
         runtime.spawn(async move {
             loop {
@@ -153,6 +156,7 @@ impl Hub {
                     (outbox.session(), outbox.clone(), market.clone()),
                 );
                 tracing::info!(room = %market, wallet = %wallet, "joined");
+                self.record_session(wallet, market);
                 return Ok((room, admission));
             }
             self.forget_room(market, &room);
@@ -289,6 +293,7 @@ impl Hub {
         };
         room.slot.participants.fetch_sub(1, Ordering::Relaxed);
         tracing::info!(room = %market, wallet = %wallet, "left");
+        self.forget_session(wallet, market);
         drop(departure.media);
         if let Some(epoch) = departure.empty_at_epoch {
             self.schedule_destroy(room, epoch);
@@ -340,9 +345,9 @@ impl Hub {
         action: crate::protocol::ModerationAction,
         target: Option<&Address>,
     ) -> Result<(), ApiError> {
-        let room = self
-            .running_room(market)
-            .ok_or_else(|| ApiError::not_found("no running room for this market"))?;
+        let Some(room) = self.running_room(market) else {
+            return self.moderate_remotely(market, actor, action, target).await;
+        };
         if room.founder().as_ref() != Some(actor) {
             return Err(ApiError::forbidden(
                 "only the market's founder may moderate",
@@ -377,6 +382,7 @@ impl Hub {
                 sessions.remove(wallet);
             }
         }
+        self.forget_session(wallet, &room.id);
         room.slot.participants.fetch_sub(1, Ordering::Relaxed);
         let frame =
             frame.unwrap_or_else(|| event("voice:room_closed", json!({ "reason": reason })));
@@ -420,6 +426,7 @@ impl Hub {
                 if sessions.get(wallet).is_some_and(|(s, _, _)| s == session) {
                     sessions.remove(wallet);
                 }
+                self.forget_session(wallet, &room.id);
             }
         }
         self.forget_room(&room.id, room);

@@ -8,7 +8,11 @@ use std::time::Duration;
 use super::Hub;
 use crate::address::Address;
 use crate::error::{ApiError, ErrorCode};
+use crate::protocol::{event, ModerationAction};
 use crate::registry::{NodeLoad, Registry, RoomOwner, WorkerLoad};
+use crate::registry::{RoomMessage, UserSession};
+use serde_json::json;
+use tokio::sync::mpsc;
 
 /// This node as the registry knows it.
 #[derive(Debug, Clone)]
@@ -117,6 +121,123 @@ impl Hub {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Handles messages other nodes send to this node's rooms.
+    pub(super) fn listen(self: &Arc<Self>, mut messages: mpsc::Receiver<(Address, RoomMessage)>) {
+        let weak = Arc::downgrade(self);
+        self.runtime.spawn(async move {
+            while let Some((room, message)) = messages.recv().await {
+                let Some(hub) = weak.upgrade() else { break };
+                if hub.running_room(&room).is_none() {
+                    continue;
+                }
+                match message {
+                    RoomMessage::Moderate {
+                        actor,
+                        action,
+                        target,
+                    } => {
+                        if let Err(e) = hub.moderate(&room, &actor, action, target.as_ref()).await {
+                            tracing::info!(%room, code = ?e.code, "remote moderation refused");
+                        }
+                    }
+                    RoomMessage::Replace { wallet, by_node }
+                        if by_node != hub.placement.me.node_id =>
+                    {
+                        hub.end_session_of(&wallet, &room, "replaced");
+                    }
+                    RoomMessage::Replace { .. } => {}
+                }
+            }
+        });
+    }
+
+    /// Ends `wallet`'s session in `room` on this node, telling it why.
+    fn end_session_of(self: &Arc<Self>, wallet: &Address, room: &Address, reason: &'static str) {
+        let session = self.sessions.lock().get(wallet).cloned();
+        if let Some((id, outbox, market)) = session {
+            if &market == room {
+                self.leave(wallet, &market, id);
+                outbox.close(
+                    event("voice:room_closed", json!({ "reason": reason })),
+                    reason,
+                );
+            }
+        }
+    }
+
+    /// A founder's moderation of a room another node owns, sent through the registry.
+    pub(super) async fn moderate_remotely(
+        &self,
+        market: &Address,
+        actor: &Address,
+        action: ModerationAction,
+        target: Option<&Address>,
+    ) -> Result<(), ApiError> {
+        let owner = self
+            .owner_of(market)
+            .await?
+            .filter(|o| o.node_id != self.placement.me.node_id)
+            .ok_or_else(|| ApiError::not_found("no running room for this market"))?;
+        if self.markets.founder(market).await.as_ref() != Some(actor) {
+            return Err(ApiError::forbidden(
+                "only the market's founder may moderate",
+            ));
+        }
+        let message = RoomMessage::Moderate {
+            actor: actor.clone(),
+            action,
+            target: target.cloned(),
+        };
+        let heard = self.placement.registry.publish(market, &message).await?;
+        if heard == 0 {
+            return Err(ApiError::new(
+                ErrorCode::Capacity,
+                format!("node {} is not listening", owner.node_id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records in the registry where `wallet` now is; a session of it on
+    /// another node is told to end.
+    pub(super) fn record_session(self: &Arc<Self>, wallet: &Address, market: &Address) {
+        let hub = self.clone();
+        let (wallet, market) = (wallet.clone(), market.clone());
+        self.runtime.spawn(async move {
+            let registry = &hub.placement.registry;
+            let me = hub.placement.me.node_id.clone();
+            if let Ok(Some(old)) = registry.user(&wallet).await {
+                if old.node_id != me {
+                    let replace = RoomMessage::Replace {
+                        wallet: wallet.clone(),
+                        by_node: me.clone(),
+                    };
+                    let _ = registry.publish(&old.room_id, &replace).await;
+                }
+            }
+            let session = UserSession {
+                room_id: market,
+                node_id: me,
+            };
+            if let Err(e) = registry.set_user(&wallet, &session).await {
+                tracing::warn!(%wallet, error = %e, "cannot record the session");
+            }
+        });
+    }
+
+    /// Forgets in the registry that `wallet` is in `market` on this node.
+    pub(super) fn forget_session(&self, wallet: &Address, market: &Address) {
+        let registry = self.placement.registry.clone();
+        let session = UserSession {
+            room_id: market.clone(),
+            node_id: self.placement.me.node_id.clone(),
+        };
+        let wallet = wallet.clone();
+        self.runtime.spawn(async move {
+            let _ = registry.clear_user(&wallet, &session).await;
+        });
     }
 
     /// Removes this node's records from the registry (graceful shutdown).

@@ -1,7 +1,7 @@
 //! Typed client requests.
 
 use mediasoup::prelude::{DtlsParameters, RtpCapabilities, RtpParameters};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
 use crate::rooms::SettingsPatch;
@@ -17,7 +17,7 @@ pub enum Direction {
 }
 
 /// A founder's moderation action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationAction {
     /// Let a participant speak.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use parking_lot::Mutex;
 
-use super::{NodeLoad, Registry, RegistryError, RoomOwner};
+use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
 use crate::address::Address;
 
 /// In-process registry (no Redis): this node owns every room.
@@ -52,5 +52,37 @@ impl Registry for MemoryRegistry {
     async fn deregister(&self, _node_id: &str) -> Result<(), RegistryError> {
         *self.load.lock() = None;
         Ok(())
+    }
+
+    async fn set_user(
+        &self,
+        _wallet: &Address,
+        _session: &UserSession,
+    ) -> Result<(), RegistryError> {
+        Ok(())
+    }
+
+    async fn user(&self, _wallet: &Address) -> Result<Option<UserSession>, RegistryError> {
+        Ok(None)
+    }
+
+    async fn clear_user(
+        &self,
+        _wallet: &Address,
+        _session: &UserSession,
+    ) -> Result<(), RegistryError> {
+        Ok(())
+    }
+
+    async fn publish(
+        &self,
+        _room: &Address,
+        _message: &RoomMessage,
+    ) -> Result<usize, RegistryError> {
+        Ok(0)
+    }
+
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<(Address, RoomMessage)>> {
+        None
     }
 }

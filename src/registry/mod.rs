@@ -58,6 +58,38 @@ pub struct WorkerLoad {
     pub users: usize,
 }
 
+/// A message for the node that owns a room (channel `voice:room:{market}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RoomMessage {
+    /// A founder's moderation received by another node.
+    Moderate {
+        /// The founder.
+        actor: Address,
+        /// What to do.
+        action: crate::protocol::ModerationAction,
+        /// To whom.
+        target: Option<Address>,
+    },
+    /// The wallet joined elsewhere: end its session in this room.
+    Replace {
+        /// The wallet.
+        wallet: Address,
+        /// The node it joined.
+        by_node: String,
+    },
+}
+
+/// Where a wallet is connected (`user:{walletAddress}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSession {
+    /// The room.
+    pub room_id: Address,
+    /// The node holding its socket.
+    pub node_id: String,
+}
+
 /// The registry cannot be reached or answered nonsense.
 #[derive(Debug, thiserror::Error)]
 #[error("room registry unavailable: {0}")]
@@ -107,4 +139,24 @@ pub trait Registry: Send + Sync {
 
     /// Removes the node's own records (graceful shutdown).
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError>;
+
+    /// Records where `wallet` is connected.
+    async fn set_user(&self, wallet: &Address, session: &UserSession) -> Result<(), RegistryError>;
+
+    /// Where `wallet` is connected, if anywhere.
+    async fn user(&self, wallet: &Address) -> Result<Option<UserSession>, RegistryError>;
+
+    /// Forgets `wallet`'s session if it is the one on `node_id` in `room`.
+    async fn clear_user(
+        &self,
+        wallet: &Address,
+        session: &UserSession,
+    ) -> Result<(), RegistryError>;
+
+    /// Sends `message` to the node owning `room`; returns how many nodes listened.
+    async fn publish(&self, room: &Address, message: &RoomMessage) -> Result<usize, RegistryError>;
+
+    /// Messages for rooms, as `(room, message)`; `None` when there are no
+    /// other nodes to hear from.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<(Address, RoomMessage)>>;
 }

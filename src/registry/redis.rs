@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use deadpool_redis::redis::{self, AsyncCommands, Script};
 use deadpool_redis::{Config, Pool, Runtime};
 
-use super::{NodeLoad, Registry, RegistryError, RoomOwner};
+use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
 use crate::address::Address;
 
 /// Claims a room unless a live node owns it: KEYS[1] = room key;
@@ -36,9 +36,22 @@ end
 return 0
 ";
 
+/// Deletes a user key only if it still holds the given session.
+const CLEAR_USER: &str = r"
+if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] and redis.call('HGET', KEYS[1], 'roomId') == ARGV[2] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// How long a user record outlives its node's silence.
+const USER_TTL_SECS: i64 = 24 * 3600;
+
 /// Registry in Redis, shared by every node.
 pub struct RedisRegistry {
+    url: String,
     pool: Pool,
+    clear_user: Script,
     timeout: Duration,
     claim: Script,
     release: Script,
@@ -65,7 +78,9 @@ impl RedisRegistry {
             .create_pool(Some(Runtime::Tokio1))
             .map_err(|e| RegistryError(e.to_string()))?;
         Ok(Self {
+            url: url.to_string(),
             pool,
+            clear_user: Script::new(CLEAR_USER),
             timeout,
             claim: Script::new(CLAIM),
             release: Script::new(RELEASE),
@@ -240,6 +255,88 @@ impl Registry for RedisRegistry {
             .collect())
     }
 
+    async fn set_user(&self, wallet: &Address, session: &UserSession) -> Result<(), RegistryError> {
+        let key = format!("user:{wallet}");
+        self.run(async |c| {
+            redis::pipe()
+                .atomic()
+                .hset_multiple(
+                    &key,
+                    &[
+                        ("roomId", session.room_id.to_string()),
+                        ("nodeId", session.node_id.clone()),
+                    ],
+                )
+                .ignore()
+                .expire(&key, USER_TTL_SECS)
+                .ignore()
+                .query_async::<()>(c)
+                .await
+        })
+        .await
+    }
+
+    async fn user(&self, wallet: &Address) -> Result<Option<UserSession>, RegistryError> {
+        let key = format!("user:{wallet}");
+        let fields: Vec<Option<String>> = self
+            .run(async |c| {
+                redis::cmd("HMGET")
+                    .arg(&key)
+                    .arg(&["roomId", "nodeId"])
+                    .query_async(c)
+                    .await
+            })
+            .await?;
+        Ok(match fields.as_slice() {
+            [Some(room), Some(node_id)] => Address::parse(room).ok().map(|room_id| UserSession {
+                room_id,
+                node_id: node_id.clone(),
+            }),
+            _ => None,
+        })
+    }
+
+    async fn clear_user(
+        &self,
+        wallet: &Address,
+        session: &UserSession,
+    ) -> Result<(), RegistryError> {
+        let key = format!("user:{wallet}");
+        self.run(async |c| {
+            self.clear_user
+                .key(&key)
+                .arg(&session.node_id)
+                .arg(session.room_id.to_string())
+                .invoke_async::<i64>(c)
+                .await
+        })
+        .await
+        .map(drop)
+    }
+
+    async fn publish(&self, room: &Address, message: &RoomMessage) -> Result<usize, RegistryError> {
+        let payload = serde_json::to_string(message).map_err(|e| RegistryError(e.to_string()))?;
+        let channel = format!("voice:room:{room}");
+        self.run(async |c| c.publish(&channel, &payload).await)
+            .await
+    }
+
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<(Address, RoomMessage)>> {
+        let (tx, rx) = tokio::sync::mpsc::channel(1024);
+        let url = self.url.clone();
+        tokio::spawn(async move {
+            let mut delay = Duration::from_millis(100);
+            while !tx.is_closed() {
+                if let Err(e) = listen(&url, &tx).await {
+                    tracing::warn!(error = %e, "registry subscription lost; reconnecting");
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        });
+        Some(rx)
+    }
+
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
         self.run(async |c| {
             let _: () = c.del(node_key(node_id)).await?;
@@ -247,4 +344,34 @@ impl Registry for RedisRegistry {
         })
         .await
     }
+}
+
+/// Forwards room messages until the connection drops or nobody listens.
+async fn listen(
+    url: &str,
+    tx: &tokio::sync::mpsc::Sender<(Address, RoomMessage)>,
+) -> redis::RedisResult<()> {
+    use futures_util::StreamExt;
+    let mut pubsub = redis::Client::open(url)?.get_async_pubsub().await?;
+    pubsub.psubscribe("voice:room:*").await?;
+    let mut messages = pubsub.on_message();
+    while let Some(msg) = messages.next().await {
+        let room = msg.get_channel_name().trim_start_matches("voice:room:");
+        let payload: String = msg.get_payload()?;
+        match (
+            Address::parse(room),
+            serde_json::from_str::<RoomMessage>(&payload),
+        ) {
+            (Ok(room), Ok(message)) => {
+                if tx.send((room, message)).await.is_err() {
+                    return Ok(());
+                }
+            }
+            _ => tracing::warn!(
+                channel = msg.get_channel_name(),
+                "ignoring a malformed room message"
+            ),
+        }
+    }
+    Ok(())
 }

@@ -53,6 +53,8 @@ function onPhase(phase: Phase): void {
     form.show(false);
     roomView.show(true);
     if (!phase.rejoined) roomView.focus();
+  } else if (phase.kind === 'reconnecting') {
+    roomView.silence();
   } else if (phase.kind === 'ended') {
     voice = undefined;
     room = undefined;

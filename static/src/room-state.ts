@@ -6,14 +6,12 @@
 import type { JoinData, Participant, RoomSettings } from './protocol';
 
 export class RoomState {
-  readonly market: string;
   readonly self: string;
   readonly participants = new Map<string, Participant>();
   queue: string[];
   settings: RoomSettings;
 
   constructor(data: JoinData) {
-    this.market = data.roomId;
     this.self = data.you.walletAddress;
     for (const participant of [...data.participants, data.you]) {
       this.participants.set(participant.walletAddress, participant);

@@ -338,7 +338,10 @@ export class VoiceSession {
       await this.refreshDevices();
       if (this.wantLive) await this.setMuted(false);
     } catch (err) {
-      if (link === this.link) this.listener.problem(`Microphone unavailable: ${describeError(err)}`);
+      if (link === this.link) {
+        this.mic.close(); // not sending: the recording indicator goes off
+        this.listener.problem(`Microphone unavailable: ${describeError(err)}`);
+      }
     } finally {
       this.micStarting = false;
       this.emitMic();

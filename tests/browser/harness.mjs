@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,7 +56,16 @@ export const newMarket = () => base58(randomBytes(32));
 
 // ---------- the server ----------
 
-function requireEnv() {
+function executable(file, what) {
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    throw new Error(`${what}: ${file} is not an executable file`);
+  }
+  return file;
+}
+
+function serverBinary() {
   const bin = process.env.PNL_VOICE_BIN;
   if (!bin) {
     throw new Error(
@@ -64,7 +73,7 @@ function requireEnv() {
         'PNL_VOICE_BIN=$CARGO_TARGET_DIR/release/pnl-voice',
     );
   }
-  return bin;
+  return executable(path.resolve(bin), 'PNL_VOICE_BIN');
 }
 
 function freePort() {
@@ -78,22 +87,34 @@ function freePort() {
   });
 }
 
+/** Server settings from the caller's environment that would change what is under test. */
+const FOREIGN_SETTINGS = /^(PNL_VOICE_|MEDIASOUP_|REDIS_URL$|MONGODB_URI$|SOLANA_RPC_URL$|STUN_URLS$|TURN_)/;
+
+function cleanEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !FOREIGN_SETTINGS.test(name)));
+}
+
 /**
- * The pnl-voice server on a free loopback port, with one worker and a
- * markets file naming each market's founder and holdings. `restart()` kills
- * it (SIGKILL: sockets drop without a goodbye) and starts it again on the
- * same port; rooms live in memory, so this is a node restart.
+ * The pnl-voice server on a free loopback port, with one worker, its own
+ * RTC ports and a markets file naming each market's founder and holdings.
+ * `kill()` then `spawn()` is a node restart on the same port: SIGKILL drops
+ * every socket without a goodbye, and the rooms (in memory) are gone.
  */
 export class VoiceServer {
   static async start({ markets }) {
-    const bin = requireEnv();
+    const bin = serverBinary();
     const dir = mkdtempSync(path.join(tmpdir(), 'pnl-voice-browser-'));
     const marketsFile = path.join(dir, 'markets.json');
     writeFileSync(marketsFile, JSON.stringify({ markets }));
     mkdirSync(path.join(dir, 'data'));
     const server = new VoiceServer(bin, dir, marketsFile, await freePort());
-    await server.spawn();
-    await server.expectClient();
+    try {
+      await server.spawn();
+      await server.expectClient();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
@@ -116,7 +137,7 @@ export class VoiceServer {
       cwd: REPO_ROOT,
       stdio: ['ignore', out, out],
       env: {
-        ...process.env,
+        ...cleanEnv(),
         PNL_VOICE_HTTP_LISTEN: `127.0.0.1:${this.port}`,
         MEDIASOUP_LISTEN_IP: '127.0.0.1',
         MEDIASOUP_RTC_MIN_PORT: String(this.rtcMin),
@@ -127,8 +148,17 @@ export class VoiceServer {
         RUST_LOG: process.env.RUST_LOG ?? 'info',
       },
     });
-    const exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    closeSync(out); // the child has its own copy
+    const child = this.child;
+    const exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (error) => resolve({ error: error.message }));
+    });
     this.exited = exited;
+    // Never leave a server behind, even if this process is ended early.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    void exited.then(() => process.off('exit', killOnExit));
     const deadline = Date.now() + STEP_MS;
     for (;;) {
       const early = await Promise.race([exited, sleep(200).then(() => undefined)]);
@@ -139,7 +169,10 @@ export class VoiceServer {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`the server was not healthy within ${STEP_MS} ms:\n${this.logTail()}`);
+      if (Date.now() > deadline) {
+        await this.kill();
+        throw new Error(`the server was not healthy within ${STEP_MS} ms:\n${this.logTail()}`);
+      }
     }
     log(`server run ${this.runs} ready at ${this.origin} (pid ${this.child.pid})`);
   }
@@ -160,11 +193,6 @@ export class VoiceServer {
     this.child.kill('SIGKILL');
     await Promise.race([this.exited, sleep(5000)]);
     log(`server run ${this.runs} killed`);
-  }
-
-  async restart() {
-    await this.kill();
-    await this.spawn();
   }
 
   /** Runs `fn`; when it fails, prints the end of the server log first. */
@@ -193,9 +221,48 @@ export class VoiceServer {
 
 // ---------- the browser ----------
 
-export async function launchBrowser() {
+/**
+ * A looping, speech-like microphone signal: voiced syllables (harmonics of a
+ * gliding pitch), four a second, with gaps. Chromium's default fake input is
+ * a steady beep, which noise suppression fades out within seconds, so the
+ * server's audio-level reports would come and go.
+ */
+function writeSpeechWav(file) {
+  const rate = 48000;
+  const samples = rate * 6;
+  const wav = Buffer.alloc(44 + samples * 2);
+  let phase = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const syllable = (t * 4) % 1;
+    const envelope = syllable < 0.7 ? Math.sin((Math.PI * syllable) / 0.7) : 0;
+    const pitch = 140 + 60 * Math.sin(2 * Math.PI * 0.7 * t) + 30 * Math.sin(2 * Math.PI * 3.1 * t);
+    phase += (2 * Math.PI * pitch) / rate;
+    let voice = 0;
+    for (let h = 1; h <= 8; h++) voice += Math.sin(h * phase) / h;
+    wav.writeInt16LE(Math.round(Math.max(-1, Math.min(1, 0.35 * envelope * voice)) * 32767), 44 + i * 2);
+  }
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16); // fmt chunk size
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28); // bytes per second
+  wav.writeUInt16LE(2, 32); // block align
+  wav.writeUInt16LE(16, 34); // bits per sample
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  writeFileSync(file, wav);
+}
+
+/** Headless Chromium (CHROMIUM, default /usr/bin/chromium) with fake media; `dir` holds its microphone file. */
+export async function launchBrowser(dir) {
+  const speech = path.join(dir, 'speech.wav');
+  writeSpeechWav(speech);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath: executable(process.env.CHROMIUM || '/usr/bin/chromium', 'CHROMIUM'),
     headless: true,
     timeout: STEP_MS,
     // Playwright gives every launch a new, empty user-data-dir.
@@ -209,7 +276,8 @@ export async function launchBrowser() {
       '--disable-sync',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required', ...(process.env.FAKE_WAV ? ['--use-file-for-fake-audio-capture=' + process.env.FAKE_WAV] : []),
+      '--autoplay-policy=no-user-gesture-required',
+      `--use-file-for-fake-audio-capture=${speech}`,
     ],
   });
 }
@@ -257,7 +325,13 @@ export class User {
   static async open(browser, server, name, wallet, viewport = { width: 1280, height: 800 }) {
     const context = await browser.newContext({ viewport });
     await context.grantPermissions(['microphone'], { origin: server.origin });
-    await context.addInitScript((seed) => localStorage.setItem('pnl-voice:guest-secret-key', seed), wallet.seed);
+    await context.addInitScript((seed) => {
+      try {
+        localStorage.setItem('pnl-voice:guest-secret-key', seed);
+      } catch {
+        // about:blank and other opaque origins have no storage
+      }
+    }, wallet.seed);
     await context.addInitScript(trackPeerConnections);
     // Nothing leaves the server under test.
     await context.route('**/*', (route) => {
@@ -272,7 +346,9 @@ export class User {
       log(`${name} page error: ${error.stack ?? error.message}`);
     });
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') log(`${name} console.${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning') {
+        log(`${name} console.${message.type()}: ${message.text().replace(/token=[^'&\s]+/g, 'token=…')}`);
+      }
     });
     // Kicking asks for a confirmation.
     page.on('dialog', (dialog) => void dialog.accept());

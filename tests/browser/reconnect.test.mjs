@@ -1,22 +1,24 @@
 // The server drops every socket (the process is killed and started again on
 // the same port, so the rooms are gone): both pages must notice, say so,
 // reconnect by themselves, join the room again, rebuild their media, and
-// the listener must hear the founder again, without a page reload.
+// the listener must hear the founder again, without a page reload. Then a
+// session ended on purpose (replaced by another tab) must not come back.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, log, newMarket, newWallet, screenshotDir, User, VoiceServer } from './harness.mjs';
+import { launchBrowser, log, newMarket, newWallet, screenshotDir, sleep, User, VoiceServer } from './harness.mjs';
 
 const founder = newWallet();
 const guest = newWallet();
 const market = newMarket();
 let server;
 let browser;
+let host;
 const users = [];
 
 before(async () => {
   server = await VoiceServer.start({ markets: [{ marketAddress: market, founderWallet: founder.address, holdings: {} }] });
-  browser = await launchBrowser();
+  browser = await launchBrowser(server.dir);
 });
 
 after(async () => {
@@ -27,7 +29,7 @@ after(async () => {
 
 test('both pages reconnect after the server restarts, and audio flows again', { timeout: 150_000 }, () =>
   server.withLogOnFailure(async () => {
-    const host = await User.open(browser, server, 'founder', founder);
+    host = await User.open(browser, server, 'founder', founder);
     const listener = await User.open(browser, server, 'listener', guest, { width: 390, height: 844 });
     users.push(host, listener);
 
@@ -65,4 +67,17 @@ test('both pages reconnect after the server restarts, and audio flows again', { 
     await host.waitFor('the listener gone', (w) => !document.querySelector(`.tile[data-wallet="${w}"]`), guest.address);
 
     assert.deepEqual([...host.pageErrors, ...listener.pageErrors], []);
+  }));
+
+test('a second tab of the same wallet replaces the first, which does not rejoin', { timeout: 60_000 }, () =>
+  server.withLogOnFailure(async () => {
+    const second = await User.open(browser, server, 'founder, 2nd tab', founder);
+    users.push(second);
+    await second.join(server, market);
+    await host.waitFor('the replaced state', () => document.getElementById('app')?.dataset.endReason === 'replaced');
+    assert.match(await host.page.locator('#status').textContent(), /another tab or device/);
+    await sleep(3000);
+    assert.equal(await host.phase(), 'ended', 'the replaced tab came back');
+    assert.equal(await second.phase(), 'joined');
+    assert.deepEqual([...host.pageErrors, ...second.pageErrors], []);
   }));

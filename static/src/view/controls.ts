@@ -40,7 +40,8 @@ export class Controls {
     this.pttButton.hidden = !mic.speaker;
     this.micField.hidden = !mic.speaker || mic.devices.length === 0;
     this.muteButton.disabled = !mic.ready;
-    this.pttButton.disabled = !mic.ready || (!mic.muted && !this.talking);
+    // Never `disabled`: a disabled button would swallow the release of a hold.
+    this.pttButton.setAttribute('aria-disabled', String(!mic.ready || (!mic.muted && !this.talking)));
     this.muteButton.textContent = mic.muted ? 'Unmute' : 'Mute';
     this.muteButton.classList.toggle('live', !mic.muted);
     this.muteButton.setAttribute('aria-label', mic.muted ? 'Unmute your microphone' : 'Mute your microphone');
@@ -49,7 +50,7 @@ export class Controls {
     this.renderDevices(mic);
   }
 
-  /** Room actions wait while the connection is rebuilt (mute stays: it is kept for the rejoin). */
+  /** Room actions wait while the connection is rebuilt. */
   setOnline(online: boolean): void {
     this.handButton.disabled = !online;
     this.muteAllButton.disabled = !online;

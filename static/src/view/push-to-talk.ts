@@ -43,7 +43,7 @@ export function pushToTalk(button: HTMLButtonElement, talk: (held: boolean) => v
   button.addEventListener('blur', () => release('button-key'));
 
   window.addEventListener('keydown', (event) => {
-    if (event.code !== 'Space' || event.repeat || button.hidden || button.disabled) return;
+    if (event.code !== 'Space' || event.repeat || button.hidden) return;
     if (event.target instanceof Element && event.target.closest(OWN_SPACE)) return;
     event.preventDefault(); // no page scroll
     press('space');

@@ -13,10 +13,6 @@ import { participantTile } from './tile';
 /** Without a new level report for this long, everyone is silent. */
 const LEVEL_HOLD_MS = 700;
 
-function loudest(levels: AudioLevel[]): string {
-  return levels.reduce<AudioLevel | undefined>((top, l) => (!top || l.volume > top.volume ? l : top), undefined)?.walletAddress ?? '';
-}
-
 /** Founder first, then by arrival. */
 function byStanding(a: Participant, b: Participant): number {
   return Number(b.isFounder) - Number(a.isFounder) || a.joinedAt.localeCompare(b.joinedAt);
@@ -35,6 +31,8 @@ export class RoomView {
   private state?: RoomState;
   /** The dominant speaker from `voice:active_speaker` ('' until the first one). */
   private active = '';
+  /** Ring size (0–1) by wallet, from the latest level report. */
+  private loud = new Map<string, number>();
   private silenceTimer = 0;
 
   constructor(private readonly moderate: (action: ModerateAction, target: string) => void) {}
@@ -65,13 +63,15 @@ export class RoomView {
     this.stageCount.textContent = `(${stage.length})`;
     this.audienceCount.textContent = `(${audience.length})`;
     this.renderQueue(state);
-    if (this.active) this.markActive(this.active);
+    for (const tile of this.tiles()) this.setLevel(tile, this.loud.get(tile.dataset.wallet ?? '') ?? 0);
+    this.markActive(this.speaking());
     if (focusKey) this.restoreFocus(focusKey);
   }
 
   /** Rings follow the latest report; anyone not in it is silent. */
   levels(levels: AudioLevel[]): void {
     const loud = new Map(levels.map(({ walletAddress, volume }) => [walletAddress, levelOf(volume)]));
+    this.loud = loud;
     for (const tile of this.tiles()) {
       const wallet = tile.dataset.wallet ?? '';
       this.setLevel(tile, loud.get(wallet) ?? 0);
@@ -79,10 +79,15 @@ export class RoomView {
       const time = tile.querySelector('.talk-time');
       if (time && seconds !== undefined && loud.has(wallet)) time.textContent = formatSpoken(seconds);
     }
-    // The server names the dominant speaker only when it changes: until a late joiner hears of one, the loudest is it.
-    if (!this.active) this.markActive(loudest(levels));
+    if (!this.active) this.markActive(this.speaking());
     window.clearTimeout(this.silenceTimer);
     this.silenceTimer = window.setTimeout(() => this.levels([]), LEVEL_HOLD_MS);
+  }
+
+  /** Nobody is heard (the connection is being rebuilt). */
+  silence(): void {
+    this.active = '';
+    this.levels([]);
   }
 
   activeSpeaker(walletAddress: string): void {
@@ -93,12 +98,14 @@ export class RoomView {
   clear(): void {
     this.state = undefined;
     this.active = '';
+    this.loud.clear();
     window.clearTimeout(this.silenceTimer);
     for (const list of [this.speakers, this.listeners, this.queueList]) list.replaceChildren();
   }
 
   private renderQueue(state: RoomState): void {
-    this.queuePanel.hidden = !state.settings.speakerOnly;
+    // The founder always sees the queue; others only while someone waits.
+    this.queuePanel.hidden = !state.settings.speakerOnly || (!state.founder && state.queue.length === 0);
     this.queueCount.textContent = `(${state.queue.length})`;
     const place = state.queue.indexOf(state.self) + 1;
     this.queueHint.textContent = state.founder
@@ -107,9 +114,7 @@ export class RoomView {
         : 'Nobody is waiting to speak.'
       : place
         ? `Your hand is up: you are number ${place} in line.`
-        : state.queue.length
-          ? 'Waiting to speak, in order:'
-          : 'Nobody is waiting to speak.';
+        : 'Waiting to speak, in order:';
     this.queueList.replaceChildren(
       ...state.queue.map((wallet) => {
         const name = shortAddress(wallet);
@@ -139,9 +144,20 @@ export class RoomView {
     this.moderate(action, target);
   }
 
+  /**
+   * The speaker to highlight. The server names the dominant speaker only when
+   * it changes: until a late joiner hears of one, the loudest voice is it.
+   */
+  private speaking(): string {
+    if (this.active) return this.active;
+    let top = '';
+    for (const [wallet, level] of this.loud) if (!top || level > (this.loud.get(top) ?? 0)) top = wallet;
+    return top;
+  }
+
   private markActive(walletAddress: string): void {
     for (const tile of this.tiles()) {
-      const active = tile.dataset.wallet === walletAddress && tile.dataset.speaker === 'true';
+      const active = tile.dataset.wallet === walletAddress && tile.dataset.live === 'true';
       tile.dataset.active = String(active);
       const label = tile.querySelector('.speaking-now');
       if (label) label.textContent = active ? 'Speaking' : '';
@@ -152,12 +168,14 @@ export class RoomView {
     tile.querySelector<HTMLElement>('.avatar')?.style.setProperty('--level', level.toFixed(2));
   }
 
+  /** Focus on the same button again after a re-render, or near it. */
   private restoreFocus(key: string): void {
     const wallet = key.split(':').pop() ?? '';
     const target =
       this.section.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`) ??
-      this.section.querySelector<HTMLElement>(`[data-wallet="${CSS.escape(wallet)}"] button`);
-    target?.focus();
+      this.section.querySelector<HTMLElement>(`[data-wallet="${CSS.escape(wallet)}"] button`) ??
+      byId('stage-title'); // the participant is gone: back to the top of the room
+    target.focus();
   }
 
   private tiles(): HTMLElement[] {

@@ -7,7 +7,7 @@ CARGO_FLAGS ?= --release --locked
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(TARGET_DIR)/release/pnl-voice
 
-.PHONY: all setup system-deps worker-shims web build run test unit e2e lint clean
+.PHONY: all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -23,7 +23,7 @@ worker-shims: system-deps
 
 web: system-deps static/dist/app.js
 
-static/dist/app.js: static/package.json static/package-lock.json $(wildcard static/src/*.ts)
+static/dist/app.js: static/package.json static/package-lock.json $(wildcard static/src/*.ts static/src/*/*.ts)
 	cd static && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 build: setup
@@ -33,9 +33,20 @@ build: setup
 run: build
 	$(BIN)
 
-## Every test: unit, integration and end-to-end with the real worker.
-test: setup
+# What only the tests need: redis-server, Chromium, playwright-core.
+test-deps:
+	@scripts/setup-system.sh test
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+
+## Every test: unit, integration, end to end with the real worker and Redis,
+## and the web client in a real Chromium.
+test: setup test-deps
 	$(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	$(MAKE) --no-print-directory browser-test
+
+## The web client's tests in headless Chromium against the real server.
+browser-test: build
+	cd tests/browser && PNL_VOICE_BIN=$(abspath $(BIN)) npm test
 
 lint: setup
 	$(CARGO) fmt --check

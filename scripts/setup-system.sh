@@ -1,10 +1,14 @@
 #!/bin/sh
-# Installs the Debian packages the build, the server and the tests need, if
-# any is missing. Idempotent and quiet when everything is there.
+# Installs the Debian packages the build and the server need, if any is
+# missing; with the argument `test`, also what the tests need (redis-server,
+# Chromium). Idempotent and quiet when everything is there.
 set -eu
 
 PACKAGES="build-essential pkg-config python3 python3-venv libssl-dev libuv1-dev libsrtp2-dev \
-libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm redis-server"
+libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
+if [ "${1:-}" = "test" ]; then
+    PACKAGES="$PACKAGES redis-server chromium"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -148,6 +148,7 @@ impl App {
             "participants": admission.participants,
             "speakerQueue": admission.speaker_queue,
             "settings": admission.settings,
+            "activeSpeaker": admission.active_speaker,
             "iceServers": self.ice.for_wallet(wallet, Utc::now()),
             "you": admission.you,
         })

@@ -30,8 +30,13 @@ impl Server {
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let http_workers = app.config.worker_count().clamp(1, 4);
         let shared = app.clone();
+        let frame_policy = http::frame_policy(&app);
         let server = HttpServer::new(move || {
             actix_web::App::new()
+                .wrap(
+                    middleware::DefaultHeaders::new()
+                        .add(("Content-Security-Policy", frame_policy.clone())),
+                )
                 .wrap(
                     middleware::DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

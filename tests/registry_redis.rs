@@ -216,6 +216,21 @@ async fn moderation_sent_to_another_node_reaches_the_owner() {
         .await
         .unwrap();
 
+    g.request("voice:raise_hand", json!({})).await.unwrap();
+    let mut r = redis.client().await;
+    let deadline = Instant::now() + T;
+    loop {
+        let queue: Vec<String> = r.lrange(format!("queue:{market}"), 0, -1).await.unwrap();
+        if queue == vec![guest.address()] {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the queue is mirrored in Redis: {queue:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     let kick = |who: &TestWallet| json!({"marketAddress": market, "founderWallet": who.address(), "action": "kick", "targetWallet": guest.address()});
     let post = |token: String, body: Value| {
         let url = format!("{}/api/voice/moderate", a.http());

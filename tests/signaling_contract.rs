@@ -54,6 +54,16 @@ async fn health_and_the_web_client_are_served_but_nothing_else_of_static() {
             .unwrap()
             .starts_with("text/html"));
         assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(
+            page.headers()["content-security-policy"],
+            "frame-ancestors 'self'"
+        );
+        let head = reqwest::Client::new()
+            .head(format!("{}{path}", node.http()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200, "HEAD {path}");
     }
     for path in [
         "/package.json",

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use actix_files::{Files, NamedFile};
-use actix_web::web;
+use actix_web::{guard, web};
 
 use crate::app::App;
 
@@ -42,15 +42,28 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))
-            .route("/", web::get().to(page(index.clone())))
-            .route("/rooms/{market}", web::get().to(page(index.clone())))
-            .route("/rooms/{market}/", web::get().to(page(index)))
+            .route("/", get_or_head().to(page(index.clone())))
+            .route("/rooms/{market}", get_or_head().to(page(index.clone())))
+            .route("/rooms/{market}/", get_or_head().to(page(index)))
             .route(
                 "/style.css",
-                web::get().to(page(static_dir.join("style.css"))),
+                get_or_head().to(page(static_dir.join("style.css"))),
             )
             .service(Files::new("/dist", static_dir.join("dist")));
     }
+}
+
+/// A route answering GET and HEAD.
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The `Content-Security-Policy` of every response: pages may be framed by
+/// this server's own pages and the allowed origins (the market site) only.
+pub fn frame_policy(app: &App) -> String {
+    let mut ancestors = vec!["'self'".to_string()];
+    ancestors.extend(app.config.allowed_origins.iter().cloned());
+    format!("frame-ancestors {}", ancestors.join(" "))
 }
 
 /// A handler serving one file of the web client. Only the page, its style

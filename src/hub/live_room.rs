@@ -29,6 +29,10 @@ pub(super) struct Inner {
     pub(super) reservations: HashMap<Address, DateTime<Utc>>,
     pub(super) closed: bool,
     pub(super) epoch: u64,
+    /// The current dominant speaker.
+    pub(super) active_speaker: Option<Address>,
+    /// When the last audio levels were reported.
+    pub(super) last_levels: Option<std::time::Instant>,
 }
 
 impl Inner {
@@ -109,6 +113,8 @@ pub struct Admission {
     pub speaker_queue: Vec<Address>,
     /// Room settings.
     pub settings: RoomSettings,
+    /// Who is speaking now, if anyone has yet.
+    pub active_speaker: Option<Address>,
 }
 
 /// A running room.
@@ -145,6 +151,8 @@ impl LiveRoom {
                 reservations: HashMap::new(),
                 closed: false,
                 epoch: 0,
+                active_speaker: None,
+                last_levels: None,
             }),
         }
     }
@@ -194,6 +202,7 @@ impl LiveRoom {
             return Ok(None);
         }
         if inner.members.contains_key(wallet) {
+            inner.reservations.insert(wallet.clone(), now + hold);
             let you = inner.rules.view_of(wallet).expect("member has a view");
             return Ok(Some(Self::admission(&inner, you)));
         }
@@ -214,6 +223,7 @@ impl LiveRoom {
             participants: inner.rules.views(),
             speaker_queue: inner.rules.speaker_queue(),
             settings: inner.rules.settings().clone(),
+            active_speaker: inner.active_speaker.clone(),
         }
     }
 
@@ -337,6 +347,11 @@ impl LiveRoom {
     /// The founder's wallet, if the market has one.
     pub fn founder(&self) -> Option<Address> {
         self.lock().rules.founder().cloned()
+    }
+
+    /// The raise-hand queue.
+    pub fn speaker_queue(&self) -> Vec<Address> {
+        self.lock().rules.speaker_queue()
     }
 
     /// Current participants.

@@ -117,7 +117,12 @@ impl Hub {
                 tracing::warn!(room = %room.id, owner = %owner.node_id, "another node took this room over");
             }
             registry
-                .set_participants(&room.id, &me.node_id, room.summary().0)
+                .set_room_state(
+                    &room.id,
+                    &me.node_id,
+                    room.summary().0,
+                    &room.speaker_queue(),
+                )
                 .await?;
         }
         Ok(())

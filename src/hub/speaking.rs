@@ -14,6 +14,8 @@ use crate::protocol::event;
 
 /// Level report interval, in milliseconds.
 const LEVEL_INTERVAL_MS: u16 = 250;
+/// The level report interval.
+const INTERVAL: std::time::Duration = std::time::Duration::from_millis(LEVEL_INTERVAL_MS as u64);
 /// Quietest level (dBov) that counts as speaking.
 const SPEAKING_THRESHOLD: i8 = -60;
 
@@ -48,12 +50,16 @@ impl Observers {
             .on_volumes(move |volumes| {
                 let Some(room) = weak.upgrade() else { return };
                 let mut inner = room.lock();
+                let now = std::time::Instant::now();
+                let heard = inner
+                    .last_levels
+                    .replace(now)
+                    .map_or(INTERVAL, |last| now.duration_since(last).min(2 * INTERVAL))
+                    .as_secs_f64();
                 let mut levels = Vec::new();
                 for v in volumes {
                     if let Some(wallet) = owner_of(&inner, v.producer.id()) {
-                        inner
-                            .rules
-                            .add_speaking_time(&wallet, f64::from(LEVEL_INTERVAL_MS) / 1000.0);
+                        inner.rules.add_speaking_time(&wallet, heard);
                         levels.push(json!({ "walletAddress": wallet, "volume": v.volume }));
                     }
                 }
@@ -63,11 +69,20 @@ impl Observers {
                 );
             })
             .detach();
+        let weak = room.clone();
+        self.levels
+            .on_silence(move || {
+                if let Some(room) = weak.upgrade() {
+                    room.lock().last_levels = None;
+                }
+            })
+            .detach();
         self.dominant
             .on_dominant_speaker(move |dominant| {
                 let Some(room) = room.upgrade() else { return };
-                let inner = room.lock();
+                let mut inner = room.lock();
                 if let Some(wallet) = owner_of(&inner, dominant.producer.id()) {
+                    inner.active_speaker = Some(wallet.clone());
                     broadcast(
                         &inner,
                         event("voice:active_speaker", json!({ "walletAddress": wallet })),

@@ -31,11 +31,12 @@ impl Registry for MemoryRegistry {
         Ok(())
     }
 
-    async fn set_participants(
+    async fn set_room_state(
         &self,
         _room: &Address,
         _node_id: &str,
         _count: usize,
+        _queue: &[Address],
     ) -> Result<(), RegistryError> {
         Ok(())
     }

@@ -123,12 +123,13 @@ pub trait Registry: Send + Sync {
     /// Forgets `room` if `node_id` owns it.
     async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError>;
 
-    /// Records the participant count of an owned room.
-    async fn set_participants(
+    /// Records the participant count and speaker queue of an owned room.
+    async fn set_room_state(
         &self,
         room: &Address,
         node_id: &str,
         count: usize,
+        queue: &[Address],
     ) -> Result<(), RegistryError>;
 
     /// Publishes the node's load; it counts as alive for `ttl_secs`.

@@ -1,6 +1,7 @@
 //! The Redis registry (deadpool-redis), with the seed design's keys:
 //! `room:{marketAddress}` (hash: nodeId, workerId, wsUrl, httpUrl,
-//! participants, createdAt, founderWallet), `node:{nodeId}` (hash with a
+//! participants, createdAt, founderWallet), `queue:{marketAddress}` (list:
+//! the speaker queue), `user:{walletAddress}` (hash: roomId, nodeId), `node:{nodeId}` (hash with a
 //! TTL: the node's load; its existence means "alive"), `worker:{workerId}`
 //! (hash with a TTL: rooms, users), and the `nodes` set of known node ids.
 //! Every call is bounded by a timeout, so a Redis outage fails fast.
@@ -176,19 +177,31 @@ impl Registry for RedisRegistry {
         .map(drop)
     }
 
-    async fn set_participants(
+    async fn set_room_state(
         &self,
         room: &Address,
         node_id: &str,
         count: usize,
+        queue: &[Address],
     ) -> Result<(), RegistryError> {
         let key = room_key(room);
+        let queue_key = format!("queue:{room}");
         self.run(async |c| {
             let owner: Option<String> = c.hget(&key, "nodeId").await?;
-            if owner.as_deref() == Some(node_id) {
-                let _: () = c.hset(&key, "participants", count).await?;
+            if owner.as_deref() != Some(node_id) {
+                return Ok(());
             }
-            Ok(())
+            let mut pipe = redis::pipe();
+            pipe.atomic()
+                .hset(&key, "participants", count)
+                .ignore()
+                .del(&queue_key)
+                .ignore();
+            if !queue.is_empty() {
+                let wallets: Vec<String> = queue.iter().map(ToString::to_string).collect();
+                pipe.rpush(&queue_key, wallets).ignore();
+            }
+            pipe.query_async::<()>(c).await
         })
         .await
     }

@@ -101,13 +101,14 @@ function cleanEnv() {
  * every socket without a goodbye, and the rooms (in memory) are gone.
  */
 export class VoiceServer {
-  static async start({ markets }) {
+  static async start({ markets, allowedOrigins = [] }) {
     const bin = serverBinary();
     const dir = mkdtempSync(path.join(tmpdir(), 'pnl-voice-browser-'));
     const marketsFile = path.join(dir, 'markets.json');
     writeFileSync(marketsFile, JSON.stringify({ markets }));
     mkdirSync(path.join(dir, 'data'));
     const server = new VoiceServer(bin, dir, marketsFile, await freePort());
+    server.allowedOrigins = allowedOrigins;
     try {
       await server.spawn();
       await server.expectClient();
@@ -145,6 +146,7 @@ export class VoiceServer {
         PNL_VOICE_WORKERS: '1',
         PNL_VOICE_MARKETS_FILE: this.marketsFile,
         PNL_VOICE_DATA_DIR: path.join(this.dir, 'data'),
+        PNL_VOICE_ALLOWED_ORIGINS: (this.allowedOrigins ?? []).join(','),
         RUST_LOG: process.env.RUST_LOG ?? 'info',
       },
     });
@@ -333,10 +335,11 @@ export class User {
       }
     }, wallet.seed);
     await context.addInitScript(trackPeerConnections);
-    // Nothing leaves the server under test.
+    // Nothing leaves the server under test (and the market sites it allows).
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      return url.origin === server.origin ? route.continue() : route.abort();
+      const allowed = url.origin === server.origin || (server.allowedOrigins ?? []).includes(url.origin);
+      return allowed ? route.continue() : route.abort();
     });
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_MS);

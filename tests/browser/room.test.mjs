@@ -4,6 +4,7 @@
 // push-to-talk, muting, mute-all and a kick; and the embed script.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { launchBrowser, log, newMarket, newWallet, screenshotDir, User, VoiceServer } from './harness.mjs';
 
@@ -12,10 +13,25 @@ const guest = newWallet();
 const market = newMarket();
 let server;
 let browser;
+let marketSite;
 const users = [];
 
+/// A market page on another origin that embeds the room, as a market site would.
+async function startMarketSite() {
+  const site = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(
+      `<main><h1>Some market</h1><script src="${server.origin}/dist/embed.js" data-market="${market}" data-height="480px"></script></main>`,
+    );
+  });
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  return site;
+}
+
 before(async () => {
+  marketSite = await startMarketSite();
   server = await VoiceServer.start({
+    allowedOrigins: [`http://127.0.0.1:${marketSite.address().port}`],
     markets: [
       {
         marketAddress: market,
@@ -31,6 +47,7 @@ after(async () => {
   for (const user of users) await user.close();
   await browser?.close();
   await server?.stop();
+  marketSite?.close();
 });
 
 test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, mute all, kick', { timeout: 150_000 }, () =>
@@ -122,9 +139,7 @@ test('embed.js inserts the room in an iframe allowed to use the microphone', { t
   server.withLogOnFailure(async () => {
     const visitor = await User.open(browser, server, 'market page', newWallet());
     users.push(visitor);
-    await visitor.page.setContent(
-      `<main><h1>Some market</h1><script src="${server.origin}/dist/embed.js" data-market="${market}" data-height="480px"></script></main>`,
-    );
+    await visitor.page.goto(`http://127.0.0.1:${marketSite.address().port}/`);
     const iframe = visitor.page.locator('main iframe');
     await iframe.waitFor();
     assert.equal(await iframe.getAttribute('src'), `${server.origin}/rooms/${market}`);

@@ -9,6 +9,7 @@
 pub mod address;
 pub mod app;
 pub mod auth;
+pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use std::time::Duration;
+
+use pnl_voice::cluster;
 use pnl_voice::config::Config;
 use pnl_voice::server::Server;
 use tracing_subscriber::EnvFilter;
@@ -24,6 +27,19 @@ struct Cli {
     /// Check the configuration and exit.
     #[arg(long)]
     check_config: bool,
+    #[command(subcommand)]
+    command: Option<Mode>,
+}
+
+#[derive(clap::Subcommand)]
+enum Mode {
+    /// Run one single-worker node process per core on this host, sharing
+    /// the Redis registry, and restart any that dies.
+    Cluster {
+        /// Node processes (default: CPU cores).
+        #[arg(long)]
+        processes: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +64,15 @@ fn main() -> ExitCode {
         println!("configuration OK");
         return ExitCode::SUCCESS;
     }
+    if let Some(Mode::Cluster { processes }) = cli.command {
+        return run_cluster(
+            &cli.config,
+            &cli.media_config,
+            cli.log_json,
+            &config,
+            processes,
+        );
+    }
     if config.media.announced_ip.is_none() && config.media.listen_ip.is_unspecified() {
         tracing::warn!(
             "MEDIASOUP_ANNOUNCED_IP not set: announcing 127.0.0.1 (only this machine can connect)"
@@ -63,5 +88,59 @@ fn main() -> ExitCode {
             eprintln!("pnl-voice: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `pnl-voice cluster`: supervises one node process per core.
+fn run_cluster(
+    config_file: &Option<PathBuf>,
+    media_file: &Option<PathBuf>,
+    log_json: bool,
+    config: &Config,
+    processes: Option<usize>,
+) -> ExitCode {
+    let plans = match cluster::plan(config, processes.unwrap_or_else(num_cpus::get)) {
+        Ok(plans) => plans,
+        Err(e) => {
+            eprintln!("pnl-voice cluster: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut args = Vec::new();
+    if let Some(file) = config_file {
+        args.extend(["--config".into(), file.clone().into_os_string()]);
+    }
+    if let Some(file) = media_file {
+        args.extend(["--media-config".into(), file.clone().into_os_string()]);
+    }
+    if log_json {
+        args.push("--log-json".into());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async move {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let supervisor = tokio::spawn(cluster::supervise(
+            args,
+            plans,
+            stopped,
+            Duration::from_secs(10),
+        ));
+        wait_for_signal().await;
+        tracing::info!("stopping the node processes");
+        let _ = stop.send(true);
+        let _ = supervisor.await;
+    });
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("install SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
     }
 }

@@ -15,6 +15,7 @@ pub async fn health(app: web::Data<App>) -> HttpResponse {
         "rooms": totals.rooms,
         "participants": totals.counts.members,
         "nodeId": app.node_id,
+        "pid": std::process::id(),
         "version": env!("CARGO_PKG_VERSION"),
     });
     if workers > 0 {

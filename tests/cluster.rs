@@ -1,0 +1,189 @@
+//! `pnl-voice cluster`: one node process per core sharing Redis. A child
+//! killed with SIGKILL leaves the rooms of the others forwarding audio, is
+//! started again, and its rooms come back on the next join.
+
+mod support;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::flows::{start_listening, start_speaking, T};
+use support::frames::numbered_frame;
+use support::node::random_address;
+use support::redis::RedisServer;
+use support::signal::SignalClient;
+use support::wallet::TestWallet;
+
+/// Two consecutive free ports on 127.0.0.1.
+fn free_port_pair() -> u16 {
+    for _ in 0..50 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if port < 65000 && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no two consecutive free ports");
+}
+
+struct Cluster {
+    parent: Child,
+    base: u16,
+}
+
+impl Cluster {
+    fn start(redis: &RedisServer) -> Self {
+        let base = free_port_pair();
+        let dir = std::env::temp_dir().join(format!("pnl-voice-cluster-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("cluster.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "http_listen = \"127.0.0.1:{base}\"\nnode_id = \"t\"\nredis_url = \"{}\"\n\
+                 jwt_secret = \"a shared secret of at least thirty-two bytes\"\n\
+                 registry_heartbeat_secs = 1\nregistry_node_ttl_secs = 3\n[rooms]\ndestroy_after_minutes = 0\n",
+                redis.url()
+            ),
+        )
+        .unwrap();
+        let parent = Command::new(env!("CARGO_BIN_EXE_pnl-voice"))
+            .arg("--config")
+            .arg(&config)
+            .args(["cluster", "--processes", "2"])
+            .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")
+            .env("MEDIASOUP_RTC_MIN_PORT", "45000")
+            .env("MEDIASOUP_RTC_MAX_PORT", "45199")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cluster starts");
+        Self { parent, base }
+    }
+
+    fn http(&self, child: u16) -> String {
+        format!("http://127.0.0.1:{}", self.base + child)
+    }
+
+    /// The pid a child's /health reports, once it answers.
+    async fn pid(&self, child: u16) -> Option<u64> {
+        let response = reqwest::get(format!("{}/health", self.http(child)))
+            .await
+            .ok()?;
+        let body: Value = response.json().await.ok()?;
+        body["pid"].as_u64()
+    }
+
+    async fn wait_pid(&self, child: u16, not: Option<u64>) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(pid) = self.pid(child).await.filter(|p| Some(*p) != not) {
+                return pid;
+            }
+            assert!(Instant::now() < deadline, "child {child} never answered");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn connect(&self, child: u16, wallet: &TestWallet) -> SignalClient {
+        let token = wallet.login(&self.http(child)).await.unwrap();
+        SignalClient::connect(&format!(
+            "ws://127.0.0.1:{}/ws?token={token}",
+            self.base + child
+        ))
+        .await
+        .unwrap()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(self.parent.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.parent.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.parent.kill();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_child_is_restarted_and_the_others_keep_forwarding_audio() {
+    let redis = RedisServer::start();
+    let cluster = Cluster::start(&redis);
+    cluster.wait_pid(0, None).await;
+    let doomed = cluster.wait_pid(1, None).await;
+
+    let (speaker, listener) = (TestWallet::new(), TestWallet::new());
+    let market = random_address();
+    let mut s = cluster.connect(0, &speaker).await;
+    let caps = s
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap()["rtpCapabilities"]
+        .clone();
+    let (send, producer) = start_speaking(&mut s, &caps).await;
+    let mut l = cluster.connect(0, &listener).await;
+    l.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+    let (recv, _) = start_listening(&mut l, &caps, &producer).await;
+    send.wait_connected(T).await.unwrap();
+    recv.wait_connected(T).await.unwrap();
+
+    let elsewhere = random_address();
+    let mut other = cluster.connect(1, &TestWallet::new()).await;
+    other
+        .request("voice:join", json!({"marketAddress": elsewhere}))
+        .await
+        .unwrap();
+
+    // SAFETY: killing the child process the cluster started (a crash).
+    assert_eq!(
+        unsafe { libc::kill(doomed as libc::pid_t, libc::SIGKILL) },
+        0
+    );
+    send.send_frames(20, Duration::from_millis(20), |n| numbered_frame(n, 60))
+        .await
+        .unwrap();
+    recv.wait_received(15, T)
+        .await
+        .expect("the other child keeps forwarding audio");
+
+    let reborn = cluster.wait_pid(1, Some(doomed)).await;
+    assert_ne!(reborn, doomed, "the dead child was started again");
+
+    let guest = TestWallet::new();
+    let token = guest.login(&cluster.http(0)).await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/voice/join", cluster.http(0)))
+        .bearer_auth(token)
+        .json(&json!({"marketAddress": elsewhere, "walletAddress": guest.address()}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["nodeId"], "t-1",
+        "the room is back on the restarted child"
+    );
+    assert_eq!(
+        body["data"]["participants"],
+        json!([]),
+        "the crashed room's members are gone"
+    );
+    send.close().await;
+    recv.close().await;
+}

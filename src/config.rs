@@ -94,6 +94,9 @@ pub struct RoomDefaults {
     /// Seconds a place reserved by `POST /api/voice/join` is held for the
     /// socket's `voice:join`.
     pub reservation_secs: u32,
+    /// Listeners per router after which new listeners of a room go to a
+    /// router on another worker, fed by pipeToRouter (0: never).
+    pub fanout_listeners_per_router: u32,
 }
 
 /// Per-client limits.
@@ -157,6 +160,7 @@ impl Default for RoomDefaults {
             churn_max_joins: 6,
             churn_window_secs: 60,
             reservation_secs: 30,
+            fanout_listeners_per_router: 500,
         }
     }
 }

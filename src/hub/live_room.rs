@@ -2,7 +2,8 @@
 //! media objects. Members' transports, producers and consumers are owned
 //! here, so removing a member closes all of them at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use mediasoup::prelude::*;
@@ -14,7 +15,7 @@ use super::outbox::{Outbox, SessionId};
 use crate::address::Address;
 use crate::config::MediaConfig;
 use crate::error::{ApiError, ErrorCode};
-use crate::media::WorkerSlot;
+use crate::media::{WorkerPool, WorkerSlot};
 use crate::protocol::event;
 use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomEvent, RoomSettings};
 
@@ -33,6 +34,10 @@ pub(super) struct Inner {
     pub(super) active_speaker: Option<Address>,
     /// When the last audio levels were reported.
     pub(super) last_levels: Option<std::time::Instant>,
+    /// Routers beside the main one, for listeners past the fan-out threshold.
+    pub(super) fanouts: Vec<super::fanout::Fanout>,
+    /// Producers piped to fan-out routers, as (fan-out index, producer).
+    pub(super) piped: HashSet<(usize, ProducerId)>,
 }
 
 impl Inner {
@@ -65,6 +70,7 @@ impl Inner {
             "voice:producer_closed",
             json!({ "producerId": producer.to_string(), "walletAddress": owner }),
         );
+        self.piped.retain(|(_, p)| *p != producer);
         for (wallet, m) in self.members.iter_mut() {
             m.media.consumers.retain(|_, c| c.producer_id() != producer);
             if wallet != owner {
@@ -126,6 +132,9 @@ pub struct LiveRoom {
     /// The worker the router runs on.
     pub slot: WorkerSlot,
     pub(super) media_config: MediaConfig,
+    pub(super) pool: Arc<WorkerPool>,
+    pub(super) fanout_threshold: usize,
+    pub(super) fanout_lock: tokio::sync::Mutex<()>,
     pub(super) observers: super::speaking::Observers,
     inner: Mutex<Inner>,
 }
@@ -136,14 +145,18 @@ impl LiveRoom {
         rules: Room,
         router: Router,
         slot: WorkerSlot,
-        media_config: MediaConfig,
+        pool: Arc<WorkerPool>,
+        fanout_threshold: usize,
         observers: super::speaking::Observers,
     ) -> Self {
         Self {
             id: rules.id().clone(),
             router,
             slot,
-            media_config,
+            media_config: pool.config().clone(),
+            pool,
+            fanout_threshold,
+            fanout_lock: tokio::sync::Mutex::new(()),
             observers,
             inner: Mutex::new(Inner {
                 rules,
@@ -153,6 +166,8 @@ impl LiveRoom {
                 epoch: 0,
                 active_speaker: None,
                 last_levels: None,
+                fanouts: Vec::new(),
+                piped: HashSet::new(),
             }),
         }
     }

@@ -34,8 +34,12 @@ impl LiveRoom {
             Ok(())
         };
         self.with_member(wallet, check)?;
-        let transport =
-            media::create_webrtc_transport(&self.router, &self.slot, &self.media_config).await?;
+        let place = match direction {
+            Direction::Recv => self.recv_placement().await?,
+            Direction::Send => None,
+        };
+        let (router, slot) = self.placed(place);
+        let transport = media::create_webrtc_transport(&router, &slot, &self.media_config).await?;
         let reply = media::transport_json(&transport);
         let outbox = self.with_member(wallet, |inner| Ok(inner.member(wallet)?.outbox.clone()))?;
         let id = transport.id();
@@ -52,9 +56,11 @@ impl LiveRoom {
             .detach();
         self.with_member(wallet, |inner| {
             check(inner)?;
-            inner
-                .member(wallet)?
-                .media
+            let media = &mut inner.member(wallet)?.media;
+            if direction == Direction::Recv {
+                media.fanout = place;
+            }
+            media
                 .transports
                 .insert(transport.id().to_string(), (direction, transport));
             Ok(reply)
@@ -168,7 +174,7 @@ impl LiveRoom {
         producer_id: &str,
         caps: RtpCapabilities,
     ) -> Result<Value, ApiError> {
-        let (transport, producer) = self.with_member(wallet, |inner| {
+        let (transport, producer, place) = self.with_member(wallet, |inner| {
             let producer = inner
                 .members
                 .iter()
@@ -183,15 +189,15 @@ impl LiveRoom {
                 .ok_or_else(|| {
                     ApiError::not_found(format!("no producer {producer_id} in this room"))
                 })?;
+            let media = &inner.member(wallet)?.media;
             Ok((
-                inner
-                    .member(wallet)?
-                    .media
-                    .transport(transport_id, Direction::Recv)?,
+                media.transport(transport_id, Direction::Recv)?,
                 producer,
+                media.fanout,
             ))
         })?;
-        if !self.router.can_consume(&producer, &caps) {
+        self.ensure_piped(place, producer).await?;
+        if !self.placed(place).0.can_consume(&producer, &caps) {
             return Err(MediaError::CannotConsume(
                 "rtpCapabilities cannot receive this producer".into(),
             )

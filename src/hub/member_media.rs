@@ -13,6 +13,8 @@ pub struct MemberMedia {
     pub(super) transports: HashMap<String, (Direction, WebRtcTransport)>,
     pub(super) producer: Option<Producer>,
     pub(super) consumers: HashMap<String, Consumer>,
+    /// The fan-out router its receive transport is on (None: the main one).
+    pub(super) fanout: Option<usize>,
 }
 
 impl MemberMedia {
@@ -56,6 +58,7 @@ impl MemberMedia {
                 .collect(),
             producer: self.producer.take(),
             consumers: HashMap::new(),
+            fanout: None,
         }
     }
 }

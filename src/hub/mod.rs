@@ -2,6 +2,7 @@
 //! wallet. It turns a decided join or leave into media and events, creates a
 //! room's router on first join and destroys it once the room stays empty.
 
+mod fanout;
 mod live_room;
 mod media_ops;
 mod member_media;
@@ -248,7 +249,8 @@ impl Hub {
             rules,
             router,
             slot,
-            self.pool.config().clone(),
+            self.pool.clone(),
+            self.defaults.fanout_listeners_per_router as usize,
             observers,
         ));
         room.observers.listen(Arc::downgrade(&room));
@@ -360,7 +362,7 @@ impl Hub {
         } = room.moderate(actor, action, target).await?
         {
             tracing::info!(room = %market, wallet = %wallet, "kicked");
-            self.finish_departure(&room, &wallet, departure, "kicked", Some(frame));
+            self.finish_departure(&room, &wallet, *departure, "kicked", Some(frame));
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ pub enum Outcome {
         /// The kicked wallet.
         wallet: Address,
         /// Its media and outbox.
-        departure: Departure,
+        departure: Box<Departure>,
         /// The `voice:kicked` frame.
         frame: String,
     },
@@ -84,7 +84,7 @@ impl LiveRoom {
                 let departure = Self::depart(&mut inner, target, &events);
                 Ok(Outcome::Kicked {
                     wallet: target.clone(),
-                    departure,
+                    departure: Box::new(departure),
                     frame: crate::protocol::event("voice:kicked", json!({ "reason": reason })),
                 })
             }

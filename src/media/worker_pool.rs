@@ -160,6 +160,22 @@ impl WorkerPool {
         }
     }
 
+    /// The least-loaded live worker but those in `exclude`.
+    pub fn pick_except(&self, exclude: &[WorkerId]) -> Option<WorkerSlot> {
+        self.slots
+            .lock()
+            .iter()
+            .flatten()
+            .filter(|s| !s.worker.closed() && !exclude.contains(&s.worker.id()))
+            .min_by_key(|s| {
+                (
+                    s.participants.load(Ordering::Relaxed),
+                    s.rooms.load(Ordering::Relaxed),
+                )
+            })
+            .cloned()
+    }
+
     /// The least-loaded live worker, where a new room should go.
     pub fn pick(&self) -> Result<WorkerSlot, MediaError> {
         self.least_loaded().ok_or(MediaError::NoWorker)

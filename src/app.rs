@@ -88,6 +88,8 @@ impl App {
                 ws_url: ws_url(&public_url),
                 http_url: public_url.clone(),
             },
+            cpu_threshold: config.registry_cpu_threshold_percent,
+            cpu: Default::default(),
         };
         let hub = Hub::new(pool, markets, config.rooms.clone(), placement, runtime);
         hub.start_heartbeat(

@@ -48,6 +48,9 @@ pub struct Config {
     pub registry_node_ttl_secs: u64,
     /// Longest wait for one registry call, in milliseconds.
     pub registry_timeout_ms: u64,
+    /// A node at or above this CPU use (percent of its workers' cores)
+    /// takes no new room.
+    pub registry_cpu_threshold_percent: f32,
     /// MongoDB store; embedded store when absent.
     pub mongodb_uri: Option<String>,
     /// Embedded store location.
@@ -134,6 +137,7 @@ impl Default for Config {
             registry_heartbeat_secs: 2,
             registry_node_ttl_secs: 6,
             registry_timeout_ms: 1000,
+            registry_cpu_threshold_percent: 80.0,
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
             stun_urls: Vec::new(),

@@ -11,6 +11,7 @@ pub mod app;
 pub mod auth;
 pub mod cluster;
 pub mod config;
+pub mod cpu;
 pub mod error;
 pub mod http;
 pub mod hub;

@@ -299,10 +299,59 @@ async fn a_wallet_joining_on_another_node_ends_its_old_session() {
         .expect("the old session ends");
     assert_eq!(closed["reason"], "replaced");
     old.wait_closed(T).await.expect("old socket closed");
-    let node: String = r
-        .hget(format!("user:{}", wallet.address()), "nodeId")
-        .await
-        .unwrap();
-    assert_eq!(node, "node-b");
+    let deadline = Instant::now() + T;
+    loop {
+        let node: Option<String> = r
+            .hget(format!("user:{}", wallet.address()), "nodeId")
+            .await
+            .unwrap();
+        if node.as_deref() == Some("node-b") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the session moved to node B: {node:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(a.wait_idle(T).await, Default::default());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_room_goes_to_the_least_loaded_node() {
+    let redis = RedisServer::start();
+    let a = node(&redis, "node-a");
+    let _b = node(&redis, "node-b");
+    let busy = random_address();
+    let mut clients = Vec::new();
+    for _ in 0..2 {
+        let mut ws = a.connect(&TestWallet::new()).await;
+        ws.request("voice:join", json!({"marketAddress": busy}))
+            .await
+            .unwrap();
+        clients.push(ws);
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let (status, body) = rest_join(&a, &TestWallet::new(), &random_address()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["nodeId"], "node-b", "node A is busier");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_node_below_the_cpu_threshold_means_capacity() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let full = TestNode::start(vec![], move |c| {
+        c.redis_url = Some(url);
+        c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
+        c.registry_heartbeat_secs = 1;
+        c.registry_node_ttl_secs = 3;
+        c.registry_cpu_threshold_percent = 0.0;
+    });
+    let (status, body) = rest_join(&full, &TestWallet::new(), &random_address()).await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (503, json!("CAPACITY")),
+        "{body}"
+    );
 }

@@ -224,10 +224,14 @@ impl Hub {
         let slot = self.pool.pick()?;
         let me = self.placement.owner(slot.worker.id().to_string());
         let founder = rules.founder().cloned();
+        let target = match self.placement.registry.room_owner(market).await? {
+            Some(_) => me.clone(),
+            None => self.choose_owner(&me).await?,
+        };
         let owner = self
             .placement
             .registry
-            .claim_room(market, &me, founder.as_ref())
+            .claim_room(market, &target, founder.as_ref())
             .await?;
         if owner.node_id != me.node_id {
             return Err(Placement::wrong_node(&owner));

@@ -31,6 +31,10 @@ pub struct Placement {
     pub registry: Arc<dyn Registry>,
     /// This node.
     pub me: NodeIdentity,
+    /// A node at or above this CPU use (percent) takes no new room.
+    pub cpu_threshold: f32,
+    /// This node's CPU use at the last heartbeat.
+    pub cpu: parking_lot::Mutex<(crate::cpu::CpuMeter, f32)>,
 }
 
 impl Placement {
@@ -79,8 +83,37 @@ impl Hub {
             http_url: self.placement.me.http_url.clone(),
             rooms: rooms.len(),
             users: rooms.iter().map(|r| r.summary().0).sum(),
+            cpu: self.placement.cpu.lock().1,
             workers,
         }
+    }
+
+    /// The node a new room should go to: the least-loaded live node below
+    /// the CPU threshold (this one on a tie); `CAPACITY` when none is.
+    pub(super) async fn choose_owner(&self, me: &RoomOwner) -> Result<RoomOwner, ApiError> {
+        let mut nodes = self.placement.registry.live_nodes().await?;
+        if !nodes.iter().any(|n| n.node_id == me.node_id) {
+            nodes.push(self.load());
+        }
+        let best = nodes
+            .into_iter()
+            .filter(|n| n.cpu < self.placement.cpu_threshold)
+            .min_by_key(|n| (n.users, n.rooms, n.node_id != me.node_id))
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Capacity,
+                    "every node is at capacity; try again later",
+                )
+            })?;
+        if best.node_id == me.node_id {
+            return Ok(me.clone());
+        }
+        Ok(RoomOwner {
+            node_id: best.node_id,
+            worker_id: String::new(),
+            ws_url: best.ws_url,
+            http_url: best.http_url,
+        })
     }
 
     /// Heartbeats every `interval` (alive for `ttl`), re-claiming this node's
@@ -107,6 +140,12 @@ impl Hub {
     }
 
     async fn beat(&self, ttl_secs: u64) -> Result<(), ApiError> {
+        {
+            let mut cpu = self.placement.cpu.lock();
+            if let Some(percent) = cpu.0.sample(self.pool.workers().len()) {
+                cpu.1 = percent;
+            }
+        }
         let registry = &self.placement.registry;
         registry.heartbeat(&self.load(), ttl_secs).await?;
         for room in self.running_rooms() {

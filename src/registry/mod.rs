@@ -42,6 +42,8 @@ pub struct NodeLoad {
     pub rooms: usize,
     /// Participants in them.
     pub users: usize,
+    /// CPU use in percent of its workers' cores.
+    pub cpu: f32,
     /// Per worker: id, rooms, users.
     pub workers: Vec<WorkerLoad>,
 }

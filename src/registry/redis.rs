@@ -219,6 +219,7 @@ impl Registry for RedisRegistry {
                         ("httpUrl", load.http_url.clone()),
                         ("rooms", load.rooms.to_string()),
                         ("users", load.users.to_string()),
+                        ("cpu", load.cpu.to_string()),
                         ("load", json.clone()),
                     ],
                 )
@@ -226,6 +227,8 @@ impl Registry for RedisRegistry {
                 .expire(&node, ttl_secs as i64)
                 .ignore()
                 .sadd("nodes", &load.node_id)
+                .ignore()
+                .publish("voice:workers", &json)
                 .ignore();
             for w in &load.workers {
                 let key = format!("worker:{}", w.worker_id);

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
 use serde_json::{json, Value};
-use support::flows::T;
+use support::flows::{start_listening, start_speaking, T};
+use support::frames::numbered_frame;
 use support::node::{random_address, TestNode};
 use support::redis::RedisServer;
 use support::wallet::TestWallet;
@@ -148,18 +149,30 @@ async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
     let a = node(&redis, "node-a");
     let market = random_address();
     let mut client = a.connect(&TestWallet::new()).await;
-    client
+    let caps = client
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap()["rtpCapabilities"]
+        .clone();
+    let (send, producer) = start_speaking(&mut client, &caps).await;
+    let mut listener = a.connect(&TestWallet::new()).await;
+    listener
         .request("voice:join", json!({"marketAddress": market}))
         .await
         .unwrap();
+    let (recv, _) = start_listening(&mut listener, &caps, &producer).await;
+    send.wait_connected(T).await.unwrap();
+    recv.wait_connected(T).await.unwrap();
 
     redis.kill();
+    send.send_frames(20, Duration::from_millis(20), |n| numbered_frame(n, 60))
+        .await
+        .unwrap();
+    recv.wait_received(15, T)
+        .await
+        .expect("the running room keeps forwarding audio");
     let reply = client.request("voice:producers", json!({})).await.unwrap();
-    assert_eq!(
-        reply["producers"],
-        json!([]),
-        "the running room still answers"
-    );
+    assert_eq!(reply["producers"], json!([]), "and answers its members");
     let started = Instant::now();
     let (status, body) = rest_join(&a, &TestWallet::new(), &random_address()).await;
     assert_eq!(

@@ -47,7 +47,8 @@ impl Cluster {
             format!(
                 "http_listen = \"127.0.0.1:{base}\"\nnode_id = \"t\"\nredis_url = \"{}\"\n\
                  jwt_secret = \"a shared secret of at least thirty-two bytes\"\n\
-                 registry_heartbeat_secs = 1\nregistry_node_ttl_secs = 3\n[rooms]\ndestroy_after_minutes = 0\n",
+                 registry_heartbeat_secs = 1\nregistry_node_ttl_secs = 3\n\
+                 registry_cpu_threshold_percent = 10000.0\n[rooms]\ndestroy_after_minutes = 0\n",
                 redis.url()
             ),
         )

@@ -239,11 +239,10 @@ pub async fn report(
             "`reason` must be 1..={MAX_REASON_CHARS} characters"
         )));
     }
-    let in_room = app.hub.running_room(&market).is_some_and(|r| {
-        r.participants()
-            .iter()
-            .any(|p| p.wallet_address == reporter)
-    });
+    let in_room = app
+        .hub
+        .running_room(&market)
+        .is_some_and(|r| r.is_participant(&reporter));
     if !in_room {
         return Err(ApiError::new(
             ErrorCode::NotInRoom,

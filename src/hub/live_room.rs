@@ -364,6 +364,11 @@ impl LiveRoom {
         self.lock().rules.founder().cloned()
     }
 
+    /// Whether `wallet` is in the room.
+    pub fn is_participant(&self, wallet: &Address) -> bool {
+        self.lock().rules.get(wallet).is_some()
+    }
+
     /// The raise-hand queue.
     pub fn speaker_queue(&self) -> Vec<Address> {
         self.lock().rules.speaker_queue()

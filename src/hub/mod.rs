@@ -188,18 +188,53 @@ impl Hub {
 
     /// Ends the other session of `wallet`, if any, with `replaced`.
     fn replace_session_of(self: &Arc<Self>, wallet: &Address, session: SessionId) {
-        let previous = self.sessions.lock().get(wallet).cloned();
-        let Some((old_session, old_outbox, market)) = previous else {
+        self.end_session_where(wallet, "replaced", |old, _| old != session);
+    }
+
+    /// Ends `wallet`'s session (it leaves its room and is told `reason`) if
+    /// `which` accepts the session's id and room.
+    fn end_session_where(
+        self: &Arc<Self>,
+        wallet: &Address,
+        reason: &'static str,
+        which: impl FnOnce(SessionId, &Address) -> bool,
+    ) {
+        let current = self.sessions.lock().get(wallet).cloned();
+        let Some((session, outbox, market)) = current else {
             return;
         };
-        if old_session == session {
-            return;
+        if which(session, &market) {
+            self.leave(wallet, &market, session);
+            outbox.close(
+                event("voice:room_closed", json!({ "reason": reason })),
+                reason,
+            );
         }
-        self.leave(wallet, &market, old_session);
-        old_outbox.close(
-            event("voice:room_closed", json!({ "reason": "replaced" })),
-            "replaced",
-        );
+    }
+
+    /// Forgets that `wallet` is connected through `session`.
+    fn drop_session(&self, wallet: &Address, session: SessionId) {
+        let mut sessions = self.sessions.lock();
+        if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
+            sessions.remove(wallet);
+        }
+    }
+
+    /// What every departure from `room` ends with: counts, registry, media,
+    /// and the room's destruction if it emptied.
+    fn settle(
+        self: &Arc<Self>,
+        room: &Arc<LiveRoom>,
+        wallet: &Address,
+        media: MemberMedia,
+        empty_at_epoch: Option<u64>,
+    ) {
+        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
+        self.forget_session(wallet, &room.id);
+        drop(media);
+        if let Some(epoch) = empty_at_epoch {
+            self.schedule_destroy(room.clone(), epoch);
+        }
     }
 
     async fn room_for(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
@@ -285,25 +320,15 @@ impl Hub {
     /// `wallet`'s session `session` leaves `market`'s room. Its media closes;
     /// an emptied room is destroyed after its grace period.
     pub fn leave(self: &Arc<Self>, wallet: &Address, market: &Address, session: SessionId) {
-        {
-            let mut sessions = self.sessions.lock();
-            if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
-                sessions.remove(wallet);
-            }
-        }
+        self.drop_session(wallet, session);
         let Some(room) = self.running_room(market) else {
             return;
         };
         let Some((_, departure)) = room.remove(wallet, Some(session)) else {
             return;
         };
-        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
         tracing::info!(room = %market, wallet = %wallet, "left");
-        self.forget_session(wallet, market);
-        drop(departure.media);
-        if let Some(epoch) = departure.empty_at_epoch {
-            self.schedule_destroy(room, epoch);
-        }
+        self.settle(&room, wallet, departure.media, departure.empty_at_epoch);
     }
 
     /// `POST /api/voice/join`: holds a place in `market`'s room for
@@ -381,22 +406,11 @@ impl Hub {
         reason: &'static str,
         frame: Option<String>,
     ) {
-        let session = departure.outbox.session();
-        {
-            let mut sessions = self.sessions.lock();
-            if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
-                sessions.remove(wallet);
-            }
-        }
-        self.forget_session(wallet, &room.id);
-        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
+        self.drop_session(wallet, departure.outbox.session());
         let frame =
             frame.unwrap_or_else(|| event("voice:room_closed", json!({ "reason": reason })));
         departure.outbox.close(frame, reason);
-        drop(departure.media);
-        if let Some(epoch) = departure.empty_at_epoch {
-            self.schedule_destroy(room.clone(), epoch);
-        }
+        self.settle(room, wallet, departure.media, departure.empty_at_epoch);
     }
 
     fn schedule_destroy(self: &Arc<Self>, room: Arc<LiveRoom>, epoch: u64) {
@@ -426,14 +440,9 @@ impl Hub {
         room.slot
             .participants
             .fetch_sub(members.len(), Ordering::Relaxed);
-        {
-            let mut sessions = self.sessions.lock();
-            for (wallet, session, _) in &members {
-                if sessions.get(wallet).is_some_and(|(s, _, _)| s == session) {
-                    sessions.remove(wallet);
-                }
-                self.forget_session(wallet, &room.id);
-            }
+        for (wallet, session, _) in &members {
+            self.drop_session(wallet, *session);
+            self.forget_session(wallet, &room.id);
         }
         self.forget_room(&room.id, room);
         tracing::warn!(room = %room.id, reason, members = members.len(), "room closed");

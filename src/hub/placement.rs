@@ -8,10 +8,9 @@ use std::time::Duration;
 use super::Hub;
 use crate::address::Address;
 use crate::error::{ApiError, ErrorCode};
-use crate::protocol::{event, ModerationAction};
+use crate::protocol::ModerationAction;
 use crate::registry::{NodeLoad, Registry, RoomOwner, WorkerLoad};
 use crate::registry::{RoomMessage, UserSession};
-use serde_json::json;
 use tokio::sync::mpsc;
 
 /// This node as the registry knows it.
@@ -189,26 +188,12 @@ impl Hub {
                     RoomMessage::Replace { wallet, by_node }
                         if by_node != hub.placement.me.node_id =>
                     {
-                        hub.end_session_of(&wallet, &room, "replaced");
+                        hub.end_session_where(&wallet, "replaced", |_, market| market == &room);
                     }
                     RoomMessage::Replace { .. } => {}
                 }
             }
         });
-    }
-
-    /// Ends `wallet`'s session in `room` on this node, telling it why.
-    fn end_session_of(self: &Arc<Self>, wallet: &Address, room: &Address, reason: &'static str) {
-        let session = self.sessions.lock().get(wallet).cloned();
-        if let Some((id, outbox, market)) = session {
-            if &market == room {
-                self.leave(wallet, &market, id);
-                outbox.close(
-                    event("voice:room_closed", json!({ "reason": reason })),
-                    reason,
-                );
-            }
-        }
     }
 
     /// A founder's moderation of a room another node owns, sent through the registry.

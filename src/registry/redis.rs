@@ -62,6 +62,19 @@ fn room_key(room: &Address) -> String {
     format!("room:{room}")
 }
 
+/// The owner in `nodeId, workerId, wsUrl, httpUrl` fields of a room record.
+fn owner_from(fields: &[Option<String>]) -> Option<RoomOwner> {
+    match fields {
+        [Some(node_id), Some(worker_id), Some(ws_url), Some(http_url)] => Some(RoomOwner {
+            node_id: node_id.clone(),
+            worker_id: worker_id.clone(),
+            ws_url: ws_url.clone(),
+            http_url: http_url.clone(),
+        }),
+        _ => None,
+    }
+}
+
 fn node_key(node: &str) -> String {
     format!("node:{node}")
 }
@@ -131,15 +144,8 @@ impl Registry for RedisRegistry {
                     .await
             })
             .await?;
-        match fields.as_slice() {
-            [Some(node_id), Some(worker_id), Some(ws_url), Some(http_url)] => Ok(RoomOwner {
-                node_id: node_id.clone(),
-                worker_id: worker_id.clone(),
-                ws_url: ws_url.clone(),
-                http_url: http_url.clone(),
-            }),
-            other => Err(RegistryError(format!("malformed room record: {other:?}"))),
-        }
+        owner_from(&fields)
+            .ok_or_else(|| RegistryError(format!("malformed room record: {fields:?}")))
     }
 
     async fn room_owner(&self, room: &Address) -> Result<Option<RoomOwner>, RegistryError> {
@@ -153,15 +159,7 @@ impl Registry for RedisRegistry {
                     .await
             })
             .await?;
-        Ok(match fields.as_slice() {
-            [Some(node_id), Some(worker_id), Some(ws_url), Some(http_url)] => Some(RoomOwner {
-                node_id: node_id.clone(),
-                worker_id: worker_id.clone(),
-                ws_url: ws_url.clone(),
-                http_url: http_url.clone(),
-            }),
-            _ => None,
-        })
+        Ok(owner_from(&fields))
     }
 
     async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError> {

@@ -6,6 +6,9 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(TARGET_DIR)/release/pnl-voice
+# The store tests' MongoDB-wire server lives in this virtualenv (outside
+# the clone, reused between runs).
+PYENV ?= /var/tmp/pnl-voice-pyenv
 
 .PHONY: all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
@@ -36,12 +39,13 @@ run: build
 # What only the tests need: redis-server, Chromium, playwright-core.
 test-deps:
 	@scripts/setup-system.sh test
+	@scripts/mongo-wire-server.sh $(PYENV)
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 ## Every test: unit, integration, end to end with the real worker and Redis,
 ## and the web client in a real Chromium.
 test: setup test-deps
-	$(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
 	$(MAKE) --no-print-directory browser-test
 
 ## The web client's tests in headless Chromium against the real server.

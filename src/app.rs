@@ -16,7 +16,12 @@ use crate::hub::{Admission, Hub, LiveRoom, NodeIdentity, Placement, SessionId};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
 use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
+use crate::signaling::Sockets;
+use crate::store::Recorder;
 use crate::turn::IceServers;
+
+/// Longest wait for sockets to close on shutdown.
+const SOCKETS_CLOSE_WAIT: Duration = Duration::from_secs(3);
 
 /// Shared state of one server node.
 pub struct App {
@@ -34,6 +39,8 @@ pub struct App {
     pub public_url: String,
     /// HTTP client for calls to other nodes.
     pub http: reqwest::Client,
+    /// Open signaling sockets.
+    pub sockets: Sockets,
     next_session: AtomicU64,
 }
 
@@ -49,6 +56,9 @@ pub enum StartError {
     /// mediasoup could not start.
     #[error("{0}")]
     Media(#[from] crate::media::MediaError),
+    /// The record store could not be opened.
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl App {
@@ -91,7 +101,22 @@ impl App {
             cpu_threshold: config.registry_cpu_threshold_percent,
             cpu: Default::default(),
         };
-        let hub = Hub::new(pool, markets, config.rooms.clone(), placement, runtime);
+        let store = crate::store::open(&config).await?;
+        tracing::info!(store = store.kind(), "record store");
+        let recorder = Recorder::start(
+            store,
+            config.store_queue_capacity,
+            config.retention_days,
+            &runtime,
+        );
+        let hub = Hub::new(
+            pool,
+            markets,
+            config.rooms.clone(),
+            placement,
+            recorder,
+            runtime,
+        );
         hub.start_heartbeat(
             Duration::from_secs(config.registry_heartbeat_secs),
             Duration::from_secs(config.registry_node_ttl_secs),
@@ -131,7 +156,27 @@ impl App {
                 .build()
                 .expect("HTTP client builds"),
             next_session: AtomicU64::new(1),
+            sockets: Sockets::default(),
         }))
+    }
+
+    /// Graceful shutdown of the node's state: no new rooms, every room
+    /// closes with `server_shutdown` (clients rejoin elsewhere), every socket
+    /// sends what it has queued and closes, the records queued so far reach
+    /// the store within `within`, and the node leaves the registry.
+    pub async fn shut_down(&self, within: Duration) {
+        self.hub.shut_down("server_shutdown");
+        if !self.sockets.close_all(SOCKETS_CLOSE_WAIT).await {
+            tracing::warn!(open = self.sockets.open(), "sockets still open at shutdown");
+        }
+        let recorder = self.hub.recorder();
+        if !recorder.flush(within).await {
+            tracing::error!(
+                lost = recorder.stats().queued,
+                "the store did not take every queued record before shutdown"
+            );
+        }
+        self.hub.deregister().await;
     }
 
     /// The WebSocket URL clients connect to on this node.

@@ -55,6 +55,11 @@ pub struct Config {
     pub mongodb_uri: Option<String>,
     /// Embedded store location.
     pub data_dir: PathBuf,
+    /// Days participation records and reports are kept (0: forever).
+    pub retention_days: u32,
+    /// Records waiting for the store at most; past it new ones are dropped
+    /// with a warning.
+    pub store_queue_capacity: usize,
     /// STUN servers handed to clients in `iceServers`.
     pub stun_urls: Vec<String>,
     /// TURN servers handed to clients in `iceServers`.
@@ -140,6 +145,8 @@ impl Default for Config {
             registry_cpu_threshold_percent: 80.0,
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
+            retention_days: 180,
+            store_queue_capacity: 10_000,
             stun_urls: Vec::new(),
             turn_urls: Vec::new(),
             turn_secret: None,
@@ -287,6 +294,9 @@ impl Config {
                 "REDIS_URL needs PNL_VOICE_JWT_SECRET: every node must accept every node's tokens"
                     .into(),
             );
+        }
+        if self.store_queue_capacity == 0 {
+            return invalid("store_queue_capacity must be at least 1".into());
         }
         if !self.turn_urls.is_empty() && self.turn_secret.is_none() {
             return invalid("turn_urls needs turn_secret (TURN_SECRET)".into());

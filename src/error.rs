@@ -35,6 +35,8 @@ pub enum ErrorCode {
     Capacity,
     /// Something failed on the server.
     Internal,
+    /// A backing service (the record store) is down; try again later.
+    Unavailable,
     /// A body over the size limit (REST only).
     PayloadTooLarge,
 }
@@ -50,7 +52,7 @@ impl ErrorCode {
             Self::RoomFull | Self::Conflict | Self::WrongNode => 409,
             Self::PayloadTooLarge => 413,
             Self::RateLimited => 429,
-            Self::Capacity => 503,
+            Self::Capacity | Self::Unavailable => 503,
             Self::Internal => 500,
         }
     }

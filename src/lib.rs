@@ -22,4 +22,5 @@ pub mod registry;
 pub mod rooms;
 pub mod server;
 pub mod signaling;
+pub mod store;
 pub mod turn;

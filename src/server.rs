@@ -9,6 +9,11 @@ use crate::app::App;
 use crate::config::Config;
 use crate::http;
 
+/// Longest wait for the store on shutdown.
+const SHUTDOWN_FLUSH: std::time::Duration = std::time::Duration::from_secs(10);
+/// Longest wait for open connections to finish on shutdown, in seconds.
+const SHUTDOWN_GRACE_SECS: u64 = 5;
+
 /// A node that is listening.
 pub struct Server {
     /// The application state (for tests and ops hooks).
@@ -50,6 +55,7 @@ impl Server {
                 }))
         })
         .workers(http_workers)
+        .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .disable_signals()
         .listen(listener)?
         .run();
@@ -65,16 +71,20 @@ impl Server {
     /// Serves until stopped or until SIGINT/SIGTERM.
     pub async fn run(self) -> std::io::Result<()> {
         let handle = self.server.handle();
+        // Kept alive (not dropped by `select!`) while the node shuts down:
+        // dropping it would cut every connection at once.
         let server = self.server;
+        tokio::pin!(server);
         tokio::select! {
-            result = server => result,
-            _ = shutdown_signal() => {
-                tracing::info!("shutting down");
-                handle.stop(true).await;
-                self.app.hub.deregister().await;
-                Ok(())
-            }
+            result = &mut server => return result,
+            _ = shutdown_signal() => {}
         }
+        tracing::info!("shutting down");
+        self.app.shut_down(SHUTDOWN_FLUSH).await;
+        // The server future handles the stop command, so both run together.
+        let (_, result) = tokio::join!(handle.stop(true), server);
+        tracing::info!("stopped");
+        result
     }
 }
 

@@ -7,58 +7,10 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::api::{refusal, refused, Api};
 use support::flows::T;
 use support::node::{market_with_founder, random_address, TestNode};
 use support::wallet::TestWallet;
-
-struct Api<'a> {
-    node: &'a TestNode,
-    http: reqwest::Client,
-}
-
-impl<'a> Api<'a> {
-    fn new(node: &'a TestNode) -> Self {
-        Self {
-            node,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn post(&self, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
-        let mut request = self
-            .http
-            .post(format!("{}/api/voice/{path}", self.node.http()))
-            .json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .http
-            .get(format!("{}/api/voice/{path}", self.node.http()))
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
-    }
-}
-
-/// `(status, error code)` of a refusal, checking the envelope.
-fn refusal((status, body): (u16, Value)) -> (u16, String) {
-    assert_eq!(body["success"], false, "{body}");
-    assert!(body["error"]["message"]
-        .as_str()
-        .is_some_and(|m| !m.is_empty()));
-    (status, body["error"]["code"].as_str().unwrap().to_string())
-}
-
-fn refused(status: u16, code: &str) -> (u16, String) {
-    (status, code.to_string())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_reserves_a_place_and_the_socket_takes_it() {
@@ -71,7 +23,7 @@ async fn join_reserves_a_place_and_the_socket_takes_it() {
             c.rooms.max_participants = 2;
         },
     );
-    let api = Api::new(&node);
+    let api = Api::new(node.http());
     let token = guest.login(&node.http()).await.unwrap();
     let body = json!({"marketAddress": market, "walletAddress": guest.address()});
 
@@ -154,7 +106,7 @@ async fn participants_rooms_mute_leave_and_report() {
         vec![market_with_founder(&market, &founder.address())],
         |_| {},
     );
-    let api = Api::new(&node);
+    let api = Api::new(node.http());
     let g_token = guest.login(&node.http()).await.unwrap();
     let f_token = founder.login(&node.http()).await.unwrap();
 
@@ -226,8 +178,11 @@ async fn participants_rooms_mute_leave_and_report() {
         json!({"marketAddress": market, "targetWallet": founder.address(), "reason": "shouting"});
     let (status, body) = api.post(Some(&g_token), "report", report.clone()).await;
     assert_eq!(status, 200);
-    assert!(body["data"]["reportId"].is_u64());
-    assert_eq!(node.server.app.hub.reports().len(), 1);
+    let report_id = body["data"]["reportId"].as_str().expect("a report id");
+    let (status, mine) = api.get_with(Some(&g_token), "me/data").await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["data"]["reportsFiled"][0]["id"], report_id);
+    assert_eq!(mine["data"]["reportsFiled"][0]["reason"], "shouting");
     assert_eq!(
         refusal(api.post(None, "report", report.clone()).await),
         refused(401, "UNAUTHORIZED")
@@ -278,7 +233,7 @@ async fn only_the_founder_moderates_and_changes_settings() {
         vec![market_with_founder(&market, &founder.address())],
         |_| {},
     );
-    let api = Api::new(&node);
+    let api = Api::new(node.http());
     let g_token = guest.login(&node.http()).await.unwrap();
     let f_token = founder.login(&node.http()).await.unwrap();
 

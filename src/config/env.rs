@@ -47,6 +47,9 @@ pub(super) fn apply(
     if let Some(v) = get("PNL_VOICE_DATA_DIR") {
         config.data_dir = v.into();
     }
+    if let Some(v) = get("PNL_VOICE_RETENTION_DAYS") {
+        config.retention_days = parse("PNL_VOICE_RETENTION_DAYS", &v)?;
+    }
     if let Some(v) = get("PNL_VOICE_JWT_SECRET") {
         config.jwt_secret = Some(v);
     }

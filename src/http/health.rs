@@ -16,6 +16,10 @@ pub async fn health(app: web::Data<App>) -> HttpResponse {
         "participants": totals.counts.members,
         "nodeId": app.node_id,
         "pid": std::process::id(),
+        "store": {
+            "kind": app.hub.recorder().store().kind(),
+            "queue": app.hub.recorder().stats(),
+        },
         "version": env!("CARGO_PKG_VERSION"),
     });
     if workers > 0 {

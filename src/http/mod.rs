@@ -4,6 +4,7 @@ mod auth;
 mod envelope;
 mod health;
 mod origin;
+mod records;
 mod voice;
 mod ws;
 
@@ -38,7 +39,11 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                     .route("/voice/moderate", web::post().to(voice::moderate))
                     .route("/voice/settings", web::post().to(voice::settings))
                     .route("/voice/report", web::post().to(voice::report))
-                    .route("/voice/rooms", web::get().to(voice::rooms)),
+                    .route("/voice/rooms", web::get().to(voice::rooms))
+                    .route("/voice/stats", web::get().to(records::stats))
+                    .route("/voice/history", web::get().to(records::history))
+                    .route("/voice/me/data", web::get().to(records::export))
+                    .route("/voice/me/data", web::delete().to(records::erase)),
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))

@@ -12,9 +12,10 @@ use super::envelope::ok;
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
-use crate::hub::{LiveRoom, Report};
+use crate::hub::LiveRoom;
 use crate::protocol::ModerationAction;
 use crate::rooms::SettingsPatch;
+use crate::store::ReportRecord;
 
 /// Longest abuse report reason, in characters.
 const MAX_REASON_CHARS: usize = 1000;
@@ -249,14 +250,16 @@ pub async fn report(
             "only participants of the room may report",
         ));
     }
-    let report = Report {
-        market,
-        reporter,
-        target,
+    let report = ReportRecord {
+        id: uuid::Uuid::new_v4(),
+        market_address: market,
+        reporter_wallet: Some(reporter),
+        target_wallet: Some(target),
         reason: reason.to_string(),
         created_at: Utc::now(),
     };
-    let id = app.hub.file_report(report);
+    let id = report.id;
+    app.hub.file_report(report);
     Ok(ok(json!({ "reportId": id })))
 }
 

@@ -18,10 +18,13 @@ use crate::error::{ApiError, ErrorCode};
 use crate::media::{WorkerPool, WorkerSlot};
 use crate::protocol::event;
 use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomEvent, RoomSettings};
+use crate::store::{ParticipationRecord, Recorder, Write};
 
 pub(super) struct Member {
     pub(super) outbox: Outbox,
     pub(super) media: MemberMedia,
+    /// The id of this stay's participation record.
+    pub(super) participation: uuid::Uuid,
 }
 
 pub(super) struct Inner {
@@ -136,6 +139,7 @@ pub struct LiveRoom {
     pub(super) fanout_threshold: usize,
     pub(super) fanout_lock: tokio::sync::Mutex<()>,
     pub(super) observers: super::speaking::Observers,
+    pub(super) recorder: Recorder,
     inner: Mutex<Inner>,
 }
 
@@ -148,6 +152,7 @@ impl LiveRoom {
         pool: Arc<WorkerPool>,
         fanout_threshold: usize,
         observers: super::speaking::Observers,
+        recorder: Recorder,
     ) -> Self {
         Self {
             id: rules.id().clone(),
@@ -158,6 +163,7 @@ impl LiveRoom {
             fanout_threshold,
             fanout_lock: tokio::sync::Mutex::new(()),
             observers,
+            recorder,
             inner: Mutex::new(Inner {
                 rules,
                 members: HashMap::new(),
@@ -193,11 +199,29 @@ impl LiveRoom {
         inner.reservations.remove(wallet);
         inner.epoch += 1;
         inner.publish(Some(wallet), &events);
+        let participation = uuid::Uuid::new_v4();
+        let p = inner.rules.get(wallet).expect("just joined");
+        self.recorder.record(Write::Joined {
+            participation: ParticipationRecord {
+                id: participation,
+                market_address: self.id.clone(),
+                wallet_address: wallet.clone(),
+                position: p.profile.position,
+                position_size: p.profile.position_size,
+                is_founder: p.is_founder,
+                joined_at: p.joined_at,
+                left_at: None,
+                total_speaking_time: 0.0,
+                was_kicked: false,
+            },
+            participants: inner.rules.len() as u64,
+        });
         inner.members.insert(
             wallet.clone(),
             Member {
                 outbox,
                 media: MemberMedia::default(),
+                participation,
             },
         );
         Ok(Some(Self::admission(&inner, you)))
@@ -256,15 +280,25 @@ impl LiveRoom {
             return None;
         }
         let (participant, events) = inner.rules.leave(wallet).ok()?;
-        Some((participant, Self::depart(&mut inner, wallet, &events)))
+        let departure = self.depart(&mut inner, &participant, &events, false);
+        Some((participant, departure))
     }
 
-    /// Takes `wallet`'s member out after the rules removed it, publishing `events`.
-    pub(super) fn depart(inner: &mut Inner, wallet: &Address, events: &[RoomEvent]) -> Departure {
+    /// Takes `participant`'s member out after the rules removed it,
+    /// publishing `events` and closing its participation record.
+    pub(super) fn depart(
+        &self,
+        inner: &mut Inner,
+        participant: &Participant,
+        events: &[RoomEvent],
+        kicked: bool,
+    ) -> Departure {
+        let wallet = &participant.wallet;
         let member = inner
             .members
             .remove(wallet)
             .expect("rules and members agree");
+        self.record_left(&member, participant, kicked);
         if let Some(producer) = &member.media.producer {
             inner.producer_gone(wallet, producer.id());
         }
@@ -276,6 +310,17 @@ impl LiveRoom {
             outbox: member.outbox,
             empty_at_epoch,
         }
+    }
+
+    fn record_left(&self, member: &Member, participant: &Participant, kicked: bool) {
+        self.recorder.record(Write::Left {
+            id: member.participation,
+            market: self.id.clone(),
+            joined_at: participant.joined_at,
+            left_at: Utc::now(),
+            speaking_secs: participant.speaking_secs,
+            was_kicked: kicked,
+        });
     }
 
     /// Closes the room: every member gets `frame` and is disconnected.
@@ -292,7 +337,9 @@ impl LiveRoom {
         members
             .into_iter()
             .map(|(wallet, m)| {
-                let _ = inner.rules.leave(&wallet);
+                if let Ok((participant, _)) = inner.rules.leave(&wallet) {
+                    self.record_left(&m, &participant, false);
+                }
                 m.outbox.close(frame.to_string(), reason);
                 (wallet, m.outbox.session(), m.media)
             })

@@ -18,7 +18,7 @@ pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
 pub use placement::{NodeIdentity, Placement};
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,7 @@ use crate::media::WorkerPool;
 use crate::positions::MarketSource;
 use crate::protocol::event;
 use crate::rooms::{Room, RoomSettings};
+use crate::store::{Recorder, ReportRecord, Write};
 
 /// Shortest time between two joins of one wallet.
 const JOIN_INTERVAL: Duration = Duration::from_secs(1);
@@ -51,23 +52,8 @@ pub struct Totals {
     pub sessions: usize,
 }
 
-/// Most abuse reports kept in memory (the durable store comes later).
-const MAX_REPORTS: usize = 10_000;
-
-/// An abuse report filed by a participant.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// The room.
-    pub market: Address,
-    /// Who reported.
-    pub reporter: Address,
-    /// Who is reported.
-    pub target: Address,
-    /// Why.
-    pub reason: String,
-    /// When.
-    pub created_at: chrono::DateTime<Utc>,
-}
+/// Longest wait for a room's stored settings before it starts on defaults.
+const STORE_READ_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// All rooms of this node.
 pub struct Hub {
@@ -78,8 +64,8 @@ pub struct Hub {
     rooms: Mutex<HashMap<Address, RoomCell>>,
     sessions: Mutex<HashMap<Address, (SessionId, Outbox, Address)>>,
     last_join: Mutex<HashMap<Address, Instant>>,
-    reports: Mutex<std::collections::VecDeque<(u64, Report)>>,
-    next_report: std::sync::atomic::AtomicU64,
+    recorder: Recorder,
+    draining: AtomicBool,
     placement: Placement,
 }
 
@@ -90,6 +76,7 @@ impl Hub {
         markets: Arc<dyn MarketSource>,
         defaults: RoomDefaults,
         placement: Placement,
+        recorder: Recorder,
         runtime: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let mut lost = pool.subscribe_lost();
@@ -101,8 +88,8 @@ impl Hub {
             rooms: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             last_join: Mutex::new(HashMap::new()),
-            reports: Mutex::new(Default::default()),
-            next_report: std::sync::atomic::AtomicU64::new(1),
+            recorder,
+            draining: AtomicBool::new(false),
             placement,
         });
         if let Some(messages) = hub.placement.registry.subscribe() {
@@ -247,8 +234,15 @@ impl Hub {
     }
 
     async fn create_room(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
+        if self.draining.load(Ordering::Relaxed) {
+            return Err(ApiError::new(
+                ErrorCode::Capacity,
+                "this node is shutting down; join again to be placed elsewhere",
+            ));
+        }
         let founder = self.markets.founder(market).await;
-        let settings = RoomSettings::for_new_room(&self.defaults, founder.is_some());
+        let stored = self.stored_settings(market).await;
+        let settings = RoomSettings::restored(&self.defaults, founder.is_some(), stored.as_ref());
         let rules = Room::new(
             market.clone(),
             founder,
@@ -284,6 +278,12 @@ impl Hub {
         };
         let observers = speaking::Observers::create(&router).await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
+        self.recorder.record(Write::RoomOpened {
+            market: market.clone(),
+            worker_id: slot.worker.id().to_string(),
+            settings: rules.settings().clone(),
+            at: Utc::now(),
+        });
         let room = Arc::new(LiveRoom::new(
             rules,
             router,
@@ -291,6 +291,7 @@ impl Hub {
             self.pool.clone(),
             self.defaults.fanout_listeners_per_router as usize,
             observers,
+            self.recorder.clone(),
         ));
         room.observers.listen(Arc::downgrade(&room));
         tracing::info!(room = %market, worker = room.slot.index, "room created");
@@ -448,21 +449,40 @@ impl Hub {
         tracing::warn!(room = %room.id, reason, members = members.len(), "room closed");
     }
 
-    /// Keeps an abuse report; returns its id.
-    pub fn file_report(&self, report: Report) -> u64 {
-        let id = self.next_report.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!(room = %report.market, target = %report.target, id, "abuse report");
-        let mut reports = self.reports.lock();
-        if reports.len() >= MAX_REPORTS {
-            reports.pop_front();
+    /// The settings `market`'s founder last set, if the store answers in time.
+    async fn stored_settings(&self, market: &Address) -> Option<RoomSettings> {
+        let read = self.recorder.store().room(market);
+        match tokio::time::timeout(STORE_READ_TIMEOUT, read).await {
+            Ok(Ok(record)) => record.and_then(|r| r.settings),
+            Ok(Err(e)) => {
+                tracing::warn!(room = %market, error = %e, "stored settings unreadable; using defaults");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(room = %market, "store too slow; the room starts on default settings");
+                None
+            }
         }
-        reports.push_back((id, report));
-        id
     }
 
-    /// The reports kept, oldest first.
-    pub fn reports(&self) -> Vec<(u64, Report)> {
-        self.reports.lock().iter().cloned().collect()
+    /// Records an abuse report for the store.
+    pub fn file_report(&self, report: ReportRecord) {
+        tracing::warn!(room = %report.market_address, id = %report.id, "abuse report");
+        self.recorder.record(Write::Report(report));
+    }
+
+    /// The write path to the store.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// Graceful shutdown: no new rooms, and every running room closes with
+    /// `reason` (members are told, their participations are closed).
+    pub fn shut_down(&self, reason: &'static str) {
+        self.draining.store(true, Ordering::Relaxed);
+        for room in self.running_rooms() {
+            self.close_room(&room, reason);
+        }
     }
 
     /// The running room of `market`, if any.

@@ -11,6 +11,7 @@ use crate::address::Address;
 use crate::error::ApiError;
 use crate::protocol::ModerationAction;
 use crate::rooms::{RoomSettings, SettingsPatch, Silenced};
+use crate::store::Write;
 
 /// What a moderation action did, for the hub to finish outside the lock.
 pub enum Outcome {
@@ -76,12 +77,12 @@ impl LiveRoom {
             ModerationAction::Kick => {
                 let target = target.ok_or_else(missing_target)?;
                 let mut inner = self.lock();
-                let (_, events) = inner.rules.kick(actor, target, Utc::now())?;
+                let (participant, events) = inner.rules.kick(actor, target, Utc::now())?;
                 let reason = events.iter().find_map(|e| match e {
                     crate::rooms::RoomEvent::Kicked { reason, .. } => Some(reason.clone()),
                     _ => None,
                 });
-                let departure = Self::depart(&mut inner, target, &events);
+                let departure = self.depart(&mut inner, &participant, &events, true);
                 Ok(Outcome::Kicked {
                     wallet: target.clone(),
                     departure: Box::new(departure),
@@ -120,6 +121,11 @@ impl LiveRoom {
             (inner.rules.settings().clone(), media)
         };
         drop(silenced);
+        self.recorder.record(Write::SettingsChanged {
+            market: self.id.clone(),
+            settings: settings.clone(),
+            at: Utc::now(),
+        });
         Ok(settings)
     }
 

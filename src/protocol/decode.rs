@@ -30,24 +30,24 @@ pub struct DecodeError {
 }
 
 /// Decodes one text frame.
-pub fn decode(text: &str) -> Result<Request, DecodeError> {
+pub fn decode(text: &str) -> Result<Request, Box<DecodeError>> {
     let frame: Value = serde_json::from_str(text).map_err(|e| DecodeError {
         id: Value::Null,
         error: ApiError::bad_request(format!("malformed JSON: {e}")),
     })?;
     let Value::Object(mut frame) = frame else {
-        return Err(DecodeError {
+        return Err(Box::new(DecodeError {
             id: Value::Null,
             error: ApiError::bad_request("a request is a JSON object"),
-        });
+        }));
     };
     let id = match frame.remove("id") {
         Some(id @ (Value::Number(_) | Value::String(_))) => id,
         _ => {
-            return Err(DecodeError {
+            return Err(Box::new(DecodeError {
                 id: Value::Null,
                 error: ApiError::bad_request("`id` must be a number or a string"),
-            })
+            }))
         }
     };
     let fail = |error: ApiError| DecodeError {
@@ -56,12 +56,12 @@ pub fn decode(text: &str) -> Result<Request, DecodeError> {
     };
     let method = match frame.remove("method") {
         Some(Value::String(m)) => m,
-        _ => return Err(fail(ApiError::bad_request("`method` must be a string"))),
+        _ => return Err(fail(ApiError::bad_request("`method` must be a string")).into()),
     };
     let data = match frame.remove("data") {
         None | Some(Value::Null) => Value::Object(Default::default()),
         Some(data @ Value::Object(_)) => data,
-        Some(_) => return Err(fail(ApiError::bad_request("`data` must be an object"))),
+        Some(_) => return Err(fail(ApiError::bad_request("`data` must be an object")).into()),
     };
     let command = command(&method, data).map_err(fail)?;
     Ok(Request { id, command })

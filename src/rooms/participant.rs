@@ -17,6 +17,30 @@ pub enum Position {
     None,
 }
 
+impl Position {
+    /// The wire name: `YES`, `NO` or `NONE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "YES",
+            Self::No => "NO",
+            Self::None => "NONE",
+        }
+    }
+}
+
+impl std::str::FromStr for Position {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "YES" => Ok(Self::Yes),
+            "NO" => Ok(Self::No),
+            "NONE" => Ok(Self::None),
+            other => Err(format!("unknown position {other:?}")),
+        }
+    }
+}
+
 /// What market data says about a wallet, fixed at join.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {

@@ -10,7 +10,7 @@ pub const MAX_PARTICIPANTS_CAP: u32 = 10_000;
 pub const MAX_DESTROY_AFTER_MINUTES: u32 = 24 * 60;
 
 /// Settings of one room, as sent in the join data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomSettings {
     /// Most participants.
@@ -47,6 +47,26 @@ impl RoomSettings {
             auto_destroy: defaults.auto_destroy,
             destroy_after_minutes: defaults.destroy_after_minutes,
         }
+    }
+
+    /// Settings for a room created again: what its founder last set
+    /// (`stored`), if in range, over the defaults.
+    pub fn restored(
+        defaults: &RoomDefaults,
+        has_founder: bool,
+        stored: Option<&RoomSettings>,
+    ) -> Self {
+        let fresh = Self::for_new_room(defaults, has_founder);
+        let Some(stored) = stored else {
+            return fresh;
+        };
+        let patch = SettingsPatch {
+            max_participants: Some(stored.max_participants),
+            speaker_only: Some(stored.speaker_only && has_founder),
+            auto_destroy: Some(stored.auto_destroy),
+            destroy_after_minutes: Some(stored.destroy_after_minutes),
+        };
+        fresh.patched(&patch).unwrap_or(fresh)
     }
 
     /// These settings with `patch` applied, if every value is in range.

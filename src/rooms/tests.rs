@@ -408,3 +408,35 @@ fn every_error_maps_to_its_contract_code() {
         assert_eq!(ApiError::from(e).code, code);
     }
 }
+
+#[test]
+fn a_room_created_again_takes_its_stored_settings_if_they_are_valid() {
+    let defaults = RoomDefaults::default();
+    let stored = RoomSettings {
+        max_participants: 7,
+        speaker_only: true,
+        auto_destroy: false,
+        destroy_after_minutes: 30,
+    };
+    assert_eq!(
+        RoomSettings::restored(&defaults, true, Some(&stored)),
+        stored
+    );
+    assert!(
+        !RoomSettings::restored(&defaults, false, Some(&stored)).speaker_only,
+        "nobody could grant the floor without a founder"
+    );
+    assert_eq!(
+        RoomSettings::restored(&defaults, true, None),
+        RoomSettings::for_new_room(&defaults, true)
+    );
+    let broken = RoomSettings {
+        max_participants: 0,
+        ..stored
+    };
+    assert_eq!(
+        RoomSettings::restored(&defaults, true, Some(&broken)),
+        RoomSettings::for_new_room(&defaults, true),
+        "out-of-range stored settings fall back to the defaults"
+    );
+}

@@ -4,6 +4,8 @@
 mod dispatch;
 mod rate_limit;
 mod session;
+mod sockets;
 
 pub use rate_limit::TokenBucket;
 pub use session::run;
+pub use sockets::{Sockets, Ticket};

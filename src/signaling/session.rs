@@ -31,6 +31,7 @@ pub async fn run(
         .max_frame_size(limits.ws_max_frame_bytes)
         .aggregate_continuations()
         .max_continuation_size(limits.ws_max_frame_bytes);
+    let mut ticket = app.sockets.enter();
     let id = app.next_session_id();
     let (outbox, mut inbox) = outbox(id);
     let mut session = Session::new(app.clone(), wallet.clone(), outbox);
@@ -110,6 +111,13 @@ pub async fn run(
                 tracing::warn!(wallet = %wallet, "client too slow; disconnecting");
                 break Some(reason(CloseCode::Again, "too slow"));
             }
+            _ = ticket.closing.wait_for(|closing| *closing) => {
+                while let Ok(msg) = inbox.rx.try_recv() {
+                    let (SessionMsg::Frame(frame) | SessionMsg::Close { frame, .. }) = msg;
+                    let _ = ws.text(frame).await;
+                }
+                break Some(reason(CloseCode::Away, "server_shutdown"));
+            }
             _ = ping.tick() => {
                 if last_seen.elapsed() > idle {
                     break Some(reason(CloseCode::Away, "idle"));
@@ -122,6 +130,7 @@ pub async fn run(
     };
     session.leave();
     let _ = ws.close(close).await;
+    drop(ticket);
     tracing::debug!(wallet = %wallet, session = id, "socket closed");
 }
 

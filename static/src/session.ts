@@ -311,6 +311,7 @@ export class VoiceSession {
     on('voice:kicked', () => this.finish('kicked', 'The founder removed you from this room.'));
     on('voice:room_closed', ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect('The room’s media server restarted.');
+      else if (reason === 'server_shutdown') void this.reconnect('The server is restarting; moving you to another one.');
       else if (reason === 'replaced') this.finish('replaced', 'You joined this room from another tab or device, so you left it here.');
       else if (reason === 'kicked') this.finish('kicked', 'The founder removed you from this room.');
       else if (reason === 'left') this.finish('left', 'You left the room.');

@@ -99,3 +99,12 @@ pub fn opus_rtp(ssrc: u32) -> Value {
         "rtcp": {"cname": "test", "reducedSize": true}
     })
 }
+
+/// `voice:join` of `market`; returns the room's `rtpCapabilities`.
+pub async fn join_room(client: &mut SignalClient, market: &str) -> Value {
+    client
+        .request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap()["rtpCapabilities"]
+        .clone()
+}

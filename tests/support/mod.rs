@@ -2,9 +2,12 @@
 //! str0m-based WebRTC transports. Use from an integration test with `mod support;`.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod flows;
 pub mod frames;
+pub mod mongo;
 pub mod node;
+pub mod process;
 pub mod redis;
 pub mod rtc;
 pub mod signal;

@@ -51,6 +51,8 @@ impl TestNode {
             path
         });
         config.markets_file = markets_file.clone();
+        config.data_dir =
+            std::env::temp_dir().join(format!("pnl-voice-data-{}", rand::random::<u64>()));
         tweak(&mut config);
         let server = Background::spawn(config).expect("server starts");
         Self {

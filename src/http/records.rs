@@ -1,0 +1,101 @@
+//! The analytics and privacy API over the store: room stats, a wallet's
+//! history, and a wallet's export and erasure of its own records.
+
+use std::time::Duration;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::auth::bearer_wallet;
+use super::envelope::ok;
+use crate::address::Address;
+use crate::app::App;
+use crate::error::ApiError;
+use crate::store;
+
+/// Speakers listed in a room's stats.
+const TOP_SPEAKERS: usize = 10;
+/// Participations a history lists by default, and at most.
+const HISTORY_DEFAULT: usize = 50;
+const HISTORY_MAX: usize = 500;
+/// Longest wait for queued records before an export or erasure.
+const FLUSH_WAIT: Duration = Duration::from_secs(5);
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatsQuery {
+    market_address: String,
+}
+
+/// `GET /api/voice/stats?marketAddress=`: anyone. The room's record and the
+/// wallets heard longest.
+pub async fn stats(
+    app: web::Data<App>,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let market = Address::parse(&query.market_address)?;
+    let store = app.hub.recorder().store();
+    let room = store
+        .room(&market)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no record of a room for this market"))?;
+    let top_speakers = store.top_speakers(&market, TOP_SPEAKERS).await?;
+    Ok(ok(json!({
+        "room": room,
+        "topSpeakers": top_speakers,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HistoryQuery {
+    wallet_address: String,
+    limit: Option<usize>,
+}
+
+/// `GET /api/voice/history?walletAddress=&limit=`: the wallet itself. Its
+/// most recent participations, newest first.
+pub async fn history(
+    app: web::Data<App>,
+    req: HttpRequest,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let wallet = bearer_wallet(&app, &req)?;
+    if Address::parse(&query.wallet_address)? != wallet {
+        return Err(ApiError::forbidden(
+            "a wallet may only read its own history",
+        ));
+    }
+    let limit = query.limit.unwrap_or(HISTORY_DEFAULT);
+    if !(1..=HISTORY_MAX).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "`limit` must be 1..={HISTORY_MAX}"
+        )));
+    }
+    let participations = app.hub.recorder().store().history(&wallet, limit).await?;
+    Ok(ok(json!({ "participations": participations })))
+}
+
+/// `GET /api/voice/me/data`: everything kept about the caller's wallet.
+pub async fn export(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let wallet = bearer_wallet(&app, &req)?;
+    let recorder = app.hub.recorder();
+    recorder.flush(FLUSH_WAIT).await;
+    Ok(ok(store::export(recorder.store().as_ref(), &wallet).await?))
+}
+
+/// `DELETE /api/voice/me/data`: removes the caller's wallet from every
+/// record; room totals stay.
+pub async fn erase(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let wallet = bearer_wallet(&app, &req)?;
+    let recorder = app.hub.recorder();
+    recorder.flush(FLUSH_WAIT).await;
+    let erased = recorder.store().erase(&wallet).await?;
+    tracing::info!(
+        participations = erased.participations,
+        reports = erased.reports,
+        "wallet erased its records"
+    );
+    Ok(ok(json!({ "erased": erased })))
+}

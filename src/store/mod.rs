@@ -1,0 +1,98 @@
+//! Durable records: rooms, participations and abuse reports (the seed
+//! design's MongoDB collections). MongoDB in production, an embedded SQLite
+//! file by default. Writes never wait on the store: the [`Recorder`] queues
+//! them (bounded) for a writer task that applies them in batches.
+
+mod error;
+mod mongo;
+mod recorder;
+mod records;
+mod sqlite;
+
+pub use error::StoreError;
+pub use mongo::MongoStore;
+pub use recorder::{Recorder, RecorderStats};
+pub use records::{
+    minutes_between, Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals,
+    SpeakerTotal, WalletData, Write,
+};
+pub use sqlite::SqliteStore;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::address::Address;
+use crate::config::Config;
+
+/// File name of the embedded store inside `data_dir`.
+pub const EMBEDDED_FILE: &str = "pnl-voice.sqlite3";
+
+/// A place records are kept.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which implementation this is (`sqlite`, `mongodb`).
+    fn kind(&self) -> &'static str;
+
+    /// Applies `batch` in order. Every write is idempotent, so a batch that
+    /// failed part way may be applied again.
+    async fn apply(&self, batch: &[Write]) -> Result<(), StoreError>;
+
+    /// The record of `market`'s room.
+    async fn room(&self, market: &Address) -> Result<Option<RoomRecord>, StoreError>;
+
+    /// The wallets heard longest in `market`'s room, longest first.
+    async fn top_speakers(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<SpeakerTotal>, StoreError>;
+
+    /// `wallet`'s participations, newest first.
+    async fn history(
+        &self,
+        wallet: &Address,
+        limit: usize,
+    ) -> Result<Vec<ParticipationRecord>, StoreError>;
+
+    /// Reports filed by `wallet` and about `wallet` (the latter without
+    /// their reporter), newest first.
+    async fn reports_of(
+        &self,
+        wallet: &Address,
+    ) -> Result<(Vec<ReportRecord>, Vec<ReportRecord>), StoreError>;
+
+    /// Removes `wallet` from every record, keeping room totals.
+    async fn erase(&self, wallet: &Address) -> Result<Erased, StoreError>;
+}
+
+/// Everything kept about `wallet`.
+pub async fn export(store: &dyn Store, wallet: &Address) -> Result<WalletData, StoreError> {
+    let participations = store.history(wallet, usize::MAX).await?;
+    let (reports_filed, reports_about) = store.reports_of(wallet).await?;
+    Ok(WalletData {
+        wallet_address: wallet.clone(),
+        participations,
+        reports_filed,
+        reports_about,
+    })
+}
+
+/// The store `config` names: MongoDB when `mongodb_uri` is set, otherwise
+/// the embedded file in `data_dir`.
+pub async fn open(config: &Config) -> Result<Arc<dyn Store>, StoreError> {
+    match &config.mongodb_uri {
+        Some(uri) => Ok(Arc::new(MongoStore::connect(uri).await?)),
+        None => {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                StoreError::Unavailable(format!(
+                    "cannot create data_dir {}: {e}",
+                    config.data_dir.display()
+                ))
+            })?;
+            Ok(Arc::new(SqliteStore::open(
+                &config.data_dir.join(EMBEDDED_FILE),
+            )?))
+        }
+    }
+}

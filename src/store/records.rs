@@ -1,0 +1,203 @@
+//! What the store keeps (the seed design's collections) and the writes that
+//! change it.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::address::Address;
+use crate::rooms::{Position, RoomSettings};
+
+/// A `voice_rooms` record: one per market that ever had a room.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomRecord {
+    /// The market.
+    pub market_address: Address,
+    /// The worker that ran the room last.
+    pub worker_id: String,
+    /// When the room was first created.
+    #[serde(serialize_with = "iso")]
+    pub created_at: DateTime<Utc>,
+    /// The last join or leave.
+    #[serde(serialize_with = "iso")]
+    pub last_activity_at: DateTime<Utc>,
+    /// The room's settings as last set (absent if never recorded).
+    pub settings: Option<RoomSettings>,
+    /// Totals over the room's life.
+    pub stats: RoomTotals,
+}
+
+/// `stats` of a room record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomTotals {
+    /// Joins ever.
+    pub total_joins: u64,
+    /// Most participants at once.
+    pub peak_participants: u64,
+    /// Sum of every participation's length, in minutes.
+    pub total_minutes: f64,
+}
+
+/// A `voice_participants` record: one stay of one wallet in one room.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipationRecord {
+    /// Its id.
+    pub id: Uuid,
+    /// The market.
+    pub market_address: Address,
+    /// The wallet.
+    pub wallet_address: Address,
+    /// Its badge at join.
+    pub position: Position,
+    /// Its holding at join.
+    pub position_size: f64,
+    /// Whether it is the market's founder.
+    pub is_founder: bool,
+    /// When it joined.
+    #[serde(serialize_with = "iso")]
+    pub joined_at: DateTime<Utc>,
+    /// When it left; `None` while it is in the room.
+    #[serde(serialize_with = "iso_opt")]
+    pub left_at: Option<DateTime<Utc>>,
+    /// Seconds it was heard speaking.
+    pub total_speaking_time: f64,
+    /// Whether the founder kicked it.
+    pub was_kicked: bool,
+}
+
+/// A `voice_reports` record. Reporter and target are `None` once erased.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRecord {
+    /// Its id.
+    pub id: Uuid,
+    /// The room it was filed in.
+    pub market_address: Address,
+    /// Who filed it.
+    pub reporter_wallet: Option<Address>,
+    /// Who it is about.
+    pub target_wallet: Option<Address>,
+    /// Why.
+    pub reason: String,
+    /// When.
+    #[serde(serialize_with = "iso")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// One wallet's total speaking time in a room.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerTotal {
+    /// The wallet.
+    pub wallet_address: Address,
+    /// Seconds heard, over all its participations.
+    pub total_speaking_time: f64,
+}
+
+/// Everything kept about one wallet (`GET /api/voice/me/data`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletData {
+    /// The wallet.
+    pub wallet_address: Address,
+    /// Its participations, newest first.
+    pub participations: Vec<ParticipationRecord>,
+    /// Reports it filed.
+    pub reports_filed: Vec<ReportRecord>,
+    /// Reports about it, without who filed them.
+    pub reports_about: Vec<ReportRecord>,
+}
+
+/// What erasing a wallet removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Erased {
+    /// Participation records deleted.
+    pub participations: u64,
+    /// Reports the wallet was removed from.
+    pub reports: u64,
+}
+
+/// A change to the records. Every write is idempotent, so a batch retried
+/// after a failure leaves the same records as one applied once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// A room was created (again) on `worker_id` with `settings`.
+    RoomOpened {
+        /// The market.
+        market: Address,
+        /// The worker.
+        worker_id: String,
+        /// The settings it starts with.
+        settings: RoomSettings,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The founder changed the settings.
+    SettingsChanged {
+        /// The market.
+        market: Address,
+        /// The new settings.
+        settings: RoomSettings,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A wallet joined, making the room `participants` strong.
+    Joined {
+        /// The new participation (open).
+        participation: ParticipationRecord,
+        /// Participants in the room after the join.
+        participants: u64,
+    },
+    /// A wallet left: closes its participation and adds its minutes.
+    Left {
+        /// The participation.
+        id: Uuid,
+        /// The market.
+        market: Address,
+        /// When it joined.
+        joined_at: DateTime<Utc>,
+        /// When it left.
+        left_at: DateTime<Utc>,
+        /// Seconds it was heard.
+        speaking_secs: f64,
+        /// Whether it was kicked.
+        was_kicked: bool,
+    },
+    /// An abuse report.
+    Report(ReportRecord),
+    /// Deletes participations and reports from before `before` (retention).
+    Purge {
+        /// The cut-off.
+        before: DateTime<Utc>,
+    },
+}
+
+/// Minutes between two instants (never negative).
+pub fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    ((to - from).num_milliseconds().max(0) as f64) / 60_000.0
+}
+
+/// Milliseconds since the epoch, as both stores keep times.
+pub fn to_millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The instant of `ms` milliseconds since the epoch.
+pub fn from_millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn iso<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+fn iso_opt<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => iso(t, s),
+        None => s.serialize_none(),
+    }
+}

@@ -1,0 +1,422 @@
+//! The embedded store: one SQLite file (bundled library, no server).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use parking_lot::Mutex;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use uuid::Uuid;
+
+use super::records::{from_millis, minutes_between, to_millis};
+use super::{
+    Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
+    StoreError, Write,
+};
+use crate::address::Address;
+use crate::rooms::RoomSettings;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS voice_rooms (
+    market_address    TEXT PRIMARY KEY,
+    worker_id         TEXT NOT NULL DEFAULT '',
+    created_at        INTEGER NOT NULL,
+    last_activity_at  INTEGER NOT NULL,
+    settings          TEXT,
+    total_joins       INTEGER NOT NULL DEFAULT 0,
+    peak_participants INTEGER NOT NULL DEFAULT 0,
+    total_minutes     REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS voice_participants (
+    id                  TEXT PRIMARY KEY,
+    market_address      TEXT NOT NULL,
+    wallet_address      TEXT NOT NULL,
+    position            TEXT NOT NULL,
+    position_size       REAL NOT NULL,
+    is_founder          INTEGER NOT NULL,
+    joined_at           INTEGER NOT NULL,
+    left_at             INTEGER,
+    total_speaking_time REAL NOT NULL DEFAULT 0,
+    was_kicked          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS voice_participants_market ON voice_participants (market_address, joined_at);
+CREATE INDEX IF NOT EXISTS voice_participants_wallet ON voice_participants (wallet_address, joined_at);
+CREATE TABLE IF NOT EXISTS voice_reports (
+    id              TEXT PRIMARY KEY,
+    market_address  TEXT NOT NULL,
+    reporter_wallet TEXT,
+    target_wallet   TEXT,
+    reason          TEXT NOT NULL,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS voice_reports_reporter ON voice_reports (reporter_wallet);
+CREATE INDEX IF NOT EXISTS voice_reports_target ON voice_reports (target_wallet);
+CREATE INDEX IF NOT EXISTS voice_reports_created ON voice_reports (created_at);
+";
+
+const PARTICIPATION_COLUMNS: &str = "id, market_address, wallet_address, position, position_size, \
+     is_founder, joined_at, left_at, total_speaking_time, was_kicked";
+
+/// Records in a SQLite file.
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection off the async threads.
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || f(&mut conn.lock()))
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn apply(&self, batch: &[Write]) -> Result<(), StoreError> {
+        let batch = batch.to_vec();
+        self.with(move |conn| {
+            let tx = conn.transaction()?;
+            for write in &batch {
+                apply_one(&tx, write)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn room(&self, market: &Address) -> Result<Option<RoomRecord>, StoreError> {
+        let market = market.clone();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT worker_id, created_at, last_activity_at, settings, total_joins, \
+                 peak_participants, total_minutes FROM voice_rooms WHERE market_address = ?1",
+                params![market.as_str()],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, i64>(1)?,
+                        row.get::<_, i64>(2)?,
+                        row.get::<_, Option<String>>(3)?,
+                        row.get::<_, i64>(4)?,
+                        row.get::<_, i64>(5)?,
+                        row.get::<_, f64>(6)?,
+                    ))
+                },
+            )
+            .optional()?
+            .map(
+                |(worker_id, created, active, settings, joins, peak, minutes)| {
+                    let settings = settings
+                        .map(|s| serde_json::from_str::<RoomSettings>(&s))
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    Ok(RoomRecord {
+                        market_address: market.clone(),
+                        worker_id,
+                        created_at: from_millis(created),
+                        last_activity_at: from_millis(active),
+                        settings,
+                        stats: RoomTotals {
+                            total_joins: joins.max(0) as u64,
+                            peak_participants: peak.max(0) as u64,
+                            total_minutes: minutes,
+                        },
+                    })
+                },
+            )
+            .transpose()
+        })
+        .await
+    }
+
+    async fn top_speakers(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<SpeakerTotal>, StoreError> {
+        let market = market.clone();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT wallet_address, SUM(total_speaking_time) AS t FROM voice_participants \
+                 WHERE market_address = ?1 GROUP BY wallet_address HAVING t > 0 \
+                 ORDER BY t DESC, wallet_address LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![market.as_str(), limit_sql(limit)], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, f64>(1)?))
+            })?;
+            rows.map(|r| {
+                let (wallet, secs) = r?;
+                Ok(SpeakerTotal {
+                    wallet_address: address(&wallet)?,
+                    total_speaking_time: secs,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn history(
+        &self,
+        wallet: &Address,
+        limit: usize,
+    ) -> Result<Vec<ParticipationRecord>, StoreError> {
+        let wallet = wallet.clone();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {PARTICIPATION_COLUMNS} FROM voice_participants \
+                 WHERE wallet_address = ?1 ORDER BY joined_at DESC, id LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![wallet.as_str(), limit_sql(limit)], |row| {
+                Ok(participation(row))
+            })?;
+            rows.map(|r| r?).collect()
+        })
+        .await
+    }
+
+    async fn reports_of(
+        &self,
+        wallet: &Address,
+    ) -> Result<(Vec<ReportRecord>, Vec<ReportRecord>), StoreError> {
+        let wallet = wallet.clone();
+        self.with(move |conn| {
+            let query = |column: &str| -> Result<Vec<ReportRecord>, StoreError> {
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT id, market_address, reporter_wallet, target_wallet, reason, created_at \
+                     FROM voice_reports WHERE {column} = ?1 ORDER BY created_at DESC, id"
+                ))?;
+                let rows = stmt.query_map(params![wallet.as_str()], |row| Ok(report(row)))?;
+                rows.map(|r| r?).collect()
+            };
+            let filed = query("reporter_wallet")?;
+            let about = query("target_wallet")?
+                .into_iter()
+                .map(|r| ReportRecord {
+                    reporter_wallet: None,
+                    ..r
+                })
+                .collect();
+            Ok((filed, about))
+        })
+        .await
+    }
+
+    async fn erase(&self, wallet: &Address) -> Result<Erased, StoreError> {
+        let wallet = wallet.clone();
+        self.with(move |conn| {
+            let tx = conn.transaction()?;
+            let w = wallet.as_str();
+            let participations = tx.execute(
+                "DELETE FROM voice_participants WHERE wallet_address = ?1",
+                params![w],
+            )?;
+            let mut reports = 0;
+            for column in ["reporter_wallet", "target_wallet"] {
+                reports += tx.execute(
+                    &format!("UPDATE voice_reports SET {column} = NULL WHERE {column} = ?1"),
+                    params![w],
+                )?;
+            }
+            tx.commit()?;
+            Ok(Erased {
+                participations: participations as u64,
+                reports: reports as u64,
+            })
+        })
+        .await
+    }
+}
+
+fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
+    match write {
+        Write::RoomOpened {
+            market,
+            worker_id,
+            settings,
+            at,
+        } => {
+            tx.execute(
+                "INSERT INTO voice_rooms (market_address, worker_id, created_at, last_activity_at, settings) \
+                 VALUES (?1, ?2, ?3, ?3, ?4) \
+                 ON CONFLICT (market_address) DO UPDATE SET worker_id = excluded.worker_id, \
+                 last_activity_at = MAX(last_activity_at, excluded.last_activity_at), \
+                 settings = COALESCE(settings, excluded.settings)",
+                params![market.as_str(), worker_id, to_millis(*at), settings_json(settings)],
+            )?;
+        }
+        Write::SettingsChanged {
+            market,
+            settings,
+            at,
+        } => {
+            tx.execute(
+                "INSERT INTO voice_rooms (market_address, created_at, last_activity_at, settings) \
+                 VALUES (?1, ?2, ?2, ?3) \
+                 ON CONFLICT (market_address) DO UPDATE SET settings = excluded.settings, \
+                 last_activity_at = MAX(last_activity_at, excluded.last_activity_at)",
+                params![market.as_str(), to_millis(*at), settings_json(settings)],
+            )?;
+        }
+        Write::Joined {
+            participation: p,
+            participants,
+        } => {
+            let inserted = tx.execute(
+                &format!(
+                    "INSERT OR IGNORE INTO voice_participants ({PARTICIPATION_COLUMNS}) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                ),
+                params![
+                    p.id.to_string(),
+                    p.market_address.as_str(),
+                    p.wallet_address.as_str(),
+                    p.position.as_str(),
+                    p.position_size,
+                    p.is_founder,
+                    to_millis(p.joined_at),
+                    p.left_at.map(to_millis),
+                    p.total_speaking_time,
+                    p.was_kicked,
+                ],
+            )?;
+            if inserted == 1 {
+                tx.execute(
+                    "INSERT INTO voice_rooms (market_address, created_at, last_activity_at, \
+                     total_joins, peak_participants) VALUES (?1, ?2, ?2, 1, ?3) \
+                     ON CONFLICT (market_address) DO UPDATE SET total_joins = total_joins + 1, \
+                     peak_participants = MAX(peak_participants, excluded.peak_participants), \
+                     last_activity_at = MAX(last_activity_at, excluded.last_activity_at)",
+                    params![
+                        p.market_address.as_str(),
+                        to_millis(p.joined_at),
+                        *participants as i64
+                    ],
+                )?;
+            }
+        }
+        Write::Left {
+            id,
+            market,
+            joined_at,
+            left_at,
+            speaking_secs,
+            was_kicked,
+        } => {
+            let closed = tx.execute(
+                "UPDATE voice_participants SET left_at = ?2, total_speaking_time = ?3, \
+                 was_kicked = ?4 WHERE id = ?1 AND left_at IS NULL",
+                params![
+                    id.to_string(),
+                    to_millis(*left_at),
+                    speaking_secs,
+                    was_kicked
+                ],
+            )?;
+            if closed == 1 {
+                tx.execute(
+                    "UPDATE voice_rooms SET total_minutes = total_minutes + ?2, \
+                     last_activity_at = MAX(last_activity_at, ?3) WHERE market_address = ?1",
+                    params![
+                        market.as_str(),
+                        minutes_between(*joined_at, *left_at),
+                        to_millis(*left_at)
+                    ],
+                )?;
+            }
+        }
+        Write::Report(r) => {
+            tx.execute(
+                "INSERT OR IGNORE INTO voice_reports \
+                 (id, market_address, reporter_wallet, target_wallet, reason, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    r.id.to_string(),
+                    r.market_address.as_str(),
+                    r.reporter_wallet.as_ref().map(Address::as_str),
+                    r.target_wallet.as_ref().map(Address::as_str),
+                    r.reason,
+                    to_millis(r.created_at),
+                ],
+            )?;
+        }
+        Write::Purge { before } => {
+            let before = to_millis(*before);
+            tx.execute(
+                "DELETE FROM voice_participants WHERE joined_at < ?1",
+                params![before],
+            )?;
+            tx.execute(
+                "DELETE FROM voice_reports WHERE created_at < ?1",
+                params![before],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn settings_json(settings: &RoomSettings) -> String {
+    serde_json::to_string(settings).expect("settings serialize")
+}
+
+fn limit_sql(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+fn address(text: &str) -> Result<Address, StoreError> {
+    Address::parse(text).map_err(|_| StoreError::Corrupt(format!("bad address {text:?}")))
+}
+
+fn id(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt(format!("bad id {text:?}")))
+}
+
+fn participation(row: &Row<'_>) -> Result<ParticipationRecord, StoreError> {
+    let position: String = row.get(3)?;
+    Ok(ParticipationRecord {
+        id: id(&row.get::<_, String>(0)?)?,
+        market_address: address(&row.get::<_, String>(1)?)?,
+        wallet_address: address(&row.get::<_, String>(2)?)?,
+        position: position.parse().map_err(StoreError::Corrupt)?,
+        position_size: row.get(4)?,
+        is_founder: row.get(5)?,
+        joined_at: from_millis(row.get(6)?),
+        left_at: row.get::<_, Option<i64>>(7)?.map(from_millis),
+        total_speaking_time: row.get(8)?,
+        was_kicked: row.get(9)?,
+    })
+}
+
+fn report(row: &Row<'_>) -> Result<ReportRecord, StoreError> {
+    let optional = |text: Option<String>| text.as_deref().map(address).transpose();
+    Ok(ReportRecord {
+        id: id(&row.get::<_, String>(0)?)?,
+        market_address: address(&row.get::<_, String>(1)?)?,
+        reporter_wallet: optional(row.get(2)?)?,
+        target_wallet: optional(row.get(3)?)?,
+        reason: row.get(4)?,
+        created_at: from_millis(row.get(5)?),
+    })
+}

@@ -10,7 +10,7 @@ BIN := $(TARGET_DIR)/release/pnl-voice
 # the clone, reused between runs).
 PYENV ?= /var/tmp/pnl-voice-pyenv
 
-.PHONY: all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -40,13 +40,19 @@ run: build
 test-deps:
 	@scripts/setup-system.sh test
 	@scripts/mongo-wire-server.sh $(PYENV)
+	cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 ## Every test: unit, integration, end to end with the real worker and Redis,
 ## and the web client in a real Chromium.
 test: setup test-deps
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	@scripts/check-deploy-files.sh
 	$(MAKE) --no-print-directory browser-test
+
+## The deployment files through their checkers.
+deploy-check: test-deps
+	@scripts/check-deploy-files.sh
 
 ## The web client's tests in headless Chromium against the real server.
 browser-test: build

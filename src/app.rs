@@ -41,6 +41,8 @@ pub struct App {
     pub http: reqwest::Client,
     /// Open signaling sockets.
     pub sockets: Sockets,
+    /// Renders `/metrics`.
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     next_session: AtomicU64,
 }
 
@@ -115,7 +117,7 @@ impl App {
             config.rooms.clone(),
             placement,
             recorder,
-            runtime,
+            runtime.clone(),
         );
         hub.start_heartbeat(
             Duration::from_secs(config.registry_heartbeat_secs),
@@ -144,7 +146,9 @@ impl App {
             turn_secret: config.turn_secret.clone(),
             turn_ttl_secs: config.turn_ttl_secs,
         };
-        Ok(Arc::new(Self {
+        let metrics = crate::telemetry::install();
+        let sample_every = Duration::from_secs(config.metrics_sample_secs);
+        let app = Arc::new(Self {
             node_id: config.node_id(),
             config,
             auth,
@@ -157,7 +161,10 @@ impl App {
                 .expect("HTTP client builds"),
             next_session: AtomicU64::new(1),
             sockets: Sockets::default(),
-        }))
+            metrics,
+        });
+        crate::telemetry::sampler::start(&app, sample_every, &runtime);
+        Ok(app)
     }
 
     /// Graceful shutdown of the node's state: no new rooms, every room

@@ -55,6 +55,8 @@ pub struct Config {
     pub mongodb_uri: Option<String>,
     /// Embedded store location.
     pub data_dir: PathBuf,
+    /// Seconds between two samples of levels and call quality for `/metrics`.
+    pub metrics_sample_secs: u64,
     /// Days participation records and reports are kept (0: forever).
     pub retention_days: u32,
     /// Records waiting for the store at most; past it new ones are dropped
@@ -145,6 +147,7 @@ impl Default for Config {
             registry_cpu_threshold_percent: 80.0,
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
+            metrics_sample_secs: 5,
             retention_days: 180,
             store_queue_capacity: 10_000,
             stun_urls: Vec::new(),
@@ -294,6 +297,9 @@ impl Config {
                 "REDIS_URL needs PNL_VOICE_JWT_SECRET: every node must accept every node's tokens"
                     .into(),
             );
+        }
+        if self.metrics_sample_secs == 0 {
+            return invalid("metrics_sample_secs must be at least 1".into());
         }
         if self.store_queue_capacity == 0 {
             return invalid("store_queue_capacity must be at least 1".into());

@@ -1,18 +1,42 @@
-//! This process's CPU use, from `/proc/self/stat` (Linux).
+//! This process's CPU and memory use, and its threads, from `/proc`
+//! (Linux; `None` or empty elsewhere).
 
+use std::collections::HashSet;
 use std::time::Instant;
 
-/// Measures the process's CPU time between two samples.
-#[derive(Debug, Default)]
+/// `comm` of mediasoup worker threads (their name, cut to 15 bytes).
+const WORKER_THREAD_NAME: &str = "mediasoup-worke";
+
+/// Measures the CPU time of the process, or of one of its threads, between
+/// two samples.
+#[derive(Debug)]
 pub struct CpuMeter {
+    stat: String,
     last: Option<(Instant, u64)>,
 }
 
+impl Default for CpuMeter {
+    fn default() -> Self {
+        Self {
+            stat: "/proc/self/stat".into(),
+            last: None,
+        }
+    }
+}
+
 impl CpuMeter {
+    /// A meter of the thread `tid` of this process.
+    pub fn thread(tid: i32) -> Self {
+        Self {
+            stat: format!("/proc/self/task/{tid}/stat"),
+            last: None,
+        }
+    }
+
     /// CPU use since the previous sample, in percent of `cores` cores;
     /// `None` on the first sample or where `/proc` is missing.
     pub fn sample(&mut self, cores: usize) -> Option<f32> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let stat = std::fs::read_to_string(&self.stat).ok()?;
         let ticks = cpu_ticks(&stat)?;
         let now = Instant::now();
         let previous = self.last.replace((now, ticks));
@@ -37,6 +61,38 @@ pub fn cpu_ticks(stat: &str) -> Option<u64> {
     Some(user + system)
 }
 
+/// Ids of this process's mediasoup worker threads.
+pub fn worker_threads() -> HashSet<i32> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return HashSet::new();
+    };
+    tasks
+        .flatten()
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|name| name.trim_end() == WORKER_THREAD_NAME)
+        })
+        .filter_map(|task| task.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// Resident memory of this process, in bytes.
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok()?)
+}
+
+/// The machine's memory, in bytes (`MemTotal`).
+pub fn host_memory_bytes() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +102,12 @@ mod tests {
         let stat = "4242 (pnl voice) (x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 150 25 0 0 20 0 9 0 100 0 0";
         assert_eq!(cpu_ticks(stat), Some(175));
         assert_eq!(cpu_ticks("garbage"), None);
+    }
+
+    #[test]
+    fn memory_figures_are_read() {
+        assert!(resident_bytes().is_some_and(|b| b > 0));
+        assert!(host_memory_bytes().is_some_and(|b| b > resident_bytes().unwrap()));
     }
 
     #[test]

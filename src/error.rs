@@ -42,6 +42,28 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The wire name (`NOT_FOUND`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "BAD_REQUEST",
+            Self::InvalidAddress => "INVALID_ADDRESS",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::NotInRoom => "NOT_IN_ROOM",
+            Self::RoomFull => "ROOM_FULL",
+            Self::Banned => "BANNED",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::CannotConsume => "CANNOT_CONSUME",
+            Self::Conflict => "CONFLICT",
+            Self::WrongNode => "WRONG_NODE",
+            Self::Capacity => "CAPACITY",
+            Self::Internal => "INTERNAL",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        }
+    }
+
     /// The HTTP status REST answers with.
     pub fn http_status(self) -> u16 {
         match self {
@@ -107,5 +129,35 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
         Self::new(ErrorCode::Internal, "internal server error")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::{self, *};
+
+    #[test]
+    fn the_metric_label_of_a_code_is_its_wire_name() {
+        let all: [ErrorCode; 16] = [
+            BadRequest,
+            InvalidAddress,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            NotInRoom,
+            RoomFull,
+            Banned,
+            RateLimited,
+            CannotConsume,
+            Conflict,
+            WrongNode,
+            Capacity,
+            Internal,
+            Unavailable,
+            PayloadTooLarge,
+        ];
+        for code in all {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

@@ -23,4 +23,5 @@ pub mod rooms;
 pub mod server;
 pub mod signaling;
 pub mod store;
+pub mod telemetry;
 pub mod turn;

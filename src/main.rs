@@ -9,7 +9,7 @@ use std::time::Duration;
 use pnl_voice::cluster;
 use pnl_voice::config::Config;
 use pnl_voice::server::Server;
-use tracing_subscriber::EnvFilter;
+use pnl_voice::telemetry::logging;
 
 /// Live voice rooms for prediction markets, on mediasoup.
 #[derive(Parser)]
@@ -27,6 +27,9 @@ struct Cli {
     /// Check the configuration and exit.
     #[arg(long)]
     check_config: bool,
+    /// Report panics and errors to Sentry at this DSN.
+    #[arg(long, env = "SENTRY_DSN", hide_env_values = true)]
+    sentry_dsn: Option<String>,
     #[command(subcommand)]
     command: Option<Mode>,
 }
@@ -44,15 +47,7 @@ enum Mode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    if cli.log_json {
-        tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init();
-    } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
-    }
+    let _sentry = logging::init(cli.log_json, cli.sentry_dsn.as_deref());
     let config = match Config::load(cli.config.as_deref(), cli.media_config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
@@ -78,6 +73,7 @@ fn main() -> ExitCode {
             "MEDIASOUP_ANNOUNCED_IP not set: announcing 127.0.0.1 (only this machine can connect)"
         );
     }
+    logging::tag_node(&config.node_id());
     let result = actix_web::rt::System::new().block_on(async move {
         let server = Server::start(config).await?;
         server.run().await

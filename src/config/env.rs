@@ -47,6 +47,9 @@ pub(super) fn apply(
     if let Some(v) = get("PNL_VOICE_DATA_DIR") {
         config.data_dir = v.into();
     }
+    if let Some(v) = get("PNL_VOICE_METRICS_SAMPLE_SECS") {
+        config.metrics_sample_secs = parse("PNL_VOICE_METRICS_SAMPLE_SECS", &v)?;
+    }
     if let Some(v) = get("PNL_VOICE_RETENTION_DAYS") {
         config.retention_days = parse("PNL_VOICE_RETENTION_DAYS", &v)?;
     }

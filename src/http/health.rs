@@ -1,4 +1,5 @@
-//! `GET /health`: 200 when workers run, 503 otherwise.
+//! Ops endpoints: `GET /health` (200 when workers run, 503 otherwise) and
+//! `GET /metrics` (Prometheus text format).
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -27,4 +28,11 @@ pub async fn health(app: web::Data<App>) -> HttpResponse {
     } else {
         HttpResponse::ServiceUnavailable().json(body)
     }
+}
+
+/// The node's metrics in Prometheus text format.
+pub async fn metrics(app: web::Data<App>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(app.metrics.render())
 }

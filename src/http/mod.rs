@@ -47,6 +47,7 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))
+            .route("/metrics", web::get().to(health::metrics))
             .route("/", get_or_head().to(page(index.clone())))
             .route("/rooms/{market}", get_or_head().to(page(index.clone())))
             .route("/rooms/{market}/", get_or_head().to(page(index)))

@@ -313,11 +313,13 @@ impl LiveRoom {
     }
 
     fn record_left(&self, member: &Member, participant: &Participant, kicked: bool) {
+        let now = Utc::now();
+        crate::telemetry::user_left((now - participant.joined_at).to_std().unwrap_or_default());
         self.recorder.record(Write::Left {
             id: member.participation,
             market: self.id.clone(),
             joined_at: participant.joined_at,
-            left_at: Utc::now(),
+            left_at: now,
             speaking_secs: participant.speaking_secs,
             was_kicked: kicked,
         });
@@ -424,6 +426,22 @@ impl LiveRoom {
     /// Current participants.
     pub fn participants(&self) -> Vec<ParticipantView> {
         self.lock().rules.views()
+    }
+
+    /// The room's producers and consumers (handles, for sampling stats).
+    pub fn streams(&self) -> (Vec<Producer>, Vec<Consumer>) {
+        let inner = self.lock();
+        let producers = inner
+            .members
+            .values()
+            .filter_map(|m| m.media.producer.clone())
+            .collect();
+        let consumers = inner
+            .members
+            .values()
+            .flat_map(|m| m.media.consumers.values().cloned())
+            .collect();
+        (producers, consumers)
     }
 
     /// What the room holds.

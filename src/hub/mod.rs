@@ -35,6 +35,7 @@ use crate::positions::MarketSource;
 use crate::protocol::event;
 use crate::rooms::{Room, RoomSettings};
 use crate::store::{Recorder, ReportRecord, Write};
+use crate::telemetry;
 
 /// Shortest time between two joins of one wallet.
 const JOIN_INTERVAL: Duration = Duration::from_secs(1);
@@ -52,6 +53,9 @@ pub struct Totals {
     pub sessions: usize,
 }
 
+/// A join this soon after the wallet left counts as a reconnection.
+const RECONNECT_WINDOW: Duration = Duration::from_secs(60);
+
 /// Longest wait for a room's stored settings before it starts on defaults.
 const STORE_READ_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -64,6 +68,7 @@ pub struct Hub {
     rooms: Mutex<HashMap<Address, RoomCell>>,
     sessions: Mutex<HashMap<Address, (SessionId, Outbox, Address)>>,
     last_join: Mutex<HashMap<Address, Instant>>,
+    last_left: Mutex<HashMap<Address, Instant>>,
     recorder: Recorder,
     draining: AtomicBool,
     placement: Placement,
@@ -88,6 +93,7 @@ impl Hub {
             rooms: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             last_join: Mutex::new(HashMap::new()),
+            last_left: Mutex::new(HashMap::new()),
             recorder,
             draining: AtomicBool::new(false),
             placement,
@@ -133,6 +139,12 @@ impl Hub {
         if !reserved {
             self.check_join_rate(wallet)?;
         }
+        let reconnection = self.sessions.lock().contains_key(wallet)
+            || self
+                .last_left
+                .lock()
+                .get(wallet)
+                .is_some_and(|t| t.elapsed() < RECONNECT_WINDOW);
         self.replace_session_of(wallet, outbox.session());
         let profile = self.markets.profile(market, wallet).await;
         for _ in 0..3 {
@@ -144,6 +156,7 @@ impl Hub {
                     (outbox.session(), outbox.clone(), market.clone()),
                 );
                 tracing::info!(room = %market, wallet = %wallet, "joined");
+                telemetry::user_joined(reconnection);
                 self.record_session(wallet, market);
                 return Ok((room, admission));
             }
@@ -278,6 +291,7 @@ impl Hub {
         };
         let observers = speaking::Observers::create(&router).await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
+        telemetry::room_created();
         self.recorder.record(Write::RoomOpened {
             market: market.clone(),
             worker_id: slot.worker.id().to_string(),
@@ -308,6 +322,8 @@ impl Hub {
         if same {
             rooms.remove(market);
             room.slot.rooms.fetch_sub(1, Ordering::Relaxed);
+            let lived = (Utc::now() - room.summary().2).to_std().unwrap_or_default();
+            telemetry::room_destroyed(lived);
             let registry = self.placement.registry.clone();
             let (market, node) = (market.clone(), self.placement.me.node_id.clone());
             self.runtime.spawn(async move {

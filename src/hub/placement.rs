@@ -258,6 +258,13 @@ impl Hub {
 
     /// Forgets in the registry that `wallet` is in `market` on this node.
     pub(super) fn forget_session(&self, wallet: &Address, market: &Address) {
+        {
+            let mut left = self.last_left.lock();
+            if left.len() > 100_000 {
+                left.retain(|_, t| t.elapsed() < super::RECONNECT_WINDOW);
+            }
+            left.insert(wallet.clone(), std::time::Instant::now());
+        }
         let registry = self.placement.registry.clone();
         let session = UserSession {
             room_id: market.clone(),

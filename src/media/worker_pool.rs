@@ -27,6 +27,8 @@ pub struct WorkerSlot {
     pub participants: Arc<AtomicUsize>,
     /// Rooms on this worker.
     pub rooms: Arc<AtomicUsize>,
+    /// The worker's thread id, when it could be told apart (for its CPU use).
+    pub thread: Option<i32>,
 }
 
 /// The process's mediasoup workers.
@@ -73,11 +75,20 @@ impl WorkerPool {
         settings.log_level = self.config.worker_log_level().map_err(MediaError::Worker)?;
         settings.log_tags = self.config.worker_log_tags().map_err(MediaError::Worker)?;
         settings.rtc_ports_range = self.config.rtc_min_port..=self.config.rtc_max_port;
+        let threads_before = crate::cpu::worker_threads();
         let worker = self
             .manager
             .create_worker(settings)
             .await
             .map_err(|e| MediaError::Worker(format!("cannot start worker {index}: {e}")))?;
+        let new_threads: Vec<i32> = crate::cpu::worker_threads()
+            .difference(&threads_before)
+            .copied()
+            .collect();
+        let thread = match new_threads[..] {
+            [tid] => Some(tid),
+            _ => None,
+        };
         let deaths = self.deaths.clone();
         worker
             .on_dead(move |result| {
@@ -96,6 +107,7 @@ impl WorkerPool {
             webrtc_server,
             participants: Arc::new(AtomicUsize::new(0)),
             rooms: Arc::new(AtomicUsize::new(0)),
+            thread,
         })
     }
 

@@ -32,7 +32,11 @@ impl Session {
     /// Answers one request with its reply frame.
     pub async fn handle(&mut self, request: Request) -> String {
         let method = request.command.method();
-        match self.execute(request.command).await {
+        let started = std::time::Instant::now();
+        let result = self.execute(request.command).await;
+        let code = result.as_ref().err().map(|e| e.code);
+        crate::telemetry::signaling_request(method, code, started.elapsed());
+        match result {
             Ok(data) => ok_reply(&request.id, data),
             Err(error) => {
                 tracing::debug!(wallet = %self.wallet, method, code = ?error.code, "request refused");

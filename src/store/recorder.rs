@@ -106,6 +106,7 @@ impl Recorder {
     pub fn record(&self, write: Write) {
         if self.tx.try_send(Msg::Write(write)).is_err() {
             let dropped = self.counters.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            crate::telemetry::store_dropped();
             let mut last = self.counters.last_warning.lock();
             if last.is_none_or(|t| t.elapsed() >= WARN_EVERY) {
                 *last = Some(Instant::now());

@@ -140,7 +140,7 @@ export class MediaLink {
   /** A transport on the room's router, wired to `connectTransport` and ICE restarts. */
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const data = await this.signaling.request('createTransport', { direction });
-    const options = { ...data, iceServers: this.iceServers };
+    const options = { ...data, iceServers: this.iceServers, iceTransportPolicy: iceTransportPolicy() };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -173,4 +173,9 @@ export class MediaLink {
       if (!this.closed && !transport.closed) this.listener.failed();
     }
   }
+}
+
+/** `?ice=relay` on the page forces every connection through TURN (for checking TURN). */
+function iceTransportPolicy(): RTCIceTransportPolicy {
+  return new URLSearchParams(location.search).get('ice') === 'relay' ? 'relay' : 'all';
 }

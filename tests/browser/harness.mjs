@@ -76,7 +76,7 @@ function serverBinary() {
   return executable(path.resolve(bin), 'PNL_VOICE_BIN');
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -101,7 +101,7 @@ function cleanEnv() {
  * every socket without a goodbye, and the rooms (in memory) are gone.
  */
 export class VoiceServer {
-  static async start({ markets, allowedOrigins = [] }) {
+  static async start({ markets, allowedOrigins = [], env = {} }) {
     const bin = serverBinary();
     const dir = mkdtempSync(path.join(tmpdir(), 'pnl-voice-browser-'));
     const marketsFile = path.join(dir, 'markets.json');
@@ -109,6 +109,7 @@ export class VoiceServer {
     mkdirSync(path.join(dir, 'data'));
     const server = new VoiceServer(bin, dir, marketsFile, await freePort());
     server.allowedOrigins = allowedOrigins;
+    server.extraEnv = env;
     try {
       await server.spawn();
       await server.expectClient();
@@ -144,10 +145,12 @@ export class VoiceServer {
         MEDIASOUP_RTC_MIN_PORT: String(this.rtcMin),
         MEDIASOUP_RTC_MAX_PORT: String(this.rtcMin + 99),
         PNL_VOICE_WORKERS: '1',
+        PNL_VOICE_METRICS_SAMPLE_SECS: '1',
         PNL_VOICE_MARKETS_FILE: this.marketsFile,
         PNL_VOICE_DATA_DIR: path.join(this.dir, 'data'),
         PNL_VOICE_ALLOWED_ORIGINS: (this.allowedOrigins ?? []).join(','),
         RUST_LOG: process.env.RUST_LOG ?? 'info',
+        ...this.extraEnv,
       },
     });
     closeSync(out); // the child has its own copy
@@ -187,6 +190,19 @@ export class VoiceServer {
         `GET /dist/app.js answered ${app.status}: build the web client first ` +
           '(cd static && npm ci && npm run build)',
       );
+    }
+  }
+
+  /** Polls `/metrics` until the sample `name` satisfies `ok`; returns its value. */
+  async waitForMetric(name, ok, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await (await fetch(`${this.origin}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+      const value = line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
+      if (value !== undefined && ok(value)) return value;
+      if (Date.now() > deadline) throw new Error(`${name} never satisfied the check (last: ${value})`);
+      await sleep(500);
     }
   }
 
@@ -319,6 +335,23 @@ function readAudioStats() {
   })();
 }
 
+/** Candidate types (`host`, `srflx`, `relay`) of the page's connected ICE pairs. */
+function readSelectedCandidates() {
+  return (async () => {
+    const types = [];
+    for (const pc of window.__pcs ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      const report = await pc.getStats();
+      report.forEach((s) => {
+        if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
+          types.push(report.get(s.localCandidateId)?.candidateType);
+        }
+      });
+    }
+    return types;
+  })();
+}
+
 /**
  * One user: a browser context (own storage, so own guest wallet preset from
  * `wallet.seed`) and page on the server's origin.
@@ -393,9 +426,9 @@ export class User {
   }
 
   /** Opens `/rooms/{market}` (or `/` and types it) and joins through the form. */
-  async join(server, market, { viaRoomLink = true } = {}) {
+  async join(server, market, { viaRoomLink = true, query = '' } = {}) {
     if (viaRoomLink) {
-      await this.page.goto(`${server.origin}/rooms/${market}`);
+      await this.page.goto(`${server.origin}/rooms/${market}${query}`);
     } else {
       await this.page.goto(`${server.origin}/`);
       await this.page.getByLabel('Market address').fill(market);
@@ -447,6 +480,11 @@ export class User {
   }
 
   /** `from`'s audio reaches this page: inbound packets keep growing and carry sound. */
+  /** Local candidate types of the page's connected ICE pairs. */
+  async selectedCandidates() {
+    return this.page.evaluate(readSelectedCandidates);
+  }
+
   async expectHearing(from) {
     const deadline = Date.now() + STEP_MS;
     let first;

@@ -8,6 +8,7 @@ pub mod frames;
 pub mod mongo;
 pub mod node;
 pub mod process;
+pub mod prom;
 pub mod redis;
 pub mod rtc;
 pub mod signal;

@@ -1,0 +1,110 @@
+//! Metrics for Prometheus (`GET /metrics`): the seed design's `voice_*`
+//! series, signaling request counts and latency, and the store's queue.
+//! Events are counted where they happen; levels (rooms, users, worker CPU,
+//! call quality) are sampled by [`sampler`] every few seconds.
+
+pub mod logging;
+pub mod names;
+pub mod sampler;
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics::{counter, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::error::ErrorCode;
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// Installs the process's Prometheus recorder (once; later calls return the
+/// same handle) and describes every series.
+pub fn install() -> PrometheusHandle {
+    HANDLE
+        .get_or_init(|| {
+            let handle = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full(names::SIGNALING_SECONDS.into()),
+                    &[
+                        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                    ],
+                )
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::LATENCY_MS.into()),
+                        &[
+                            5.0, 10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0,
+                        ],
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::PACKET_LOSS_PERCENT.into()),
+                        &[0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Suffix("duration_seconds".into()),
+                        &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0],
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::USER_SESSION_DURATION.into()),
+                        &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0],
+                    )
+                })
+                .expect("bucket lists are not empty")
+                .install_recorder()
+                .expect("the only metrics recorder of the process");
+            names::describe();
+            for name in [
+                names::ROOMS_CREATED,
+                names::USERS_JOINED,
+                names::RECONNECTIONS,
+                names::STORE_DROPPED,
+            ] {
+                counter!(name).absolute(0);
+            }
+            handle
+        })
+        .clone()
+}
+
+/// One signaling request of `method` answered with `code` (`ok` for success)
+/// after `elapsed`.
+pub fn signaling_request(method: &'static str, code: Option<ErrorCode>, elapsed: Duration) {
+    let code = code.map_or("ok", ErrorCode::as_str);
+    counter!(names::SIGNALING_REQUESTS, "method" => method, "code" => code).increment(1);
+    histogram!(names::SIGNALING_SECONDS, "method" => method).record(elapsed.as_secs_f64());
+}
+
+/// A room was created.
+pub fn room_created() {
+    counter!(names::ROOMS_CREATED).increment(1);
+}
+
+/// A room was destroyed after `lived`.
+pub fn room_destroyed(lived: Duration) {
+    histogram!(names::ROOM_DURATION).record(lived.as_secs_f64());
+}
+
+/// A wallet joined a room; `reconnection` when it comes back within moments
+/// of leaving, or replaces its own session.
+pub fn user_joined(reconnection: bool) {
+    counter!(names::USERS_JOINED).increment(1);
+    if reconnection {
+        counter!(names::RECONNECTIONS).increment(1);
+    }
+}
+
+/// A wallet left a room after `stayed`.
+pub fn user_left(stayed: Duration) {
+    histogram!(names::USER_SESSION_DURATION).record(stayed.as_secs_f64());
+}
+
+/// Store records dropped because the queue was full.
+pub fn store_dropped() {
+    counter!(names::STORE_DROPPED).increment(1);
+}

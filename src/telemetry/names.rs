@@ -1,0 +1,120 @@
+//! The name of every series, and its help text.
+
+use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+
+/// Running rooms (gauge).
+pub const ROOMS_ACTIVE: &str = "voice_rooms_active";
+/// Rooms created (counter).
+pub const ROOMS_CREATED: &str = "voice_rooms_created_total";
+/// How long rooms lived, seconds (histogram).
+pub const ROOM_DURATION: &str = "voice_room_duration_seconds";
+/// Users in rooms now (gauge).
+pub const USERS_CONCURRENT: &str = "voice_users_concurrent";
+/// Joins (counter).
+pub const USERS_JOINED: &str = "voice_users_joined_total";
+/// How long users stayed, seconds (histogram).
+pub const USER_SESSION_DURATION: &str = "voice_user_session_duration";
+/// Round-trip time of consumers' streams, milliseconds (histogram).
+pub const LATENCY_MS: &str = "voice_latency_ms";
+/// Fraction of packets lost per stream, percent (histogram).
+pub const PACKET_LOSS_PERCENT: &str = "voice_packet_loss_percent";
+/// Rejoins within moments of leaving, and replaced sessions (counter).
+pub const RECONNECTIONS: &str = "voice_reconnections_total";
+/// CPU use of a worker thread, percent of one core (gauge, label `worker`).
+pub const WORKER_CPU: &str = "voice_worker_cpu_percent";
+/// Memory of the workers' process, bytes (gauge, label `worker`).
+pub const WORKER_MEMORY: &str = "voice_worker_memory_bytes";
+/// Rooms on a worker (gauge, label `worker`).
+pub const WORKER_ROOMS: &str = "voice_worker_rooms";
+/// Users on a worker (gauge, label `worker`).
+pub const WORKER_USERS: &str = "voice_worker_users";
+/// The machine's memory, bytes (gauge), for the memory alert's ratio.
+pub const HOST_MEMORY: &str = "voice_host_memory_bytes";
+/// Signaling requests by method and answer code (counter).
+pub const SIGNALING_REQUESTS: &str = "voice_signaling_requests_total";
+/// Signaling request latency by method, seconds (histogram).
+pub const SIGNALING_SECONDS: &str = "voice_signaling_request_duration_seconds";
+/// Records waiting for the store (gauge).
+pub const STORE_QUEUE: &str = "voice_store_queue_depth";
+/// Records dropped because the store's queue was full (counter).
+pub const STORE_DROPPED: &str = "voice_store_dropped_total";
+/// Open signaling sockets (gauge).
+pub const SOCKETS_OPEN: &str = "voice_sockets_open";
+
+/// Every series of the seed design and of this server.
+pub const ALL: &[&str] = &[
+    ROOMS_ACTIVE,
+    ROOMS_CREATED,
+    ROOM_DURATION,
+    USERS_CONCURRENT,
+    USERS_JOINED,
+    USER_SESSION_DURATION,
+    LATENCY_MS,
+    PACKET_LOSS_PERCENT,
+    RECONNECTIONS,
+    WORKER_CPU,
+    WORKER_MEMORY,
+    WORKER_ROOMS,
+    WORKER_USERS,
+    HOST_MEMORY,
+    SIGNALING_REQUESTS,
+    SIGNALING_SECONDS,
+    STORE_QUEUE,
+    STORE_DROPPED,
+    SOCKETS_OPEN,
+];
+
+pub(super) fn describe() {
+    describe_gauge!(ROOMS_ACTIVE, "Rooms running on this node");
+    describe_counter!(ROOMS_CREATED, "Rooms created");
+    describe_histogram!(ROOM_DURATION, Unit::Seconds, "How long rooms lived");
+    describe_gauge!(USERS_CONCURRENT, "Users in rooms on this node");
+    describe_counter!(USERS_JOINED, "Joins");
+    describe_histogram!(
+        USER_SESSION_DURATION,
+        Unit::Seconds,
+        "How long users stayed in a room, seconds"
+    );
+    describe_histogram!(
+        LATENCY_MS,
+        Unit::Milliseconds,
+        "Round-trip time of audio streams (mediasoup consumer stats), ms"
+    );
+    describe_histogram!(
+        PACKET_LOSS_PERCENT,
+        Unit::Percent,
+        "Packets lost per audio stream (mediasoup stats fraction lost), percent"
+    );
+    describe_counter!(
+        RECONNECTIONS,
+        "Rejoins within a minute of leaving, and replaced sessions"
+    );
+    describe_gauge!(
+        WORKER_CPU,
+        Unit::Percent,
+        "CPU use of a mediasoup worker thread, percent of one core"
+    );
+    describe_gauge!(
+        WORKER_MEMORY,
+        Unit::Bytes,
+        "Resident memory of the process the workers run in"
+    );
+    describe_gauge!(WORKER_ROOMS, "Rooms on a mediasoup worker");
+    describe_gauge!(WORKER_USERS, "Users on a mediasoup worker");
+    describe_gauge!(HOST_MEMORY, Unit::Bytes, "Memory of the machine");
+    describe_counter!(
+        SIGNALING_REQUESTS,
+        "Signaling requests by method and answer code"
+    );
+    describe_histogram!(
+        SIGNALING_SECONDS,
+        Unit::Seconds,
+        "Signaling request latency by method"
+    );
+    describe_gauge!(STORE_QUEUE, "Records waiting for the store");
+    describe_counter!(
+        STORE_DROPPED,
+        "Records dropped because the store's queue was full"
+    );
+    describe_gauge!(SOCKETS_OPEN, "Open signaling sockets");
+}

@@ -1,0 +1,207 @@
+//! Load generator, scenario 1 (one room, one speaker, N listeners): real
+//! str0m clients (ICE, DTLS, SRTP) against the real server process. The
+//! speaker sends 80-byte Opus-sized frames at 50 packets/s; for each N the
+//! run reports join and first-audio latency (p50/p99), loss over a steady
+//! window, the server's CPU (user+sys, percent of one core) and its RSS.
+//!
+//! `cargo bench --bench load` runs the small size (10, 50, 100 listeners, 10 s
+//! windows); `PNL_BENCH_LISTENERS=10,100,200,400 PNL_BENCH_SECS=30 cargo
+//! bench --bench load` a bigger one. Results go to stdout as a Markdown table.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{stream, StreamExt};
+use support::flows::{join_room, start_listening, start_speaking, T};
+use support::frames::numbered_frame;
+use support::node::random_address;
+use support::process::NodeProcess;
+use support::rtc::RtcTransport;
+use support::signal::SignalClient;
+use support::wallet::TestWallet;
+
+/// Listeners set up at once.
+const SETUP_CONCURRENCY: usize = 16;
+
+struct Step {
+    listeners: usize,
+    join_ms: Vec<f64>,
+    first_audio_ms: Vec<f64>,
+    sent: u64,
+    received: u64,
+    cpu_percent: f64,
+    rss_mib: f64,
+}
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[((values.len() - 1) as f64 * p).round() as usize]
+}
+
+/// User+system ticks and resident pages of `pid`.
+fn usage(pid: u64) -> (u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let ticks = pnl_voice::cpu::cpu_ticks(&stat).unwrap_or(0);
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap_or_default();
+    let pages = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    (ticks, pages)
+}
+
+async fn connect(node: &NodeProcess, wallet: &TestWallet) -> SignalClient {
+    let token = wallet.login(&node.http()).await.unwrap();
+    SignalClient::connect(&format!("{}?token={token}", node.ws()))
+        .await
+        .unwrap()
+}
+
+async fn listener(
+    node: &NodeProcess,
+    market: &str,
+    producer: &str,
+) -> (SignalClient, RtcTransport, f64, f64) {
+    let mut client = connect(node, &TestWallet::new()).await;
+    let started = Instant::now();
+    let caps = join_room(&mut client, market).await;
+    let join_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let (recv, _) = start_listening(&mut client, &caps, producer).await;
+    recv.wait_received(1, T).await.expect("first audio");
+    let first_audio_ms = started.elapsed().as_secs_f64() * 1000.0;
+    (client, recv, join_ms, first_audio_ms)
+}
+
+async fn step(node: &NodeProcess, pid: u64, listeners: usize, window: Duration) -> Step {
+    let market = random_address();
+    let mut speaker = connect(node, &TestWallet::new()).await;
+    let caps = join_room(&mut speaker, &market).await;
+    let (send, producer) = start_speaking(&mut speaker, &caps).await;
+    send.wait_connected(T).await.unwrap();
+    let send = Arc::new(send);
+    let talking = {
+        let send = send.clone();
+        tokio::spawn(async move {
+            let _ = send
+                .send_frames(u32::MAX, Duration::from_millis(20), |n| {
+                    numbered_frame(n, 80)
+                })
+                .await;
+        })
+    };
+    let joined: Vec<_> = stream::iter(0..listeners)
+        .map(|_| listener(node, &market, &producer))
+        .buffer_unordered(SETUP_CONCURRENCY)
+        .collect()
+        .await;
+    let before: u64 = joined
+        .iter()
+        .map(|(_, r, _, _)| r.stats().frames_received)
+        .sum();
+    let sent_before = send.stats().frames_sent;
+    let (ticks_before, _) = usage(pid);
+    let clock = Instant::now();
+    tokio::time::sleep(window).await;
+    let (ticks_after, pages) = usage(pid);
+    let elapsed = clock.elapsed().as_secs_f64();
+    let sent = send.stats().frames_sent - sent_before;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after: u64 = joined
+        .iter()
+        .map(|(_, r, _, _)| r.stats().frames_received)
+        .sum();
+    talking.abort();
+    // SAFETY: sysconf only reads system constants.
+    let (hz, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_CLK_TCK),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    let mut result = Step {
+        listeners,
+        join_ms: joined.iter().map(|j| j.2).collect(),
+        first_audio_ms: joined.iter().map(|j| j.3).collect(),
+        sent,
+        received: after - before,
+        cpu_percent: 100.0 * (ticks_after - ticks_before) as f64 / hz as f64 / elapsed,
+        rss_mib: (pages * page as u64) as f64 / (1024.0 * 1024.0),
+    };
+    for (client, recv, _, _) in joined {
+        recv.close().await;
+        client.close().await;
+    }
+    if let Ok(send) = Arc::try_unwrap(send) {
+        send.close().await;
+    }
+    speaker.close().await;
+    result.join_ms.retain(|v| v.is_finite());
+    result
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("PNL_BENCH_LISTENERS")
+        .unwrap_or_else(|_| "10,50,100".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let window = Duration::from_secs(
+        std::env::var("PNL_BENCH_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let dir = std::env::temp_dir().join(format!("pnl-voice-bench-{}", rand::random::<u64>()));
+        // One RTC port per transport: a range wide enough for every listener
+        // (the server process inherits these).
+        std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
+        std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
+        let node = NodeProcess::start(&format!(
+            "data_dir = {:?}\n[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n",
+            dir.display().to_string()
+        ))
+        .await;
+        let health: serde_json::Value = reqwest::get(format!("{}/health", node.http()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pid = health["pid"].as_u64().unwrap();
+        println!("| listeners | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
+        println!("|---|---|---|---|---|---|---|");
+        for n in sizes {
+            let mut s = step(&node, pid, n, window).await;
+            let expected = s.sent * s.listeners as u64;
+            let loss = 100.0 * (1.0 - s.received as f64 / expected.max(1) as f64);
+            println!(
+                "| {} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                s.listeners,
+                s.received as f64 / window.as_secs_f64(),
+                loss.max(0.0),
+                s.cpu_percent,
+                s.rss_mib,
+                percentile(&mut s.join_ms, 0.5),
+                percentile(&mut s.join_ms, 0.99),
+                percentile(&mut s.first_audio_ms, 0.5),
+                percentile(&mut s.first_audio_ms, 0.99),
+            );
+        }
+        drop(node);
+        let _ = std::fs::remove_dir_all(dir);
+    });
+}

@@ -1,12 +1,14 @@
-//! Load generator, scenario 1 (one room, one speaker, N listeners): real
-//! str0m clients (ICE, DTLS, SRTP) against the real server process. The
+//! Load generator, scenario 1 (one room, one speaker, N listeners) and
+//! scenario 2 (R small rooms of one speaker and four listeners): real str0m
+//! clients (ICE, DTLS, SRTP) against the real server process. The
 //! speaker sends 80-byte Opus-sized frames at 50 packets/s; for each N the
 //! run reports join and first-audio latency (p50/p99), loss over a steady
 //! window, the server's CPU (user+sys, percent of one core) and its RSS.
 //!
-//! `cargo bench --bench load` runs the small size (10, 50, 100 listeners, 10 s
-//! windows); `PNL_BENCH_LISTENERS=10,100,200,400 PNL_BENCH_SECS=30 cargo
-//! bench --bench load` a bigger one. Results go to stdout as a Markdown table.
+//! `cargo bench --bench load` runs the small size (one room of 10, 50, 100
+//! listeners, then 10 and 20 rooms of 5, 10 s windows);
+//! `PNL_BENCH_LISTENERS=100,200,400 PNL_BENCH_ROOMS=50,100 PNL_BENCH_SECS=30
+//! cargo bench --bench load` a bigger one. Results go to stdout as a Markdown table.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -27,10 +29,11 @@ use support::wallet::TestWallet;
 const SETUP_CONCURRENCY: usize = 16;
 
 struct Step {
+    rooms: usize,
     listeners: usize,
     join_ms: Vec<f64>,
     first_audio_ms: Vec<f64>,
-    sent: u64,
+    expected: u64,
     received: u64,
     cpu_percent: f64,
     rss_mib: f64,
@@ -80,7 +83,15 @@ async fn listener(
     (client, recv, join_ms, first_audio_ms)
 }
 
-async fn step(node: &NodeProcess, pid: u64, listeners: usize, window: Duration) -> Step {
+/// One room in a call: a speaker sending all the time and its listeners.
+struct Call {
+    speaker: SignalClient,
+    send: Arc<RtcTransport>,
+    talking: tokio::task::JoinHandle<()>,
+    joined: Vec<(SignalClient, RtcTransport, f64, f64)>,
+}
+
+async fn call(node: &NodeProcess, listeners: usize) -> Call {
     let market = random_address();
     let mut speaker = connect(node, &TestWallet::new()).await;
     let caps = join_room(&mut speaker, &market).await;
@@ -97,28 +108,57 @@ async fn step(node: &NodeProcess, pid: u64, listeners: usize, window: Duration) 
                 .await;
         })
     };
-    let joined: Vec<_> = stream::iter(0..listeners)
+    let joined = stream::iter(0..listeners)
         .map(|_| listener(node, &market, &producer))
         .buffer_unordered(SETUP_CONCURRENCY)
         .collect()
         .await;
-    let before: u64 = joined
+    Call {
+        speaker,
+        send,
+        talking,
+        joined,
+    }
+}
+
+fn received(calls: &[Call]) -> u64 {
+    calls
         .iter()
+        .flat_map(|c| c.joined.iter())
         .map(|(_, r, _, _)| r.stats().frames_received)
-        .sum();
-    let sent_before = send.stats().frames_sent;
+        .sum()
+}
+
+/// Frames each call's listeners should get: sent frames times listeners.
+fn expected(calls: &[Call]) -> u64 {
+    calls
+        .iter()
+        .map(|c| c.send.stats().frames_sent * c.joined.len() as u64)
+        .sum()
+}
+
+async fn step(
+    node: &NodeProcess,
+    pid: u64,
+    rooms: usize,
+    listeners: usize,
+    window: Duration,
+) -> Step {
+    let calls: Vec<Call> = stream::iter(0..rooms)
+        .map(|_| call(node, listeners))
+        .buffer_unordered(4)
+        .collect()
+        .await;
+    let before = received(&calls);
+    let expected_before = expected(&calls);
     let (ticks_before, _) = usage(pid);
     let clock = Instant::now();
     tokio::time::sleep(window).await;
     let (ticks_after, pages) = usage(pid);
     let elapsed = clock.elapsed().as_secs_f64();
-    let sent = send.stats().frames_sent - sent_before;
+    let expected = expected(&calls) - expected_before;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let after: u64 = joined
-        .iter()
-        .map(|(_, r, _, _)| r.stats().frames_received)
-        .sum();
-    talking.abort();
+    let after = received(&calls);
     // SAFETY: sysconf only reads system constants.
     let (hz, page) = unsafe {
         (
@@ -126,33 +166,45 @@ async fn step(node: &NodeProcess, pid: u64, listeners: usize, window: Duration) 
             libc::sysconf(libc::_SC_PAGESIZE),
         )
     };
-    let mut result = Step {
-        listeners,
-        join_ms: joined.iter().map(|j| j.2).collect(),
-        first_audio_ms: joined.iter().map(|j| j.3).collect(),
-        sent,
+    let all = || calls.iter().flat_map(|c| c.joined.iter());
+    let result = Step {
+        rooms,
+        listeners: rooms * listeners,
+        join_ms: all().map(|j| j.2).collect(),
+        first_audio_ms: all().map(|j| j.3).collect(),
+        expected,
         received: after - before,
         cpu_percent: 100.0 * (ticks_after - ticks_before) as f64 / hz as f64 / elapsed,
         rss_mib: (pages * page as u64) as f64 / (1024.0 * 1024.0),
     };
-    for (client, recv, _, _) in joined {
-        recv.close().await;
-        client.close().await;
+    for call in calls {
+        call.talking.abort();
+        for (client, recv, _, _) in call.joined {
+            recv.close().await;
+            client.close().await;
+        }
+        if let Ok(send) = Arc::try_unwrap(call.send) {
+            send.close().await;
+        }
+        call.speaker.close().await;
     }
-    if let Ok(send) = Arc::try_unwrap(send) {
-        send.close().await;
-    }
-    speaker.close().await;
-    result.join_ms.retain(|v| v.is_finite());
     result
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("PNL_BENCH_LISTENERS")
-        .unwrap_or_else(|_| "10,50,100".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+    let list = |name: &str, default: &str| -> Vec<usize> {
+        std::env::var(name)
+            .unwrap_or_else(|_| default.into())
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
+    };
+    // (rooms, listeners per room): scenario 1 then scenario 2.
+    let mut steps: Vec<(usize, usize)> = list("PNL_BENCH_LISTENERS", "10,50,100")
+        .into_iter()
+        .map(|n| (1, n))
         .collect();
+    steps.extend(list("PNL_BENCH_ROOMS", "10,20").into_iter().map(|r| (r, 4)));
     let window = Duration::from_secs(
         std::env::var("PNL_BENCH_SECS")
             .ok()
@@ -182,14 +234,14 @@ fn main() {
             .await
             .unwrap();
         let pid = health["pid"].as_u64().unwrap();
-        println!("| listeners | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
-        println!("|---|---|---|---|---|---|---|");
-        for n in sizes {
-            let mut s = step(&node, pid, n, window).await;
-            let expected = s.sent * s.listeners as u64;
-            let loss = 100.0 * (1.0 - s.received as f64 / expected.max(1) as f64);
+        println!("| rooms | listeners | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
+        println!("|---|---|---|---|---|---|---|---|");
+        for (rooms, listeners) in steps {
+            let mut s = step(&node, pid, rooms, listeners, window).await;
+            let loss = 100.0 * (1.0 - s.received as f64 / s.expected.max(1) as f64);
             println!(
-                "| {} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                "| {} | {} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                s.rooms,
                 s.listeners,
                 s.received as f64 / window.as_secs_f64(),
                 loss.max(0.0),

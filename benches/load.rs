@@ -28,8 +28,20 @@ use support::wallet::TestWallet;
 /// Listeners set up at once.
 const SETUP_CONCURRENCY: usize = 16;
 
-struct Step {
+/// One step of a scenario.
+#[derive(Clone, Copy)]
+struct Plan {
+    scenario: &'static str,
     rooms: usize,
+    /// Listeners per room.
+    listeners: usize,
+    /// Listeners of a room set up at once.
+    concurrency: usize,
+}
+
+struct Step {
+    plan: Plan,
+    setup_ms: f64,
     listeners: usize,
     join_ms: Vec<f64>,
     first_audio_ms: Vec<f64>,
@@ -91,7 +103,7 @@ struct Call {
     joined: Vec<(SignalClient, RtcTransport, f64, f64)>,
 }
 
-async fn call(node: &NodeProcess, listeners: usize) -> Call {
+async fn call(node: &NodeProcess, listeners: usize, concurrency: usize) -> Call {
     let market = random_address();
     let mut speaker = connect(node, &TestWallet::new()).await;
     let caps = join_room(&mut speaker, &market).await;
@@ -110,7 +122,7 @@ async fn call(node: &NodeProcess, listeners: usize) -> Call {
     };
     let joined = stream::iter(0..listeners)
         .map(|_| listener(node, &market, &producer))
-        .buffer_unordered(SETUP_CONCURRENCY)
+        .buffer_unordered(concurrency)
         .collect()
         .await;
     Call {
@@ -137,18 +149,14 @@ fn expected(calls: &[Call]) -> u64 {
         .sum()
 }
 
-async fn step(
-    node: &NodeProcess,
-    pid: u64,
-    rooms: usize,
-    listeners: usize,
-    window: Duration,
-) -> Step {
-    let calls: Vec<Call> = stream::iter(0..rooms)
-        .map(|_| call(node, listeners))
+async fn step(node: &NodeProcess, pid: u64, plan: Plan, window: Duration) -> Step {
+    let setup = Instant::now();
+    let calls: Vec<Call> = stream::iter(0..plan.rooms)
+        .map(|_| call(node, plan.listeners, plan.concurrency))
         .buffer_unordered(4)
         .collect()
         .await;
+    let setup_ms = setup.elapsed().as_secs_f64() * 1000.0;
     let before = received(&calls);
     let expected_before = expected(&calls);
     let (ticks_before, _) = usage(pid);
@@ -168,8 +176,9 @@ async fn step(
     };
     let all = || calls.iter().flat_map(|c| c.joined.iter());
     let result = Step {
-        rooms,
-        listeners: rooms * listeners,
+        plan,
+        setup_ms,
+        listeners: plan.rooms * plan.listeners,
         join_ms: all().map(|j| j.2).collect(),
         first_audio_ms: all().map(|j| j.3).collect(),
         expected,
@@ -191,6 +200,52 @@ async fn step(
     result
 }
 
+/// Scenario 4: `clients` members of one room raise and lower their hands
+/// as fast as their replies come back, for `window`. Returns requests/s and
+/// the server's CPU.
+async fn signaling(
+    node: &NodeProcess,
+    pid: u64,
+    market: &str,
+    clients: usize,
+    window: Duration,
+) -> (f64, f64) {
+    let mut members = Vec::new();
+    for _ in 0..clients {
+        let mut client = connect(node, &TestWallet::new()).await;
+        join_room(&mut client, market).await;
+        members.push(client);
+    }
+    let (ticks_before, _) = usage(pid);
+    let clock = Instant::now();
+    let deadline = clock + window;
+    let counts = futures_util::future::join_all(members.iter_mut().map(|client| async move {
+        let mut done = 0u64;
+        while Instant::now() < deadline {
+            for method in ["voice:raise_hand", "voice:lower_hand"] {
+                if client.request(method, serde_json::json!({})).await.is_ok() {
+                    done += 1;
+                }
+            }
+            client.clear_buffered();
+        }
+        done
+    }))
+    .await;
+    let elapsed = clock.elapsed().as_secs_f64();
+    let (ticks_after, _) = usage(pid);
+    // SAFETY: sysconf only reads a system constant.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    for client in members {
+        client.close().await;
+    }
+    let total: u64 = counts.iter().sum();
+    (
+        total as f64 / elapsed,
+        100.0 * (ticks_after - ticks_before) as f64 / hz / elapsed,
+    )
+}
+
 fn main() {
     let list = |name: &str, default: &str| -> Vec<usize> {
         std::env::var(name)
@@ -199,12 +254,23 @@ fn main() {
             .filter_map(|s| s.trim().parse().ok())
             .collect()
     };
-    // (rooms, listeners per room): scenario 1 then scenario 2.
-    let mut steps: Vec<(usize, usize)> = list("PNL_BENCH_LISTENERS", "10,50,100")
-        .into_iter()
-        .map(|n| (1, n))
-        .collect();
-    steps.extend(list("PNL_BENCH_ROOMS", "10,20").into_iter().map(|r| (r, 4)));
+    let plan = |scenario, rooms, listeners, concurrency| Plan {
+        scenario,
+        rooms,
+        listeners,
+        concurrency,
+    };
+    let mut steps: Vec<Plan> = Vec::new();
+    for n in list("PNL_BENCH_LISTENERS", "10,50,100") {
+        steps.push(plan("1: one room", 1, n, SETUP_CONCURRENCY));
+    }
+    for r in list("PNL_BENCH_ROOMS", "10,20") {
+        steps.push(plan("2: small rooms", r, 4, SETUP_CONCURRENCY));
+    }
+    for m in list("PNL_BENCH_STORM", "100") {
+        steps.push(plan("3: join storm", 1, m, m));
+    }
+    let signaling_clients = list("PNL_BENCH_SIGNALING_CLIENTS", "20");
     let window = Duration::from_secs(
         std::env::var("PNL_BENCH_SECS")
             .ok()
@@ -222,8 +288,24 @@ fn main() {
         // (the server process inherits these).
         std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
         std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
+        // Scenario 4's room has a founder, so its members may raise hands.
+        let founded = random_address();
+        let markets = dir.join("markets.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &markets,
+            serde_json::json!({"markets": [{
+                "marketAddress": founded,
+                "founderWallet": random_address(),
+                "holdings": {}
+            }]})
+            .to_string(),
+        )
+        .unwrap();
         let node = NodeProcess::start(&format!(
-            "data_dir = {:?}\n[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n",
+            "markets_file = {:?}\ndata_dir = {:?}\n[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
+             [limits]\nws_requests_per_sec = 1000000\nws_flood_disconnect_after = 1000000\n",
+            markets.display().to_string(),
             dir.display().to_string()
         ))
         .await;
@@ -234,15 +316,17 @@ fn main() {
             .await
             .unwrap();
         let pid = health["pid"].as_u64().unwrap();
-        println!("| rooms | listeners | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
-        println!("|---|---|---|---|---|---|---|---|");
-        for (rooms, listeners) in steps {
-            let mut s = step(&node, pid, rooms, listeners, window).await;
+        println!("| scenario | rooms | listeners | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
+        println!("|---|---|---|---|---|---|---|---|---|---|");
+        for plan in steps {
+            let mut s = step(&node, pid, plan, window).await;
             let loss = 100.0 * (1.0 - s.received as f64 / s.expected.max(1) as f64);
             println!(
-                "| {} | {} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
-                s.rooms,
+                "| {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                s.plan.scenario,
+                s.plan.rooms,
                 s.listeners,
+                s.setup_ms / 1000.0,
                 s.received as f64 / window.as_secs_f64(),
                 loss.max(0.0),
                 s.cpu_percent,
@@ -251,6 +335,16 @@ fn main() {
                 percentile(&mut s.join_ms, 0.99),
                 percentile(&mut s.first_audio_ms, 0.5),
                 percentile(&mut s.first_audio_ms, 0.99),
+            );
+        }
+        println!();
+        println!("| scenario | clients | requests/s | server CPU % (1 core) | requests/s per core |");
+        println!("|---|---|---|---|---|");
+        for clients in signaling_clients {
+            let (rate, cpu) = signaling(&node, pid, &founded, clients, window).await;
+            println!(
+                "| 4: signaling | {clients} | {rate:.0} | {cpu:.1} | {:.0} |",
+                rate * 100.0 / cpu.max(0.1)
             );
         }
         drop(node);

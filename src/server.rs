@@ -55,6 +55,8 @@ impl Server {
                 }))
         })
         .workers(http_workers)
+        // Signaling is small request/reply frames: no Nagle delay.
+        .tcp_nodelay(true)
         .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .disable_signals()
         .listen(listener)?

@@ -109,14 +109,16 @@ impl SignalClient {
                 .map_err(|e| WireError::Io(format!("bad origin {origin}: {e}")))?;
             request.headers_mut().insert("Origin", value);
         }
-        let (stream, _) =
-            tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(request))
-                .await
-                .map_err(|_| WireError::Timeout)?
-                .map_err(|e| match e {
-                    WsError::Http(response) => WireError::Http(response.status().as_u16()),
-                    other => WireError::Io(other.to_string()),
-                })?;
+        let (stream, _) = tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            tokio_tungstenite::connect_async_with_config(request, None, true),
+        )
+        .await
+        .map_err(|_| WireError::Timeout)?
+        .map_err(|e| match e {
+            WsError::Http(response) => WireError::Http(response.status().as_u16()),
+            other => WireError::Io(other.to_string()),
+        })?;
         let (sink, mut source) = stream.split();
         let (tx, frames) = mpsc::unbounded_channel();
         let reader = tokio::spawn(async move {
@@ -217,6 +219,12 @@ impl SignalClient {
             Err(other) => Err(other),
             Ok(_) => Err(WireError::Timeout),
         }
+    }
+
+    /// Forgets the messages received but not yet taken (a load generator
+    /// that does not read events keeps its memory flat this way).
+    pub fn clear_buffered(&mut self) {
+        self.buffered.clear();
     }
 
     /// Messages received but not yet taken by `next_event`/`next_reply`/`request`.

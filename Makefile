@@ -10,7 +10,7 @@ BIN := $(TARGET_DIR)/release/pnl-voice
 # the clone, reused between runs).
 PYENV ?= /var/tmp/pnl-voice-pyenv
 
-.PHONY: deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: bench bench-smoke deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -48,7 +48,18 @@ test-deps:
 test: setup test-deps
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
 	@scripts/check-deploy-files.sh
+	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory browser-test
+
+## The benchmarks at small size; figures and plots go to benches/results.
+bench: build
+	$(CARGO) bench --locked --bench load --bench udp_limit
+
+## The benchmarks at their smallest size, to keep them working (the
+## figures are thrown away: this machine is busy with the tests).
+bench-smoke: build
+	PNL_BENCH_OUT=$$(mktemp -d) PNL_BENCH_LISTENERS=3 PNL_BENCH_ROOMS=2 PNL_BENCH_STORM=3 \
+	PNL_BENCH_SIGNALING_CLIENTS=2 PNL_BENCH_SECS=1 $(CARGO) bench --locked --bench load --bench udp_limit
 
 ## The deployment files through their checkers.
 deploy-check: test-deps

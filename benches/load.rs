@@ -246,6 +246,60 @@ async fn signaling(
     )
 }
 
+/// Where the run data and plots go.
+fn out_dir() -> std::path::PathBuf {
+    std::env::var("PNL_BENCH_OUT")
+        .map(Into::into)
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/benches/results").into())
+}
+
+/// An SVG of loss and server CPU (both percent) against listeners.
+fn plot(path: &std::path::Path, title: &str, points: &[(f64, f64, f64)]) {
+    use plotters::prelude::*;
+    let root = SVGBackend::new(path, (720, 420)).into_drawing_area();
+    root.fill(&WHITE).unwrap();
+    let x_max = points.iter().map(|p| p.0).fold(1.0, f64::max) * 1.05;
+    let y_max = points.iter().map(|p| p.1.max(p.2)).fold(5.0, f64::max) * 1.2;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .unwrap();
+    chart
+        .configure_mesh()
+        .x_desc("listeners")
+        .y_desc("percent")
+        .draw()
+        .unwrap();
+    let cpu: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.2)).collect();
+    let loss: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.1)).collect();
+    chart
+        .draw_series(LineSeries::new(cpu.clone(), &BLUE))
+        .unwrap()
+        .label("server CPU, % of one core")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE));
+    chart
+        .draw_series(cpu.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))
+        .unwrap();
+    chart
+        .draw_series(LineSeries::new(loss.clone(), &RED))
+        .unwrap()
+        .label("loss, %")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED));
+    chart
+        .draw_series(loss.iter().map(|p| Circle::new(*p, 3, RED.filled())))
+        .unwrap();
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE)
+        .draw()
+        .unwrap();
+    root.present().unwrap();
+}
+
 fn main() {
     let list = |name: &str, default: &str| -> Vec<usize> {
         std::env::var(name)
@@ -288,7 +342,8 @@ fn main() {
         // (the server process inherits these).
         std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
         std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
-        // Scenario 4's room has a founder, so its members may raise hands.
+        // The generator loads the machine on purpose: placement's CPU
+        // threshold must not turn rooms away. Scenario 4's room has a founder, so its members may raise hands.
         let founded = random_address();
         let markets = dir.join("markets.json");
         std::fs::create_dir_all(&dir).unwrap();
@@ -303,7 +358,7 @@ fn main() {
         )
         .unwrap();
         let node = NodeProcess::start(&format!(
-            "markets_file = {:?}\ndata_dir = {:?}\n[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
+            "markets_file = {:?}\ndata_dir = {:?}\nregistry_cpu_threshold_percent = 10000.0\n[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
              [limits]\nws_requests_per_sec = 1000000\nws_flood_disconnect_after = 1000000\n",
             markets.display().to_string(),
             dir.display().to_string()
@@ -318,9 +373,15 @@ fn main() {
         let pid = health["pid"].as_u64().unwrap();
         println!("| scenario | rooms | listeners | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
         println!("|---|---|---|---|---|---|---|---|---|---|");
+        let mut rows = Vec::new();
         for plan in steps {
             let mut s = step(&node, pid, plan, window).await;
             let loss = 100.0 * (1.0 - s.received as f64 / s.expected.max(1) as f64);
+            rows.push(serde_json::json!({
+                "scenario": s.plan.scenario, "rooms": s.plan.rooms, "listeners": s.listeners,
+                "forwardedPerSec": s.received as f64 / window.as_secs_f64(), "lossPercent": loss.max(0.0),
+                "cpuPercent": s.cpu_percent, "rssMiB": s.rss_mib,
+            }));
             println!(
                 "| {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
                 s.plan.scenario,
@@ -346,6 +407,29 @@ fn main() {
                 "| 4: signaling | {clients} | {rate:.0} | {cpu:.1} | {:.0} |",
                 rate * 100.0 / cpu.max(0.1)
             );
+        }
+        let out = out_dir();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(
+            out.join("load.json"),
+            serde_json::to_string_pretty(&rows).unwrap(),
+        )
+        .unwrap();
+        for (scenario, file, title) in [
+            ("1: one room", "scenario1.svg", "One room: loss and server CPU vs listeners"),
+            ("2: small rooms", "scenario2.svg", "Rooms of 5: loss and server CPU vs listeners"),
+        ] {
+            let points: Vec<(f64, f64, f64)> = rows
+                .iter()
+                .filter(|r| r["scenario"] == scenario)
+                .map(|r| {
+                    let f = |k: &str| r[k].as_f64().unwrap_or(0.0);
+                    (f("listeners"), f("lossPercent"), f("cpuPercent"))
+                })
+                .collect();
+            if !points.is_empty() {
+                plot(&out.join(file), title, &points);
+            }
         }
         drop(node);
         let _ = std::fs::remove_dir_all(dir);

@@ -48,6 +48,7 @@ struct Step {
     expected: u64,
     received: u64,
     cpu_percent: f64,
+    generator_cpu_percent: f64,
     rss_mib: f64,
 }
 
@@ -160,9 +161,11 @@ async fn step(node: &NodeProcess, pid: u64, plan: Plan, window: Duration) -> Ste
     let before = received(&calls);
     let expected_before = expected(&calls);
     let (ticks_before, _) = usage(pid);
+    let (own_before, _) = usage(std::process::id().into());
     let clock = Instant::now();
     tokio::time::sleep(window).await;
     let (ticks_after, pages) = usage(pid);
+    let (own_after, _) = usage(std::process::id().into());
     let elapsed = clock.elapsed().as_secs_f64();
     let expected = expected(&calls) - expected_before;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -184,6 +187,7 @@ async fn step(node: &NodeProcess, pid: u64, plan: Plan, window: Duration) -> Ste
         expected,
         received: after - before,
         cpu_percent: 100.0 * (ticks_after - ticks_before) as f64 / hz as f64 / elapsed,
+        generator_cpu_percent: 100.0 * (own_after - own_before) as f64 / hz as f64 / elapsed,
         rss_mib: (pages * page as u64) as f64 / (1024.0 * 1024.0),
     };
     for call in calls {
@@ -244,6 +248,51 @@ async fn signaling(
         total as f64 / elapsed,
         100.0 * (ticks_after - ticks_before) as f64 / hz / elapsed,
     )
+}
+
+/// Pins the server (every thread of `pid`) to the last core and this
+/// generator to the others, when the machine has more than one core.
+fn pin(pid: u64) {
+    let cores = num_cpus::get();
+    if cores < 2 {
+        return;
+    }
+    let set = |cpus: &mut dyn Iterator<Item = usize>| {
+        // SAFETY: a zeroed cpu_set_t is the empty set; CPU_SET writes within it.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        for cpu in cpus {
+            unsafe { libc::CPU_SET(cpu, &mut set) };
+        }
+        set
+    };
+    let server = set(&mut std::iter::once(cores - 1));
+    let generator = set(&mut (0..cores - 1));
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for tid in tasks
+            .flatten()
+            .filter_map(|t| t.file_name().to_str()?.parse::<i32>().ok())
+        {
+            // SAFETY: setting the affinity of a thread of our own child process.
+            unsafe { libc::sched_setaffinity(tid, size, &server) };
+        }
+    }
+    // Threads started later inherit this; tokio's are already running, so
+    // pin each of ours too.
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if let Some(tid) = task
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<i32>().ok())
+        {
+            // SAFETY: setting the affinity of a thread of this process.
+            unsafe { libc::sched_setaffinity(tid, size, &generator) };
+        }
+    }
 }
 
 /// Where the run data and plots go.
@@ -371,8 +420,9 @@ fn main() {
             .await
             .unwrap();
         let pid = health["pid"].as_u64().unwrap();
-        println!("| scenario | rooms | listeners | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
-        println!("|---|---|---|---|---|---|---|---|---|---|");
+        pin(pid);
+        println!("| scenario | rooms | listeners | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | generator CPU % | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         let mut rows = Vec::new();
         for plan in steps {
             let mut s = step(&node, pid, plan, window).await;
@@ -380,10 +430,11 @@ fn main() {
             rows.push(serde_json::json!({
                 "scenario": s.plan.scenario, "rooms": s.plan.rooms, "listeners": s.listeners,
                 "forwardedPerSec": s.received as f64 / window.as_secs_f64(), "lossPercent": loss.max(0.0),
-                "cpuPercent": s.cpu_percent, "rssMiB": s.rss_mib,
+                "cpuPercent": s.cpu_percent, "generatorCpuPercent": s.generator_cpu_percent,
+                "rssMiB": s.rss_mib,
             }));
             println!(
-                "| {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                "| {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} / {:.1} | {:.1} / {:.1} |",
                 s.plan.scenario,
                 s.plan.rooms,
                 s.listeners,
@@ -391,6 +442,7 @@ fn main() {
                 s.received as f64 / window.as_secs_f64(),
                 loss.max(0.0),
                 s.cpu_percent,
+                s.generator_cpu_percent,
                 s.rss_mib,
                 percentile(&mut s.join_ms, 0.5),
                 percentile(&mut s.join_ms, 0.99),

@@ -73,19 +73,12 @@ fn usage(pid: u64) -> (u64, u64) {
     (ticks, pages)
 }
 
-async fn connect(node: &NodeProcess, wallet: &TestWallet) -> SignalClient {
-    let token = wallet.login(&node.http()).await.unwrap();
-    SignalClient::connect(&format!("{}?token={token}", node.ws()))
-        .await
-        .unwrap()
-}
-
 async fn listener(
     node: &NodeProcess,
     market: &str,
     producer: &str,
 ) -> (SignalClient, RtcTransport, f64, f64) {
-    let mut client = connect(node, &TestWallet::new()).await;
+    let (mut client, _) = node.connect(&TestWallet::new()).await;
     let started = Instant::now();
     let caps = join_room(&mut client, market).await;
     let join_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -106,7 +99,7 @@ struct Call {
 
 async fn call(node: &NodeProcess, listeners: usize, concurrency: usize) -> Call {
     let market = random_address();
-    let mut speaker = connect(node, &TestWallet::new()).await;
+    let (mut speaker, _) = node.connect(&TestWallet::new()).await;
     let caps = join_room(&mut speaker, &market).await;
     let (send, producer) = start_speaking(&mut speaker, &caps).await;
     send.wait_connected(T).await.unwrap();
@@ -216,7 +209,7 @@ async fn signaling(
 ) -> (f64, f64) {
     let mut members = Vec::new();
     for _ in 0..clients {
-        let mut client = connect(node, &TestWallet::new()).await;
+        let (mut client, _) = node.connect(&TestWallet::new()).await;
         join_room(&mut client, market).await;
         members.push(client);
     }

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::flows::{join_room, start_listening, start_speaking, T};
+use support::flows::{start_call, Call, T};
 use support::frames::numbered_frame;
 use support::node::random_address;
 use support::redis::RedisServer;
@@ -128,15 +128,8 @@ async fn a_killed_child_is_restarted_and_the_others_keep_forwarding_audio() {
     let (speaker, listener) = (TestWallet::new(), TestWallet::new());
     let market = random_address();
     let mut s = cluster.connect(0, &speaker).await;
-    let caps = join_room(&mut s, &market).await;
-    let (send, producer) = start_speaking(&mut s, &caps).await;
     let mut l = cluster.connect(0, &listener).await;
-    l.request("voice:join", json!({"marketAddress": market}))
-        .await
-        .unwrap();
-    let (recv, _) = start_listening(&mut l, &caps, &producer).await;
-    send.wait_connected(T).await.unwrap();
-    recv.wait_connected(T).await.unwrap();
+    let Call { send, recv, .. } = start_call(&mut s, &mut l, &market).await;
 
     let elsewhere = random_address();
     let mut other = cluster.connect(1, &TestWallet::new()).await;

@@ -7,12 +7,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::flows::{join_room, start_listening, start_speaking, T};
+use support::flows::{join_room, start_call, Call, T};
 use support::frames::numbered_frame;
 use support::node::random_address;
 use support::process::NodeProcess;
 use support::prom::Scrape;
-use support::signal::SignalClient;
 use support::wallet::TestWallet;
 
 const DASHBOARD: &str = concat!(
@@ -36,13 +35,6 @@ async fn scrape_until(node: &NodeProcess, what: &str, ready: impl Fn(&Scrape) ->
         assert!(Instant::now() < deadline, "{what}:\n{}", scrape.0);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-async fn connect(node: &NodeProcess, wallet: &TestWallet) -> SignalClient {
-    let token = wallet.login(&node.http()).await.unwrap();
-    SignalClient::connect(&format!("{}?token={token}", node.ws()))
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,14 +65,14 @@ async fn metrics_follow_a_real_call() {
     // A call: a speaker (room without a founder: everyone may speak) and a listener.
     let market = random_address();
     let (speaker, listener) = (TestWallet::new(), TestWallet::new());
-    let mut s = connect(&node, &speaker).await;
-    let caps = join_room(&mut s, &market).await;
-    let (send, producer) = start_speaking(&mut s, &caps).await;
-    let mut l = connect(&node, &listener).await;
-    join_room(&mut l, &market).await;
-    let (recv, _) = start_listening(&mut l, &caps, &producer).await;
-    send.wait_connected(T).await.unwrap();
-    recv.wait_connected(T).await.unwrap();
+    let (mut s, _) = node.connect(&speaker).await;
+    let (mut l, _) = node.connect(&listener).await;
+    let Call {
+        caps,
+        send,
+        producer,
+        recv,
+    } = start_call(&mut s, &mut l, &market).await;
     let refused = l
         .request(
             "consume",
@@ -136,7 +128,7 @@ async fn metrics_follow_a_real_call() {
     // The listener drops and comes back at once: a reconnection.
     recv.close().await;
     l.close().await;
-    let mut l = connect(&node, &listener).await;
+    let (mut l, _) = node.connect(&listener).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     join_room(&mut l, &market).await;
     let back = scrape_until(&node, "a reconnection", |s| {

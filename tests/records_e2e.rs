@@ -10,12 +10,11 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 use support::api::{refusal, refused, Api};
-use support::flows::{join_room, start_listening, start_speaking, T};
+use support::flows::{start_call, Call, T};
 use support::frames::numbered_frame;
 use support::mongo::MongoServer;
 use support::node::random_address;
 use support::process::NodeProcess;
-use support::signal::SignalClient;
 use support::wallet::TestWallet;
 
 const SECRET: &str = "records test secret of at least thirty-two bytes";
@@ -37,14 +36,6 @@ impl StoreUnderTest {
             Self::Mongo { uri, .. } => format!("mongodb_uri = {uri:?}\n"),
         }
     }
-}
-
-async fn connect(node: &NodeProcess, wallet: &TestWallet) -> (SignalClient, String) {
-    let token = wallet.login(&node.http()).await.unwrap();
-    let client = SignalClient::connect(&format!("{}?token={token}", node.ws()))
-        .await
-        .unwrap();
-    (client, token)
 }
 
 /// Polls `path` until `ready` accepts the body (records reach the store
@@ -89,16 +80,9 @@ async fn records_survive_sigterm_and_restart(store: StoreUnderTest) {
     let api = Api::new(node.http());
 
     // A call: the founder speaks (real audio with levels), a listener hears.
-    let (mut f, f_token) = connect(&node, &founder).await;
-    let caps = join_room(&mut f, &market).await;
-    let (send, producer) = start_speaking(&mut f, &caps).await;
-    let (mut l, l_token) = connect(&node, &listener).await;
-    l.request("voice:join", json!({"marketAddress": market}))
-        .await
-        .unwrap();
-    let (recv, _) = start_listening(&mut l, &caps, &producer).await;
-    send.wait_connected(T).await.unwrap();
-    recv.wait_connected(T).await.unwrap();
+    let (mut f, f_token) = node.connect(&founder).await;
+    let (mut l, l_token) = node.connect(&listener).await;
+    let Call { send, recv, .. } = start_call(&mut f, &mut l, &market).await;
     send.send_frames(100, Duration::from_millis(20), |n| numbered_frame(n, 80))
         .await
         .unwrap();
@@ -169,7 +153,7 @@ async fn records_survive_sigterm_and_restart(store: StoreUnderTest) {
     );
 
     // The room comes back with the founder's settings.
-    let (mut f, f_token) = connect(&node, &founder).await;
+    let (mut f, f_token) = node.connect(&founder).await;
     let joined = f
         .request("voice:join", json!({"marketAddress": market}))
         .await

@@ -17,6 +17,9 @@ use crate::error::ErrorCode;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// Buckets (seconds) of how long rooms and users stay.
+const STAY_BUCKETS: &[f64] = &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0];
+
 /// Installs the process's Prometheus recorder (once; later calls return the
 /// same handle) and describes every series.
 pub fn install() -> PrometheusHandle {
@@ -45,14 +48,14 @@ pub fn install() -> PrometheusHandle {
                 })
                 .and_then(|b| {
                     b.set_buckets_for_metric(
-                        Matcher::Suffix("duration_seconds".into()),
-                        &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0],
+                        Matcher::Full(names::ROOM_DURATION.into()),
+                        STAY_BUCKETS,
                     )
                 })
                 .and_then(|b| {
                     b.set_buckets_for_metric(
                         Matcher::Full(names::USER_SESSION_DURATION.into()),
-                        &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0],
+                        STAY_BUCKETS,
                     )
                 })
                 .expect("bucket lists are not empty")

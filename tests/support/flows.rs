@@ -108,3 +108,36 @@ pub async fn join_room(client: &mut SignalClient, market: &str) -> Value {
         .unwrap()["rtpCapabilities"]
         .clone()
 }
+
+/// A call set up by [`start_call`], both transports connected.
+pub struct Call {
+    /// The router's `rtpCapabilities`.
+    pub caps: Value,
+    /// The speaker's send transport.
+    pub send: RtcTransport,
+    /// The speaker's producer id.
+    pub producer: String,
+    /// The listener's receive transport, consuming the producer.
+    pub recv: RtcTransport,
+}
+
+/// `speaker` joins `market` and produces, then `listener` joins and
+/// consumes; returns once both transports are connected.
+pub async fn start_call(
+    speaker: &mut SignalClient,
+    listener: &mut SignalClient,
+    market: &str,
+) -> Call {
+    let caps = join_room(speaker, market).await;
+    let (send, producer) = start_speaking(speaker, &caps).await;
+    join_room(listener, market).await;
+    let (recv, _) = start_listening(listener, &caps, &producer).await;
+    send.wait_connected(T).await.unwrap();
+    recv.wait_connected(T).await.unwrap();
+    Call {
+        caps,
+        send,
+        producer,
+        recv,
+    }
+}

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use super::signal::SignalClient;
+use super::wallet::TestWallet;
+
 /// A server process; killed when dropped.
 pub struct NodeProcess {
     /// Its HTTP port on 127.0.0.1.
@@ -71,6 +74,16 @@ impl NodeProcess {
     /// `ws://127.0.0.1:port/ws`.
     pub fn ws(&self) -> String {
         format!("ws://127.0.0.1:{}/ws", self.port)
+    }
+
+    /// Logs `wallet` in and opens its signaling socket; returns the socket
+    /// and the JWT.
+    pub async fn connect(&self, wallet: &TestWallet) -> (SignalClient, String) {
+        let token = wallet.login(&self.http()).await.expect("login");
+        let client = SignalClient::connect(&format!("{}?token={token}", self.ws()))
+            .await
+            .expect("socket opens");
+        (client, token)
     }
 
     /// Sends `signal` and waits (bounded) for the process to exit.

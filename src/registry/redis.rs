@@ -4,7 +4,10 @@
 //! the speaker queue), `user:{walletAddress}` (hash: roomId, nodeId), `node:{nodeId}` (hash with a
 //! TTL: the node's load; its existence means "alive"), `worker:{workerId}`
 //! (hash with a TTL: rooms, users), and the `nodes` set of known node ids.
-//! Every call is bounded by a timeout, so a Redis outage fails fast.
+//! Additions: `node-rooms:{nodeId}` and `node-users:{nodeId}` (sets: what a
+//! node owns), so that when a node stops heartbeating (a crash, SIGKILL)
+//! the next heartbeat of any live node removes its room, queue and user
+//! records. Every call is bounded by a timeout, so a Redis outage fails fast.
 
 use std::time::Duration;
 
@@ -15,8 +18,9 @@ use deadpool_redis::{Config, Pool, Runtime};
 use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
 use crate::address::Address;
 
-/// Claims a room unless a live node owns it: KEYS[1] = room key;
-/// ARGV = nodeId, workerId, wsUrl, httpUrl, createdAt, founderWallet.
+/// Claims a room unless a live node owns it: KEYS = room key, the claiming
+/// node's `node-rooms` set; ARGV = nodeId, workerId, wsUrl, httpUrl,
+/// createdAt, founderWallet, marketAddress.
 const CLAIM: &str = r"
 local owner = redis.call('HGET', KEYS[1], 'nodeId')
 if owner and owner ~= ARGV[1] and redis.call('EXISTS', 'node:' .. owner) == 1 then
@@ -26,23 +30,50 @@ if owner ~= ARGV[1] then
   redis.call('HSET', KEYS[1], 'createdAt', ARGV[5], 'founderWallet', ARGV[6], 'participants', 0)
 end
 redis.call('HSET', KEYS[1], 'nodeId', ARGV[1], 'workerId', ARGV[2], 'wsUrl', ARGV[3], 'httpUrl', ARGV[4])
+redis.call('SADD', KEYS[2], ARGV[7])
 return {ARGV[1], ARGV[2], ARGV[3], ARGV[4]}
 ";
 
-/// Deletes a room key only if the given node owns it.
+/// Deletes a room's record and queue only if the given node owns it: KEYS =
+/// room key, queue key, the node's `node-rooms` set; ARGV = nodeId, marketAddress.
 const RELEASE: &str = r"
+redis.call('SREM', KEYS[3], ARGV[2])
 if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  return redis.call('DEL', KEYS[1], KEYS[2])
 end
 return 0
 ";
 
-/// Deletes a user key only if it still holds the given session.
+/// Deletes a user key only if it still holds the given session: KEYS = user
+/// key, the node's `node-users` set; ARGV = nodeId, roomId, wallet.
 const CLEAR_USER: &str = r"
+redis.call('SREM', KEYS[2], ARGV[3])
 if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] and redis.call('HGET', KEYS[1], 'roomId') == ARGV[2] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
+";
+
+/// Removes everything node ARGV[1] still owns (it is gone): its rooms and
+/// their queues, its users, its index sets and its place in `nodes`.
+/// Records another node has taken over since are left alone. Returns how
+/// many room and user records were removed.
+const REAP: &str = r"
+local id = ARGV[1]
+local removed = 0
+for _, market in ipairs(redis.call('SMEMBERS', 'node-rooms:' .. id)) do
+  if redis.call('HGET', 'room:' .. market, 'nodeId') == id then
+    removed = removed + redis.call('DEL', 'room:' .. market, 'queue:' .. market)
+  end
+end
+for _, wallet in ipairs(redis.call('SMEMBERS', 'node-users:' .. id)) do
+  if redis.call('HGET', 'user:' .. wallet, 'nodeId') == id then
+    removed = removed + redis.call('DEL', 'user:' .. wallet)
+  end
+end
+redis.call('DEL', 'node-rooms:' .. id, 'node-users:' .. id)
+redis.call('SREM', 'nodes', id)
+return removed
 ";
 
 /// How long a user record outlives its node's silence.
@@ -56,6 +87,7 @@ pub struct RedisRegistry {
     timeout: Duration,
     claim: Script,
     release: Script,
+    reap: Script,
 }
 
 fn room_key(room: &Address) -> String {
@@ -79,6 +111,14 @@ fn node_key(node: &str) -> String {
     format!("node:{node}")
 }
 
+fn node_rooms_key(node: &str) -> String {
+    format!("node-rooms:{node}")
+}
+
+fn node_users_key(node: &str) -> String {
+    format!("node-users:{node}")
+}
+
 impl RedisRegistry {
     /// A registry at `url` whose calls give up after `timeout`.
     pub fn new(url: &str, timeout: Duration) -> Result<Self, RegistryError> {
@@ -98,6 +138,7 @@ impl RedisRegistry {
             timeout,
             claim: Script::new(CLAIM),
             release: Script::new(RELEASE),
+            reap: Script::new(REAP),
         })
     }
 
@@ -134,12 +175,14 @@ impl Registry for RedisRegistry {
             .run(async |c| {
                 self.claim
                     .key(&key)
+                    .key(node_rooms_key(&me.node_id))
                     .arg(&me.node_id)
                     .arg(&me.worker_id)
                     .arg(&me.ws_url)
                     .arg(&me.http_url)
                     .arg(&created)
                     .arg(&founder)
+                    .arg(room.to_string())
                     .invoke_async(c)
                     .await
             })
@@ -167,7 +210,10 @@ impl Registry for RedisRegistry {
         self.run(async |c| {
             self.release
                 .key(&key)
+                .key(format!("queue:{room}"))
+                .key(node_rooms_key(node_id))
                 .arg(node_id)
+                .arg(room.to_string())
                 .invoke_async::<i64>(c)
                 .await
         })
@@ -244,7 +290,8 @@ impl Registry for RedisRegistry {
             }
             pipe.query_async::<()>(c).await
         })
-        .await
+        .await?;
+        self.reap_dead_nodes().await
     }
 
     async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError> {
@@ -253,11 +300,7 @@ impl Registry for RedisRegistry {
                 let ids: Vec<String> = c.smembers("nodes").await?;
                 let mut loads = Vec::new();
                 for id in ids {
-                    let load: Option<String> = c.hget(node_key(&id), "load").await?;
-                    if load.is_none() {
-                        let _: () = c.srem("nodes", &id).await?;
-                    }
-                    loads.push(load);
+                    loads.push(c.hget(node_key(&id), "load").await?);
                 }
                 Ok(loads)
             })
@@ -283,6 +326,8 @@ impl Registry for RedisRegistry {
                 )
                 .ignore()
                 .expire(&key, USER_TTL_SECS)
+                .ignore()
+                .sadd(node_users_key(&session.node_id), wallet.to_string())
                 .ignore()
                 .query_async::<()>(c)
                 .await
@@ -319,8 +364,10 @@ impl Registry for RedisRegistry {
         self.run(async |c| {
             self.clear_user
                 .key(&key)
+                .key(node_users_key(&session.node_id))
                 .arg(&session.node_id)
                 .arg(session.room_id.to_string())
+                .arg(wallet.to_string())
                 .invoke_async::<i64>(c)
                 .await
         })
@@ -354,9 +401,33 @@ impl Registry for RedisRegistry {
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
         self.run(async |c| {
             let _: () = c.del(node_key(node_id)).await?;
-            c.srem("nodes", node_id).await
+            self.reap.arg(node_id).invoke_async::<i64>(c).await
         })
         .await
+        .map(drop)
+    }
+}
+
+impl RedisRegistry {
+    /// Removes the records of every known node whose heartbeat has expired.
+    async fn reap_dead_nodes(&self) -> Result<(), RegistryError> {
+        let removed = self
+            .run(async |c| {
+                let ids: Vec<String> = c.smembers("nodes").await?;
+                let mut removed = Vec::new();
+                for id in ids {
+                    if !c.exists::<_, bool>(node_key(&id)).await? {
+                        let count: i64 = self.reap.arg(&id).invoke_async(c).await?;
+                        removed.push((id, count));
+                    }
+                }
+                Ok(removed)
+            })
+            .await?;
+        for (node, records) in removed {
+            tracing::warn!(%node, records, "node stopped heartbeating; its records were removed");
+        }
+        Ok(())
     }
 }
 

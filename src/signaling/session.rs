@@ -14,16 +14,19 @@ use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{outbox, SessionMsg};
 use crate::protocol::{decode, error_reply, event};
+use crate::signaling::Ticket;
 
-/// How often the server pings an idle client.
+/// How often the server pings an idle client at most.
 const PING_INTERVAL: Duration = Duration::from_secs(15);
 
 /// Serves the socket of `wallet` until either side closes it, then releases
-/// everything the session held.
+/// everything the session held. `ticket` counts the socket among the
+/// node's open ones until it closes.
 pub async fn run(
     app: Arc<App>,
     wallet: Address,
-    mut ws: actix_ws::Session,
+    mut ticket: Ticket,
+    ws: actix_ws::Session,
     stream: actix_ws::MessageStream,
 ) {
     let limits = app.config.limits.clone();
@@ -31,7 +34,10 @@ pub async fn run(
         .max_frame_size(limits.ws_max_frame_bytes)
         .aggregate_continuations()
         .max_continuation_size(limits.ws_max_frame_bytes);
-    let mut ticket = app.sockets.enter();
+    let mut ws = Socket {
+        ws,
+        timeout: Duration::from_millis(limits.ws_send_timeout_ms),
+    };
     let id = app.next_session_id();
     let (outbox, mut inbox) = outbox(id);
     let mut session = Session::new(app.clone(), wallet.clone(), outbox);
@@ -39,7 +45,8 @@ pub async fn run(
     let mut flood = 0u32;
     let mut last_seen = Instant::now();
     let idle = Duration::from_secs(limits.ws_idle_timeout_secs);
-    let mut ping = tokio::time::interval(PING_INTERVAL);
+    let mut ping =
+        tokio::time::interval(PING_INTERVAL.min(idle / 3).max(Duration::from_millis(100)));
     tracing::debug!(wallet = %wallet, session = id, "socket open");
 
     let close: Option<CloseReason> = loop {
@@ -97,7 +104,7 @@ pub async fn run(
             msg = inbox.rx.recv() => match msg {
                 Some(SessionMsg::Frame(frame)) => {
                     if ws.text(frame).await.is_err() {
-                        break None;
+                        break Some(reason(CloseCode::Again, "too slow"));
                     }
                 }
                 Some(SessionMsg::Close { frame, reason: why }) => {
@@ -122,14 +129,14 @@ pub async fn run(
                 if last_seen.elapsed() > idle {
                     break Some(reason(CloseCode::Away, "idle"));
                 }
-                if ws.ping(b"").await.is_err() {
+                if ws.ping().await.is_err() {
                     break None;
                 }
             }
         }
     };
     session.leave();
-    let _ = ws.close(close).await;
+    ws.close(close).await;
     drop(ticket);
     tracing::debug!(wallet = %wallet, session = id, "socket closed");
 }
@@ -146,5 +153,44 @@ fn is_too_big(e: &actix_ws::ProtocolError) -> bool {
         actix_ws::ProtocolError::Overflow => true,
         actix_ws::ProtocolError::Io(io) => io.to_string().contains("maximum"),
         _ => false,
+    }
+}
+
+/// The client's socket, where every send gives up after `timeout`: a
+/// client that stops reading cannot hold its session (or its room) up.
+struct Socket {
+    ws: actix_ws::Session,
+    timeout: Duration,
+}
+
+/// The client is gone or did not take a frame in time.
+struct Gone;
+
+impl Socket {
+    async fn text(&mut self, frame: String) -> Result<(), Gone> {
+        within(self.timeout, self.ws.text(frame)).await
+    }
+
+    async fn pong(&mut self, bytes: &[u8]) -> Result<(), Gone> {
+        within(self.timeout, self.ws.pong(bytes)).await
+    }
+
+    async fn ping(&mut self) -> Result<(), Gone> {
+        within(self.timeout, self.ws.ping(b"")).await
+    }
+
+    async fn close(self, reason: Option<CloseReason>) {
+        let _ = tokio::time::timeout(self.timeout, self.ws.close(reason)).await;
+    }
+}
+
+/// `send`, given up after `timeout`.
+async fn within(
+    timeout: Duration,
+    send: impl std::future::Future<Output = Result<(), actix_ws::Closed>>,
+) -> Result<(), Gone> {
+    match tokio::time::timeout(timeout, send).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Gone),
     }
 }

@@ -34,7 +34,7 @@ build: setup
 
 ## Serve on embedded defaults (http://127.0.0.1:3001).
 run: build
-	$(BIN)
+	$(BIN) --dev
 
 # What only the tests need: redis-server, Chromium, playwright-core.
 test-deps:

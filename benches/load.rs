@@ -384,6 +384,7 @@ fn main() {
         // (the server process inherits these).
         std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
         std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
+        std::env::set_var("PNL_VOICE_DEV", "1");
         // The generator loads the machine on purpose: placement's CPU
         // threshold must not turn rooms away. Scenario 4's room has a founder, so its members may raise hands.
         let founded = random_address();

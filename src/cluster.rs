@@ -68,6 +68,9 @@ pub fn plan(config: &Config, processes: usize) -> Result<Vec<ChildPlan>, String>
                     (rtc_min + span - 1).to_string(),
                 ),
             ];
+            if config.dev {
+                env.push(("PNL_VOICE_DEV".into(), "1".into()));
+            }
             if let Some(url) = &config.public_url {
                 env.push((
                     "PNL_VOICE_PUBLIC_URL".into(),

@@ -24,8 +24,12 @@ pub struct Config {
     pub node_id: Option<String>,
     /// Number of mediasoup workers (default: one per CPU core).
     pub workers: Option<usize>,
-    /// HS256 key for JWTs; random per start when absent.
+    /// HS256 key for JWTs. Required unless `dev` is set; in dev mode a
+    /// missing key is random per start.
     pub jwt_secret: Option<String>,
+    /// Local development mode (`--dev`, `PNL_VOICE_DEV`): the server may run
+    /// without a JWT secret, signing with a random key per start.
+    pub dev: bool,
     /// Lifetime of issued JWTs, in seconds.
     pub jwt_ttl_secs: u64,
     /// Lifetime of a sign-in challenge nonce, in seconds.
@@ -72,6 +76,10 @@ pub struct Config {
     pub turn_ttl_secs: u64,
     /// Origins allowed for CORS and WebSocket upgrades (the server's own always is).
     pub allowed_origins: Vec<String>,
+    /// Take client addresses (for per-address limits) from `Forwarded` /
+    /// `X-Forwarded-For`. Only behind a proxy that sets these headers itself:
+    /// otherwise clients could name any address.
+    pub trust_proxy_headers: bool,
     /// Folder of the web client.
     pub static_dir: PathBuf,
     /// Media (mediasoup) settings.
@@ -123,6 +131,11 @@ pub struct Limits {
     pub rest_max_body_bytes: usize,
     /// Seconds without any frame from a client before its socket is closed.
     pub ws_idle_timeout_secs: u64,
+    /// Longest wait, in milliseconds, for a client's socket to take one
+    /// frame; a client that stops reading is disconnected after it.
+    pub ws_send_timeout_ms: u64,
+    /// Open signaling sockets per client IP address at most (0: no limit).
+    pub ws_connections_per_ip: usize,
 }
 
 impl Default for Config {
@@ -133,6 +146,7 @@ impl Default for Config {
             node_id: None,
             workers: None,
             jwt_secret: None,
+            dev: false,
             jwt_ttl_secs: 24 * 3600,
             nonce_ttl_secs: 300,
             auth_domain: None,
@@ -155,6 +169,7 @@ impl Default for Config {
             turn_secret: None,
             turn_ttl_secs: 24 * 3600,
             allowed_origins: Vec::new(),
+            trust_proxy_headers: false,
             static_dir: PathBuf::from("static"),
             media: MediaConfig::default(),
             rooms: RoomDefaults::default(),
@@ -187,6 +202,8 @@ impl Default for Limits {
             ws_flood_disconnect_after: 100,
             rest_max_body_bytes: 16 * 1024,
             ws_idle_timeout_secs: 60,
+            ws_send_timeout_ms: 5000,
+            ws_connections_per_ip: 32,
         }
     }
 }
@@ -238,10 +255,17 @@ impl RoomDefaults {
 
 impl Config {
     /// Defaults, then `file` (TOML) and `media_file` if given, then the
-    /// process environment; validated.
-    pub fn load(file: Option<&Path>, media_file: Option<&Path>) -> Result<Self, ConfigError> {
+    /// process environment; validated. `dev` turns dev mode on (`--dev`).
+    pub fn load(
+        file: Option<&Path>,
+        media_file: Option<&Path>,
+        dev: bool,
+    ) -> Result<Self, ConfigError> {
         let vars: Vec<(String, String)> = std::env::vars().collect();
         Self::load_from(file, media_file, |name| {
+            if name == "PNL_VOICE_DEV" && dev {
+                return Some("1".into());
+            }
             vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
     }
@@ -292,6 +316,13 @@ impl Config {
         if self.jwt_ttl_secs == 0 || self.nonce_ttl_secs == 0 {
             return invalid("jwt_ttl_secs and nonce_ttl_secs must be positive".into());
         }
+        if self.jwt_secret.is_none() && !self.dev {
+            return invalid(
+                "PNL_VOICE_JWT_SECRET is required (at least 32 bytes); run with --dev \
+                 (PNL_VOICE_DEV=1) for a local server signing with a random key"
+                    .into(),
+            );
+        }
         if self.redis_url.is_some() && self.jwt_secret.is_none() {
             return invalid(
                 "REDIS_URL needs PNL_VOICE_JWT_SECRET: every node must accept every node's tokens"
@@ -319,6 +350,11 @@ impl Config {
         }
         if r.churn_max_joins == 0 || r.churn_window_secs == 0 {
             return invalid("rooms.churn_max_joins and churn_window_secs must be positive".into());
+        }
+        if self.limits.ws_send_timeout_ms == 0 || self.limits.ws_idle_timeout_secs == 0 {
+            return invalid(
+                "limits: ws_send_timeout_ms and ws_idle_timeout_secs must be positive".into(),
+            );
         }
         if self.limits.ws_requests_per_sec == 0 || self.limits.ws_max_frame_bytes < 1024 {
             return invalid(

@@ -27,6 +27,10 @@ struct Cli {
     /// Check the configuration and exit.
     #[arg(long)]
     check_config: bool,
+    /// Local development: no JWT secret needed (tokens are signed with a
+    /// random key per start). Same as PNL_VOICE_DEV=1.
+    #[arg(long)]
+    dev: bool,
     /// Report panics and errors to Sentry at this DSN.
     #[arg(long, env = "SENTRY_DSN", hide_env_values = true)]
     sentry_dsn: Option<String>,
@@ -48,7 +52,7 @@ enum Mode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _sentry = logging::init(cli.log_json, cli.sentry_dsn.as_deref());
-    let config = match Config::load(cli.config.as_deref(), cli.media_config.as_deref()) {
+    let config = match Config::load(cli.config.as_deref(), cli.media_config.as_deref(), cli.dev) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("pnl-voice: {e}");

@@ -3,7 +3,7 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use actix_web::{middleware, web, HttpServer};
+use actix_web::{web, HttpServer};
 
 use crate::app::App;
 use crate::config::Config;
@@ -35,18 +35,9 @@ impl Server {
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let http_workers = app.config.worker_count().clamp(1, 4);
         let shared = app.clone();
-        let frame_policy = http::frame_policy(&app);
         let server = HttpServer::new(move || {
             actix_web::App::new()
-                .wrap(
-                    middleware::DefaultHeaders::new()
-                        .add(("Content-Security-Policy", frame_policy.clone())),
-                )
-                .wrap(
-                    middleware::DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
+                .wrap(http::security_headers(&shared))
                 .configure(http::configure(shared.clone()))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(crate::error::ApiError::not_found(

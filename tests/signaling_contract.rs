@@ -30,6 +30,37 @@ fn code(error: &WireError) -> &str {
     error.code().unwrap_or("<no server error>")
 }
 
+/// The headers every response carries: no sniffing, no referrer, a content
+/// policy that allows only the server's own files and framing by itself,
+/// and no device but the microphone.
+fn assert_security_headers(response: &reqwest::Response, path: &str) {
+    let header = |name: &str| {
+        response.headers()[name]
+            .to_str()
+            .unwrap_or_else(|_| panic!("{path}: {name}"))
+            .to_string()
+    };
+    assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+    assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+    let policy = header("content-security-policy");
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'self'",
+    ] {
+        assert!(policy.contains(directive), "{path}: {policy}");
+    }
+    assert!(header("permissions-policy").contains("microphone=(self)"));
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "not over plain http"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_the_web_client_are_served_but_nothing_else_of_static() {
     let node = TestNode::start(vec![], |_| {});
@@ -53,17 +84,20 @@ async fn health_and_the_web_client_are_served_but_nothing_else_of_static() {
             .to_str()
             .unwrap()
             .starts_with("text/html"));
-        assert_eq!(page.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(
-            page.headers()["content-security-policy"],
-            "frame-ancestors 'self'"
-        );
+        assert_security_headers(&page, &path);
         let head = reqwest::Client::new()
             .head(format!("{}{path}", node.http()))
             .send()
             .await
             .unwrap();
         assert_eq!(head.status(), 200, "HEAD {path}");
+    }
+    for path in ["/style.css", "/dist/app.js", "/health", "/api/voice/rooms"] {
+        let response = reqwest::get(format!("{}{path}", node.http()))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_security_headers(&response, path);
     }
     for path in [
         "/package.json",

@@ -53,6 +53,12 @@ pub(super) fn apply(
     if let Some(v) = get("PNL_VOICE_RETENTION_DAYS") {
         config.retention_days = parse("PNL_VOICE_RETENTION_DAYS", &v)?;
     }
+    if let Some(v) = get("PNL_VOICE_TRUST_PROXY_HEADERS") {
+        config.trust_proxy_headers = flag(&v);
+    }
+    if let Some(v) = get("PNL_VOICE_DEV") {
+        config.dev = flag(&v);
+    }
     if let Some(v) = get("PNL_VOICE_JWT_SECRET") {
         config.jwt_secret = Some(v);
     }
@@ -92,6 +98,11 @@ where
         value: value.to_string(),
         reason: e.to_string(),
     })
+}
+
+/// An on/off variable: `1`, `true` or `yes` is on.
+fn flag(value: &str) -> bool {
+    matches!(value.trim(), "1" | "true" | "yes")
 }
 
 fn list(value: &str) -> Vec<String> {

@@ -2,11 +2,13 @@ use std::collections::HashMap;
 
 use super::*;
 
+/// Variables `pairs`, in dev mode unless they say otherwise.
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs
+    let mut map: HashMap<String, String> = pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    map.entry("PNL_VOICE_DEV".into()).or_insert("1".into());
     move |name| map.get(name).cloned()
 }
 
@@ -194,4 +196,27 @@ fn public_url_derives_from_the_bound_address() {
         c.public_url("0.0.0.0:3001".parse().unwrap()),
         "https://voice.pnl.market"
     );
+}
+
+#[test]
+fn a_jwt_secret_is_required_outside_dev_mode() {
+    let err = Config::load_from(None, None, |_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("PNL_VOICE_JWT_SECRET is required") && err.contains("--dev"),
+        "{err}"
+    );
+    let secret = "s".repeat(32);
+    let c = Config::load_from(None, None, |n| {
+        (n == "PNL_VOICE_JWT_SECRET").then(|| secret.clone())
+    })
+    .unwrap();
+    assert!(!c.dev);
+    for on in ["1", "true"] {
+        let c = Config::load_from(None, None, env(&[("PNL_VOICE_DEV", on)])).unwrap();
+        assert!(c.dev && c.jwt_secret.is_none());
+    }
+    let err = Config::load_from(None, None, env(&[("PNL_VOICE_DEV", "0")])).unwrap_err();
+    assert!(err.to_string().contains("PNL_VOICE_JWT_SECRET is required"));
 }

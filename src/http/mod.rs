@@ -1,6 +1,7 @@
 //! HTTP surface: REST, the WebSocket upgrade, health and the web client.
 
 mod auth;
+mod client_ip;
 mod envelope;
 mod health;
 mod origin;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use actix_files::{Files, NamedFile};
-use actix_web::{guard, web};
+use actix_web::{guard, middleware, web};
 
 use crate::app::App;
 
@@ -64,12 +65,31 @@ fn get_or_head() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-/// The `Content-Security-Policy` of every response: pages may be framed by
-/// this server's own pages and the allowed origins (the market site) only.
-pub fn frame_policy(app: &App) -> String {
+/// The security headers of every response. The content policy lets the web
+/// client load only its own files, talk only to its own origin and to
+/// signaling sockets (`workerUrl` may name another node), and be framed
+/// only by this server's pages and the allowed origins (the market site).
+pub fn security_headers(app: &App) -> middleware::DefaultHeaders {
     let mut ancestors = vec!["'self'".to_string()];
     ancestors.extend(app.config.allowed_origins.iter().cloned());
-    format!("frame-ancestors {}", ancestors.join(" "))
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self' ws: wss:; media-src 'self' blob:; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors {}",
+        ancestors.join(" ")
+    );
+    let mut headers = middleware::DefaultHeaders::new()
+        .add(("Content-Security-Policy", policy))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add((
+            "Permissions-Policy",
+            "microphone=(self), camera=(), geolocation=(), payment=()",
+        ));
+    if app.public_url.starts_with("https://") {
+        headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    headers
 }
 
 /// A handler serving one file of the web client. Only the page, its style

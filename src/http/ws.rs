@@ -3,9 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::client_ip::client_ip;
 use super::origin;
 use crate::app::App;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::signaling;
 
 #[derive(Deserialize)]
@@ -13,7 +14,8 @@ pub struct WsQuery {
     token: Option<String>,
 }
 
-/// Checks origin and token, then hands the socket to a session task.
+/// Checks origin, token and the sockets of the client's address, then
+/// hands the socket to a session task.
 pub async fn upgrade(
     app: web::Data<App>,
     req: HttpRequest,
@@ -28,7 +30,25 @@ pub async fn upgrade(
         .as_deref()
         .ok_or_else(|| ApiError::unauthorized("missing ?token="))?;
     let wallet = app.auth.wallet_of(token).map_err(ApiError::from)?;
+    let ticket = app
+        .sockets
+        .enter(
+            client_ip(&app, &req),
+            app.config.limits.ws_connections_per_ip,
+        )
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::RateLimited,
+                "too many open sockets from this address",
+            )
+        })?;
     let (response, session, stream) = actix_ws::handle(&req, body)?;
-    actix_web::rt::spawn(signaling::run(app.into_inner(), wallet, session, stream));
+    actix_web::rt::spawn(signaling::run(
+        app.into_inner(),
+        wallet,
+        ticket,
+        session,
+        stream,
+    ));
     Ok(response)
 }

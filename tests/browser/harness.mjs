@@ -145,6 +145,7 @@ export class VoiceServer {
         MEDIASOUP_RTC_MIN_PORT: String(this.rtcMin),
         MEDIASOUP_RTC_MAX_PORT: String(this.rtcMin + 99),
         PNL_VOICE_WORKERS: '1',
+        PNL_VOICE_DEV: '1',
         PNL_VOICE_METRICS_SAMPLE_SECS: '1',
         PNL_VOICE_MARKETS_FILE: this.marketsFile,
         PNL_VOICE_DATA_DIR: path.join(this.dir, 'data'),

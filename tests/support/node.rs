@@ -41,6 +41,7 @@ impl TestNode {
         config.media.log_level = "error".into();
         config.media.enable_tcp = false;
         config.rooms.destroy_after_minutes = 0;
+        config.dev = true;
         // Nodes in one test process share its CPU time, so a node's CPU
         // figure says nothing here: keep the placement threshold out of the way.
         config.registry_cpu_threshold_percent = 10_000.0;

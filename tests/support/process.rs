@@ -18,7 +18,8 @@ pub struct NodeProcess {
 
 impl NodeProcess {
     /// Starts `pnl-voice --config <toml>` where the TOML is `config` with
-    /// `http_listen` on a free loopback port prepended, and waits for /health.
+    /// `http_listen` on a free loopback port and dev mode prepended, and
+    /// waits for /health.
     pub async fn start(config: &str) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -29,7 +30,7 @@ impl NodeProcess {
             std::env::temp_dir().join(format!("pnl-voice-node-{}.toml", rand::random::<u64>()));
         std::fs::write(
             &path,
-            format!("http_listen = \"127.0.0.1:{port}\"\nworkers = 1\n{config}"),
+            format!("http_listen = \"127.0.0.1:{port}\"\nworkers = 1\ndev = true\n{config}"),
         )
         .unwrap();
         let mut node = Self {

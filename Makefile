@@ -10,7 +10,7 @@ BIN := $(TARGET_DIR)/release/pnl-voice
 # the clone, reused between runs).
 PYENV ?= /var/tmp/pnl-voice-pyenv
 
-.PHONY: bench bench-smoke deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: bench bench-peer bench-smoke deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -54,6 +54,12 @@ test: setup test-deps
 ## The benchmarks at small size; figures and plots go to benches/results.
 bench: build
 	$(CARGO) bench --locked --bench load --bench udp_limit
+
+## Ours and Janus side by side, every scenario at small size (Janus from
+## Debian); figures and plots go to benches/results.
+bench-peer: build
+	@scripts/setup-system.sh peer
+	$(CARGO) bench --locked --bench janus
 
 ## The benchmarks at their smallest size, to keep them working (the
 ## figures are thrown away: this machine is busy with the tests).

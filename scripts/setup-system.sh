@@ -2,13 +2,17 @@
 # Installs the Debian packages the build and the server need, if any is
 # missing; with the argument `test`, also what the tests need (redis-server,
 # Chromium, coturn, and promtool and docker-compose to check the deployment
-# files). Idempotent and quiet when everything is there.
+# files); with `peer`, Janus for the side-by-side benchmark. Idempotent and
+# quiet when everything is there.
 set -eu
 
 PACKAGES="build-essential pkg-config python3 python3-venv libssl-dev libuv1-dev libsrtp2-dev \
 libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
 if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
+fi
+if [ "${1:-}" = "peer" ]; then
+    PACKAGES="$PACKAGES janus"
 fi
 
 missing=""

@@ -14,7 +14,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
-use str0m::{Candidate, Rtc};
+use str0m::media::{Mid, Pt};
+use str0m::{Candidate, Rtc, RtcConfig};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -22,7 +23,12 @@ use tokio::time::MissedTickBehavior;
 
 pub use driver::ReceivedFrame;
 use driver::{Command, Driver, Reply, State};
-use params::{client_dtls_parameters, ConsumerStream, RouterAudio, ServerTransport};
+use params::{
+    client_dtls_parameters, sdp_rtc_config, ConsumerStream, RouterAudio, ServerTransport,
+};
+
+/// Why a transport negotiated with SDP cannot build mediasoup parameters.
+const NO_ROUTER: &str = "an SDP-negotiated transport has no router capabilities";
 
 /// How long [`RtcTransport::close`] waits for the driver to finish.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
@@ -44,7 +50,8 @@ pub struct TransportStats {
 /// server closes the DTLS session, on a fatal error, or after the lifetime given to `new`.
 pub struct RtcTransport {
     id: String,
-    router: RouterAudio,
+    /// The router's audio; `None` for a transport negotiated with SDP.
+    router: Option<RouterAudio>,
     local_dtls: Value,
     commands: mpsc::UnboundedSender<Command>,
     state: watch::Receiver<State>,
@@ -94,8 +101,46 @@ impl RtcTransport {
             tokio::spawn(Driver::new(rtc, socket, local, state_tx).run(command_rx, lifetime));
         Ok(Self {
             id: server.id,
-            router,
+            router: Some(router),
             local_dtls,
+            commands,
+            state,
+            task,
+        })
+    }
+
+    /// The str0m config of a client that negotiates with SDP (with a peer
+    /// SFU that speaks SDP): the Opus and header extensions it uses against a
+    /// router, Opus at payload type `opus_pt`.
+    pub fn sdp_config(opus_pt: u8) -> RtcConfig {
+        sdp_rtc_config(opus_pt)
+    }
+
+    /// Runs an `Rtc` whose audio was negotiated with SDP (for a peer SFU that
+    /// speaks SDP, such as Janus in the benchmarks) on `socket`, the socket of
+    /// its local candidate. `send` is the negotiated send media and its Opus
+    /// payload type, for a speaker. Such a transport has no server ids or
+    /// router: it sends and counts frames, waits and closes like any other.
+    pub fn negotiated(
+        rtc: Rtc,
+        socket: UdpSocket,
+        send: Option<(Mid, Pt)>,
+        lifetime: Duration,
+    ) -> Result<Self, String> {
+        let local = socket
+            .local_addr()
+            .map_err(|e| format!("UDP local address: {e}"))?;
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (state_tx, state) = watch::channel(State::default());
+        let mut driver = Driver::new(rtc, socket, local, state_tx);
+        if let Some((mid, pt)) = send {
+            driver = driver.sending(mid, pt);
+        }
+        let task = tokio::spawn(driver.run(command_rx, lifetime));
+        Ok(Self {
+            id: String::new(),
+            router: None,
+            local_dtls: Value::Null,
             commands,
             state,
             task,
@@ -121,25 +166,27 @@ impl RtcTransport {
     /// (Opus at the router's payload type, the router's header-extension ids,
     /// `encodings: [{ssrc}]`, `rtcp: {cname, reducedSize: true}`). One per transport.
     pub async fn produce_params(&self, ssrc: u32, mid: &str) -> Result<Value, String> {
+        let router = self.router.as_ref().ok_or(NO_ROUTER)?;
         let cname = self
             .call(|reply| Command::DeclareSend {
                 mid: mid.into(),
                 ssrc: ssrc.into(),
-                pt: self.router.opus_pt.into(),
+                pt: router.opus_pt.into(),
                 reply,
             })
             .await?;
-        Ok(self.router.produce_rtp_parameters(mid, ssrc, &cname))
+        Ok(router.produce_rtp_parameters(mid, ssrc, &cname))
     }
 
     /// Declares the receive stream of a `consume` reply (`{id, producerId, kind, rtpParameters}`)
     /// and returns its mid, for [`RtcTransport::received_on`].
     pub async fn expect_consumer(&self, consume_reply: &Value) -> Result<String, String> {
+        let router = self.router.as_ref().ok_or(NO_ROUTER)?;
         let stream = ConsumerStream::parse(consume_reply)?;
-        if stream.payload_type != self.router.opus_pt {
+        if stream.payload_type != router.opus_pt {
             return Err(format!(
                 "consumer payload type {} is not the router's Opus payload type {}",
-                stream.payload_type, self.router.opus_pt
+                stream.payload_type, router.opus_pt
             ));
         }
         self.call(|reply| Command::DeclareReceive {

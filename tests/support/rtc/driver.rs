@@ -111,6 +111,17 @@ impl Driver {
         }
     }
 
+    /// Starts with a send stream already negotiated (with SDP): `mid` sends
+    /// Opus at payload type `pt`.
+    pub fn sending(mut self, mid: Mid, pt: Pt) -> Self {
+        self.sending = Some(Sending {
+            mid,
+            pt,
+            next_rtp_time: 0,
+        });
+        self
+    }
+
     /// Runs until closed, failed, or `lifetime` is over; then publishes why it stopped.
     pub async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>, lifetime: Duration) {
         let reason = self

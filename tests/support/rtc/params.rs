@@ -68,23 +68,7 @@ impl RouterAudio {
 
     /// An str0m config with only this Opus payload type and these extension ids.
     pub fn rtc_config(&self) -> RtcConfig {
-        let mut config = RtcConfig::new().clear_codecs().clear_extension_map();
-        config.codec_config().add_config(
-            self.opus_pt.into(),
-            None,
-            Codec::Opus,
-            Frequency::FORTY_EIGHT_KHZ,
-            Some(2),
-            FormatParams {
-                min_p_time: Some(10),
-                use_inband_fec: Some(true),
-                ..Default::default()
-            },
-        );
-        for (id, ext) in &self.extensions {
-            config = config.set_extension(*id, ext.clone());
-        }
-        config
+        opus_rtc_config(self.opus_pt, &self.extensions)
     }
 
     /// mediasoup-client style `rtpParameters` for `produce`.
@@ -109,6 +93,36 @@ impl RouterAudio {
             "rtcp": { "cname": cname, "reducedSize": true },
         })
     }
+}
+
+/// An str0m config with only Opus (48 kHz, stereo, in-band FEC) at payload
+/// type `pt` and `extensions` at their ids.
+fn opus_rtc_config(pt: u8, extensions: &[(u8, Extension)]) -> RtcConfig {
+    let mut config = RtcConfig::new().clear_codecs().clear_extension_map();
+    config.codec_config().add_config(
+        pt.into(),
+        None,
+        Codec::Opus,
+        Frequency::FORTY_EIGHT_KHZ,
+        Some(2),
+        FormatParams {
+            min_p_time: Some(10),
+            use_inband_fec: Some(true),
+            ..Default::default()
+        },
+    );
+    for (id, ext) in extensions {
+        config = config.set_extension(*id, ext.clone());
+    }
+    config
+}
+
+/// The config of a client that negotiates with SDP: the same Opus and header
+/// extensions as against a router, Opus at payload type `opus_pt`, the
+/// extensions at ids 1, 2, 3.
+pub(super) fn sdp_rtc_config(opus_pt: u8) -> RtcConfig {
+    let extensions: Vec<(u8, Extension)> = (1..).zip(supported_extensions()).collect();
+    opus_rtc_config(opus_pt, &extensions)
 }
 
 /// The parts of a `createTransport` reply a client needs.

@@ -1,0 +1,149 @@
+//! The peer in the same run: every scenario of `load.rs` against our server
+//! and against Janus (Debian's `janus` 1.1.2, VideoRoom, audio only), back
+//! to back per step, each on a fresh process pinned to the same core, with
+//! the same str0m clients and the same figures; then ours divided by
+//! Janus's. Janus needs the loopback shim in `benches/janus/` (see
+//! `benches/README.md`).
+//!
+//! `cargo bench --bench janus` (sizes as for `load.rs`: `PNL_BENCH_LISTENERS`,
+//! `PNL_BENCH_ROOMS`, `PNL_BENCH_STORM`, `PNL_BENCH_SIGNALING_CLIENTS`,
+//! `PNL_BENCH_SECS`). Markdown tables go to stdout, run data (`peer.json`)
+//! and plots (`peer-scenario1.svg`, `peer-scenario2.svg`) to `benches/results`.
+
+#[path = "common/mod.rs"]
+mod common;
+#[path = "janus/mod.rs"]
+mod janus;
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use common::measure::pin;
+use common::ours::Ours;
+use common::report::{out_dir, plot, points, write_json, Series};
+use common::scenario::{runtime, signaling, step, Plan, Sfu, Signaling, Sizes, Step};
+use janus::peer::Janus;
+use plotters::style::{RGBColor, BLUE, RED};
+use serde_json::{json, Value};
+
+/// The peer's name in the tables.
+const PEER: &str = "Janus 1.1.2";
+
+/// Runs `plan` on a fresh, pinned `sfu`.
+async fn measure<S: Sfu>(sfu: S, plan: Plan, window: Duration) -> Step {
+    pin(sfu.pid());
+    step(&sfu, plan, window).await
+}
+
+/// Runs scenario 4 with `clients` members on a fresh, pinned `sfu`.
+async fn measure_signaling<S: Sfu>(sfu: S, clients: usize, window: Duration) -> Signaling {
+    pin(sfu.pid());
+    signaling(&sfu, clients, window).await
+}
+
+/// `ours / theirs` to two decimals, or a dash where it means nothing.
+fn ratio(ours: f64, theirs: f64) -> String {
+    if theirs > 0.0 && ours.is_finite() && theirs.is_finite() {
+        format!("{:.2}", ours / theirs)
+    } else {
+        "–".into()
+    }
+}
+
+/// The ours/Janus row of a step: ratios of every figure but loss.
+fn ratio_cells(ours: &Step, theirs: &Step) -> String {
+    [
+        ratio(ours.setup_s, theirs.setup_s),
+        ratio(ours.forwarded_per_sec, theirs.forwarded_per_sec),
+        "–".into(),
+        ratio(ours.cpu_percent, theirs.cpu_percent),
+        ratio(ours.generator_cpu_percent, theirs.generator_cpu_percent),
+        ratio(ours.rss_mib, theirs.rss_mib),
+        format!(
+            "{} / {}",
+            ratio(ours.join_ms[0], theirs.join_ms[0]),
+            ratio(ours.join_ms[1], theirs.join_ms[1])
+        ),
+        format!(
+            "{} / {}",
+            ratio(ours.first_audio_ms[0], theirs.first_audio_ms[0]),
+            ratio(ours.first_audio_ms[1], theirs.first_audio_ms[1])
+        ),
+    ]
+    .join(" | ")
+}
+
+fn with_sfu(mut row: Value, sfu: &str) -> Value {
+    row["sfu"] = json!(sfu);
+    row
+}
+
+/// Loss and server CPU of both SFUs against listeners, for `scenario`.
+fn plot_scenario(rows: &[Value], scenario: &str, file: &str, title: &str) {
+    let of = |sfu: &str| -> Vec<&Value> { rows.iter().filter(|r| r["sfu"] == sfu).collect() };
+    let (ours, peer) = (of("pnl-voice"), of(PEER));
+    let janus_blue = RGBColor(120, 160, 255);
+    let janus_red = RGBColor(255, 150, 150);
+    let series = [
+        ("pnl-voice CPU, % of one core", BLUE, &ours, "cpuPercent"),
+        ("Janus CPU, % of one core", janus_blue, &peer, "cpuPercent"),
+        ("pnl-voice loss, %", RED, &ours, "lossPercent"),
+        ("Janus loss, %", janus_red, &peer, "lossPercent"),
+    ]
+    .map(|(label, color, rows, key)| Series {
+        label: label.into(),
+        color,
+        points: points(rows, scenario, key),
+    });
+    if !series[0].points.is_empty() {
+        plot(&out_dir().join(file), title, &series);
+    }
+}
+
+fn main() {
+    let sizes = Sizes::from_env();
+    let window = sizes.window;
+    runtime().block_on(async {
+        println!("| scenario | rooms | listeners | SFU | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | generator CPU % | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        let mut rows = Vec::new();
+        for plan in sizes.plans {
+            let ours = measure(Ours::start().await, plan, window).await;
+            let theirs = measure(Janus::start().await, plan, window).await;
+            let head = format!("| {} | {} | {} |", plan.scenario, plan.rooms, ours.listeners);
+            println!("{head} pnl-voice | {} |", ours.cells());
+            println!("{head} {PEER} | {} |", theirs.cells());
+            println!("{head} ours/Janus | {} |", ratio_cells(&ours, &theirs));
+            rows.push(with_sfu(ours.json(), "pnl-voice"));
+            rows.push(with_sfu(theirs.json(), PEER));
+        }
+        println!();
+        println!("| scenario | clients | SFU | requests/s | server CPU % (1 core) | requests/s per core |");
+        println!("|---|---|---|---|---|---|");
+        for clients in sizes.signaling_clients {
+            let ours = measure_signaling(Ours::start().await, clients, window).await;
+            let theirs = measure_signaling(Janus::start().await, clients, window).await;
+            for (sfu, s) in [("pnl-voice", ours), (PEER, theirs)] {
+                println!(
+                    "| 4: signaling | {} | {sfu} | {:.0} | {:.1} | {:.0} |",
+                    s.clients,
+                    s.requests_per_sec,
+                    s.cpu_percent,
+                    s.per_core()
+                );
+                rows.push(json!({"scenario": "4: signaling", "sfu": sfu, "clients": clients,
+                    "requestsPerSec": s.requests_per_sec, "cpuPercent": s.cpu_percent}));
+            }
+            println!(
+                "| 4: signaling | {clients} | ours/Janus | {} | {} | {} |",
+                ratio(ours.requests_per_sec, theirs.requests_per_sec),
+                ratio(ours.cpu_percent, theirs.cpu_percent),
+                ratio(ours.per_core(), theirs.per_core())
+            );
+        }
+        write_json("peer.json", &rows);
+        plot_scenario(&rows, "1: one room", "peer-scenario1.svg", "One room: pnl-voice and Janus, loss and server CPU");
+        plot_scenario(&rows, "2: small rooms", "peer-scenario2.svg", "Rooms of 5: pnl-voice and Janus, loss and server CPU");
+    });
+}

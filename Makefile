@@ -10,7 +10,7 @@ BIN := $(TARGET_DIR)/release/pnl-voice
 # the clone, reused between runs).
 PYENV ?= /var/tmp/pnl-voice-pyenv
 
-.PHONY: bench bench-peer bench-smoke deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: bench bench-peer bench-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -47,6 +47,7 @@ test-deps:
 ## and the web client in a real Chromium.
 test: setup test-deps
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	$(MAKE) --no-print-directory fuzz
 	@scripts/check-deploy-files.sh
 	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory browser-test
@@ -66,6 +67,11 @@ bench-peer: build
 bench-smoke: build
 	PNL_BENCH_OUT=$$(mktemp -d) PNL_BENCH_LISTENERS=3 PNL_BENCH_ROOMS=2 PNL_BENCH_STORM=3 \
 	PNL_BENCH_SIGNALING_CLIENTS=2 PNL_BENCH_SECS=1 $(CARGO) bench --locked --bench load --bench udp_limit
+
+## Each fuzz target for FUZZ_SECS seconds (default 30), growing its corpus
+## in fuzz/corpus; fails if one crashes (README, "Fuzzing").
+fuzz: worker-shims
+	@scripts/fuzz.sh
 
 ## The deployment files through their checkers.
 deploy-check: test-deps

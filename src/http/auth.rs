@@ -2,34 +2,20 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::{SecondsFormat, Utc};
-use serde::Deserialize;
 use serde_json::json;
 
+use super::bodies::{from_object, ChallengeBody, JsonObject, VerifyBody};
 use super::envelope::ok;
 use crate::address::Address;
 use crate::app::App;
 use crate::error::ApiError;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChallengeBody {
-    wallet_address: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyBody {
-    wallet_address: String,
-    nonce: String,
-    signature: String,
-}
-
 /// Issues a sign-in challenge.
 pub async fn challenge(
     app: web::Data<App>,
-    body: web::Json<ChallengeBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let wallet = Address::parse(&body.wallet_address)?;
+    let wallet = from_object::<ChallengeBody>(body.into_inner())?;
     let c = app.auth.challenge(&wallet, Utc::now());
     Ok(ok(json!({
         "nonce": c.nonce,
@@ -41,12 +27,12 @@ pub async fn challenge(
 /// Exchanges a signed challenge for a JWT.
 pub async fn verify(
     app: web::Data<App>,
-    body: web::Json<VerifyBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let wallet = Address::parse(&body.wallet_address)?;
+    let body = from_object::<VerifyBody>(body.into_inner())?;
     let token = app
         .auth
-        .verify(&wallet, &body.nonce, &body.signature, Utc::now())?;
+        .verify(&body.wallet, &body.nonce, &body.signature, Utc::now())?;
     Ok(ok(json!({
         "token": token.token,
         "expiresAt": token.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),

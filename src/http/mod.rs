@@ -1,6 +1,7 @@
 //! HTTP surface: REST, the WebSocket upgrade, health and the web client.
 
 mod auth;
+pub mod bodies;
 mod client_ip;
 mod envelope;
 mod health;

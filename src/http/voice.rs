@@ -8,38 +8,39 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::bearer_wallet;
+use super::bodies::{
+    from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
+    WalletInMarket, WalletInMarketBody,
+};
 use super::envelope::ok;
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::LiveRoom;
-use crate::protocol::ModerationAction;
-use crate::rooms::SettingsPatch;
 use crate::store::ReportRecord;
 
-/// Longest abuse report reason, in characters.
-const MAX_REASON_CHARS: usize = 1000;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WalletInMarket {
-    market_address: String,
-    wallet_address: String,
+/// The caller's wallet (checked first: no credential, no other answer) and
+/// the checked body.
+fn authenticated<B: Body>(
+    app: &App,
+    req: &HttpRequest,
+    body: web::Json<JsonObject>,
+) -> Result<(Address, B::Checked), ApiError> {
+    let caller = bearer_wallet(app, req)?;
+    Ok((caller, from_object::<B>(body.into_inner())?))
 }
 
-/// The caller's wallet, which must be `claimed`.
-fn acting_as(app: &App, req: &HttpRequest, claimed: &str) -> Result<Address, ApiError> {
-    let wallet = bearer_wallet(app, req)?;
-    if Address::parse(claimed)? != wallet {
+/// Refuses a body whose `claimed` wallet is not the caller's.
+fn acting_as(caller: &Address, claimed: &Address) -> Result<(), ApiError> {
+    if claimed != caller {
         return Err(ApiError::forbidden("a wallet may only act for itself"));
     }
-    Ok(wallet)
+    Ok(())
 }
 
 /// The running room of `market`, or `missing`.
-fn running(app: &App, market: &str, missing: ErrorCode) -> Result<Arc<LiveRoom>, ApiError> {
-    let market = Address::parse(market)?;
-    app.hub.running_room(&market).ok_or_else(|| {
+fn running(app: &App, market: &Address, missing: ErrorCode) -> Result<Arc<LiveRoom>, ApiError> {
+    app.hub.running_room(market).ok_or_else(|| {
         ApiError::new(
             missing,
             "no running room for this market (or you are not in it)",
@@ -51,14 +52,14 @@ fn running(app: &App, market: &str, missing: ErrorCode) -> Result<Arc<LiveRoom>,
 pub async fn join(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<WalletInMarket>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let wallet = acting_as(&app, &req, &body.wallet_address)?;
-    let market = Address::parse(&body.market_address)?;
-    match app.hub.reserve(&wallet, &market).await {
-        Ok((room, admission)) => Ok(ok(app.join_data(&room, admission, &wallet))),
+    let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
+    acting_as(&caller, &body.wallet)?;
+    match app.hub.reserve(&body.wallet, &body.market).await {
+        Ok((room, admission)) => Ok(ok(app.join_data(&room, admission, &body.wallet))),
         Err(e) if e.code == ErrorCode::WrongNode && !req.headers().contains_key(FORWARDED) => {
-            forward_join(&app, &req, &market, &body).await
+            forward_join(&app, &req, &body).await
         }
         Err(e) => Err(e),
     }
@@ -72,10 +73,9 @@ const FORWARDED: &str = "x-pnl-voice-forwarded";
 async fn forward_join(
     app: &App,
     req: &HttpRequest,
-    market: &Address,
     body: &WalletInMarket,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = app.hub.owner_of(market).await?.ok_or_else(|| {
+    let owner = app.hub.owner_of(&body.market).await?.ok_or_else(|| {
         ApiError::new(ErrorCode::Capacity, "the room's owner vanished; try again")
     })?;
     let authorization = req
@@ -88,9 +88,7 @@ async fn forward_join(
         .post(format!("{}/api/voice/join", owner.http_url))
         .header("authorization", authorization)
         .header(FORWARDED, &app.node_id)
-        .json(
-            &json!({ "marketAddress": body.market_address, "walletAddress": body.wallet_address }),
-        )
+        .json(&json!({ "marketAddress": body.market, "walletAddress": body.wallet }))
         .send()
         .await
         .map_err(|e| {
@@ -113,11 +111,11 @@ async fn forward_join(
 pub async fn leave(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<WalletInMarket>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let wallet = acting_as(&app, &req, &body.wallet_address)?;
-    let market = Address::parse(&body.market_address)?;
-    app.hub.leave_any(&wallet, &market)?;
+    let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
+    acting_as(&caller, &body.wallet)?;
+    app.hub.leave_any(&body.wallet, &body.market)?;
     Ok(ok(json!({})))
 }
 
@@ -143,65 +141,36 @@ pub async fn participants(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MuteBody {
-    market_address: String,
-    wallet_address: String,
-    muted: bool,
-}
-
 /// `POST /api/voice/mute`: self mute/unmute.
 pub async fn mute(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<MuteBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let wallet = acting_as(&app, &req, &body.wallet_address)?;
-    let room = running(&app, &body.market_address, ErrorCode::NotInRoom)?;
-    room.set_muted(&wallet, body.muted).await?;
+    let (caller, body) = authenticated::<MuteBody>(&app, &req, body)?;
+    acting_as(&caller, &body.wallet)?;
+    let room = running(&app, &body.market, ErrorCode::NotInRoom)?;
+    room.set_muted(&body.wallet, body.muted).await?;
     Ok(ok(json!({ "muted": body.muted })))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModerateBody {
-    market_address: String,
-    founder_wallet: String,
-    action: ModerationAction,
-    target_wallet: Option<String>,
 }
 
 /// `POST /api/voice/moderate`: the market's founder only.
 pub async fn moderate(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<ModerateBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let founder = acting_as(&app, &req, &body.founder_wallet)?;
-    let market = Address::parse(&body.market_address)?;
-    let target = body
-        .target_wallet
-        .as_deref()
-        .map(Address::parse)
-        .transpose()?;
-    if target.is_none() && body.action != ModerationAction::MuteAll {
-        return Err(ApiError::bad_request(
-            "`targetWallet` is required for this action",
-        ));
-    }
+    let (caller, body) = authenticated::<ModerateBody>(&app, &req, body)?;
+    acting_as(&caller, &body.founder)?;
     app.hub
-        .moderate(&market, &founder, body.action, target.as_ref())
+        .moderate(
+            &body.market,
+            &body.founder,
+            body.action,
+            body.target.as_ref(),
+        )
         .await?;
     Ok(ok(json!({})))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsBody {
-    market_address: String,
-    founder_wallet: String,
-    settings: SettingsPatch,
 }
 
 /// `POST /api/voice/settings`: the founder changes the room's settings
@@ -209,40 +178,25 @@ pub struct SettingsBody {
 pub async fn settings(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<SettingsBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let founder = acting_as(&app, &req, &body.founder_wallet)?;
-    let room = running(&app, &body.market_address, ErrorCode::NotFound)?;
-    let settings = room.update_settings(&founder, &body.settings)?;
+    let (caller, body) = authenticated::<SettingsBody>(&app, &req, body)?;
+    acting_as(&caller, &body.founder)?;
+    let room = running(&app, &body.market, ErrorCode::NotFound)?;
+    let settings = room.update_settings(&body.founder, &body.patch)?;
     Ok(ok(json!({ "settings": settings })))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportBody {
-    market_address: String,
-    target_wallet: String,
-    reason: String,
 }
 
 /// `POST /api/voice/report`: any participant reports another wallet.
 pub async fn report(
     app: web::Data<App>,
     req: HttpRequest,
-    body: web::Json<ReportBody>,
+    body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, ApiError> {
-    let reporter = bearer_wallet(&app, &req)?;
-    let market = Address::parse(&body.market_address)?;
-    let target = Address::parse(&body.target_wallet)?;
-    let reason = body.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::bad_request(format!(
-            "`reason` must be 1..={MAX_REASON_CHARS} characters"
-        )));
-    }
+    let (reporter, body) = authenticated::<ReportBody>(&app, &req, body)?;
     let in_room = app
         .hub
-        .running_room(&market)
+        .running_room(&body.market)
         .is_some_and(|r| r.is_participant(&reporter));
     if !in_room {
         return Err(ApiError::new(
@@ -252,10 +206,10 @@ pub async fn report(
     }
     let report = ReportRecord {
         id: uuid::Uuid::new_v4(),
-        market_address: market,
+        market_address: body.market,
         reporter_wallet: Some(reporter),
-        target_wallet: Some(target),
-        reason: reason.to_string(),
+        target_wallet: Some(body.target),
+        reason: body.reason,
         created_at: Utc::now(),
     };
     let id = report.id;

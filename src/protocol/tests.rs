@@ -68,6 +68,31 @@ fn data_may_be_omitted_and_ids_may_be_strings() {
 }
 
 #[test]
+fn a_long_numeric_id_is_echoed_as_the_very_same_number() {
+    let long = format!("{}5", "1".repeat(79));
+    let frame = format!(r#"{{"id":{long},"method":"voice:leave"}}"#);
+    let id = decode(&frame).unwrap().id;
+    assert_eq!(id.as_f64(), long.parse::<f64>().ok(), "read exactly");
+    let reply: Value = serde_json::from_str(&ok_reply(&id, json!({}))).unwrap();
+    assert_eq!(
+        reply["id"], id,
+        "what the client reads back is what it sent"
+    );
+}
+
+#[test]
+fn a_dtls_fingerprint_that_is_not_ascii_is_refused_not_a_panic() {
+    let value = format!("AB:CD:EF:01:23:45:67:89:AB:CD\u{2BA}F{}", ":01".repeat(21));
+    assert_eq!(value.len(), 32 * 3 - 1, "the length of a SHA-256 value");
+    let frame = json!({"id": 5, "method": "connectTransport", "data": {"transportId": "t",
+        "dtlsParameters": {"role": "client", "fingerprints": [{"algorithm": "sha-256", "value": value}]}}});
+    assert_eq!(
+        refused(&frame.to_string()),
+        (json!(5), ErrorCode::BadRequest)
+    );
+}
+
+#[test]
 fn malformed_frames_are_bad_request_with_null_id() {
     for text in [
         "",

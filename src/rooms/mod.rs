@@ -4,6 +4,7 @@
 //! tested without sockets or media.
 
 mod events;
+mod invariants;
 mod participant;
 mod room;
 mod settings;

@@ -1,8 +1,6 @@
 //! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
 //! mutes, hand raises and settings changes keeps the room's invariants.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
@@ -91,34 +89,7 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
 }
 
 fn check(room: &Room, now: DateTime<Utc>) {
-    let views = room.views();
-    let wallets: HashSet<_> = views.iter().map(|v| v.wallet_address.clone()).collect();
-    assert_eq!(wallets.len(), views.len(), "no one is inside twice");
-    assert_eq!(room.len(), views.len());
-    assert_eq!(
-        room.speaker_count(),
-        views.iter().filter(|v| v.is_speaker).count()
-    );
-    for v in &views {
-        if v.is_founder {
-            assert!(v.is_speaker, "the founder always speaks");
-        }
-        assert!(
-            room.banned_until(&v.wallet_address, now).is_none(),
-            "no banned wallet inside"
-        );
-        assert_eq!(
-            v.hand_raised,
-            room.speaker_queue().contains(&v.wallet_address)
-        );
-    }
-    let queue = room.speaker_queue();
-    let unique: HashSet<_> = queue.iter().collect();
-    assert_eq!(unique.len(), queue.len(), "no duplicates in the queue");
-    for q in &queue {
-        let v = room.view_of(q).expect("queued wallets are inside");
-        assert!(!v.is_speaker, "no speaker in the queue");
-    }
+    assert_eq!(room.check_invariants(now), Ok(()), "{room:?}");
 }
 
 proptest! {

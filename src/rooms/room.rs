@@ -95,8 +95,10 @@ impl From<RoomError> for ApiError {
 /// closes its producer and send transport.
 pub type Silenced = Vec<Address>;
 
-/// The people in one market's room and its rules.
-#[derive(Debug, Clone)]
+/// The people in one market's room and its rules. Equal rooms have the same
+/// people, queue, settings, bans and join records (what a refused request
+/// must leave as it was).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Room {
     id: Address,
     founder: Option<Address>,
@@ -280,13 +282,18 @@ impl Room {
         }
     }
 
-    /// Sets `wallet`'s own mute state.
+    /// Sets `wallet`'s own mute state. Only speakers unmute: whoever may
+    /// not speak stays muted, so it is never live the moment it may speak.
     pub fn set_muted(
         &mut self,
         wallet: &Address,
         muted: bool,
     ) -> Result<Vec<RoomEvent>, RoomError> {
+        let speaker_only = self.settings.speaker_only;
         let p = self.get_mut(wallet).ok_or(RoomError::NotIn)?;
+        if !muted && !p.is_speaker(speaker_only) {
+            return Err(RoomError::NotSpeaker);
+        }
         if p.muted == muted {
             return Ok(Vec::new());
         }

@@ -118,6 +118,28 @@ fn mute_changes_are_reported_once() {
 }
 
 #[test]
+fn listeners_cannot_unmute_so_no_one_is_live_on_getting_the_floor() {
+    let mut r = room(&[2]);
+    assert_eq!(r.set_muted(&w(2), false), Err(RoomError::NotSpeaker));
+    assert_eq!(
+        r.set_muted(&w(2), true),
+        Ok(vec![]),
+        "muting is always fine"
+    );
+    let open = SettingsPatch {
+        speaker_only: Some(false),
+        ..Default::default()
+    };
+    r.update_settings(&w(FOUNDER), &open).unwrap();
+    let view = r.view_of(&w(2)).unwrap();
+    assert!(
+        view.is_speaker && view.is_muted,
+        "the open floor starts muted"
+    );
+    assert_eq!(r.set_muted(&w(2), false).unwrap().len(), 1);
+}
+
+#[test]
 fn the_hand_queue_is_fifo_idempotent_and_for_listeners_only() {
     let mut r = room(&[2, 3, 4]);
     assert_eq!(r.raise_hand(&w(3)).unwrap().0, 1);

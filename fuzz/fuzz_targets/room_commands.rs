@@ -1,0 +1,247 @@
+//! The room state machine (`rooms::Room`) under arbitrary command
+//! sequences: joins, leaves, mutes, hands, grants, revokes, kicks, mute-all
+//! and settings changes, by any of eight wallets (the founder, members and
+//! strangers), with time passing in between.
+//!
+//! After every command: the refused ones and the ones that announce nothing
+//! changed nothing; each accepted one did what it says, and its events
+//! describe the room as it is; and the room's invariants hold
+//! (`Room::check_invariants`).
+
+#![no_main]
+
+use std::collections::HashSet;
+
+use arbitrary::Arbitrary;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use libfuzzer_sys::fuzz_target;
+use pnl_voice::address::Address;
+use pnl_voice::config::RoomDefaults;
+use pnl_voice::rooms::{
+    Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
+};
+
+/// Wallets taking part; wallet 0 is the founder when the market has one.
+const WALLETS: u8 = 8;
+
+#[derive(Debug, Arbitrary)]
+struct Scenario {
+    has_founder: bool,
+    /// `maxParticipants` is 1 + this % 8, so rooms fill up.
+    max_participants: u8,
+    ban_secs: u16,
+    churn_joins: u8,
+    churn_window_secs: u16,
+    ops: Vec<Op>,
+}
+
+/// A wallet, by number (modulo [`WALLETS`]).
+#[derive(Debug, Clone, Copy, Arbitrary)]
+struct Who(u8);
+
+#[derive(Debug, Arbitrary)]
+enum Op {
+    Join { who: Who, reserved: u8 },
+    Leave(Who),
+    Mute(Who, bool),
+    RaiseHand(Who),
+    LowerHand(Who),
+    Grant(Who, Who),
+    Revoke(Who, Who),
+    Kick(Who, Who),
+    MuteAll(Who),
+    Settings(Who, Patch),
+    Wait(u16),
+}
+
+/// A settings change; `u16` values reach both sides of every range.
+#[derive(Debug, Arbitrary)]
+struct Patch {
+    max_participants: Option<u16>,
+    speaker_only: Option<bool>,
+    auto_destroy: Option<bool>,
+    destroy_after_minutes: Option<u16>,
+}
+
+impl Patch {
+    fn settings_patch(&self) -> SettingsPatch {
+        SettingsPatch {
+            max_participants: self.max_participants.map(u32::from),
+            speaker_only: self.speaker_only,
+            auto_destroy: self.auto_destroy,
+            destroy_after_minutes: self.destroy_after_minutes.map(u32::from),
+        }
+    }
+}
+
+fn wallet(who: Who) -> Address {
+    Address::from_bytes([who.0 % WALLETS + 1; 32])
+}
+
+/// What a command returned: its events, or the rule it broke.
+type Outcome = Result<Vec<RoomEvent>, RoomError>;
+
+fuzz_target!(|scenario: Scenario| {
+    let founder = scenario.has_founder.then(|| wallet(Who(0)));
+    let defaults = RoomDefaults {
+        max_participants: 1 + u32::from(scenario.max_participants % 8),
+        ..RoomDefaults::default()
+    };
+    let policy = RoomPolicy {
+        ban: Duration::seconds(scenario.ban_secs.into()),
+        churn_joins: u32::from(scenario.churn_joins % 8),
+        churn_window: Duration::seconds(scenario.churn_window_secs.into()),
+    };
+    let mut now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+    let settings = RoomSettings::for_new_room(&defaults, founder.is_some());
+    let mut room = Room::new(
+        Address::from_bytes([200; 32]),
+        founder,
+        settings,
+        policy.clone(),
+        now,
+    );
+    for op in &scenario.ops {
+        let before = room.clone();
+        let outcome = apply(&mut room, op, &mut now, &policy);
+        match &outcome {
+            Err(RoomError::Churning(until)) => {
+                assert_eq!(
+                    *until,
+                    now + policy.ban,
+                    "churning bans for the policy's time"
+                );
+            }
+            Err(_) => assert_eq!(room, before, "a refused {op:?} changed the room"),
+            Ok(events) if events.is_empty() => {
+                assert_eq!(room, before, "{op:?} changed the room without a word")
+            }
+            Ok(events) => check_events(&room, events),
+        }
+        assert_eq!(room.check_invariants(now), Ok(()), "after {op:?}: {room:?}");
+    }
+});
+
+/// Runs `op`, checking what each accepted command promises.
+fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>, policy: &RoomPolicy) -> Outcome {
+    match *op {
+        Op::Join { who, reserved } => {
+            let (w, before) = (wallet(who), room.len());
+            let (view, events) = room.join(&w, Profile::none(), reserved.into(), *now)?;
+            assert!(
+                before + usize::from(reserved) < room.settings().max_participants as usize,
+                "a join never overfills"
+            );
+            assert!(view.is_muted && !view.hand_raised, "everyone joins muted");
+            assert_eq!(Some(&view), room.view_of(&w).as_ref());
+            Ok(events)
+        }
+        Op::Leave(who) => {
+            let (gone, events) = room.leave(&wallet(who))?;
+            assert!(room.get(&gone.wallet).is_none());
+            Ok(events)
+        }
+        Op::Mute(who, muted) => {
+            let events = room.set_muted(&wallet(who), muted)?;
+            assert_eq!(room.is_muted(&wallet(who)), Ok(muted));
+            Ok(events)
+        }
+        Op::RaiseHand(who) => {
+            let w = wallet(who);
+            let (place, events) = room.raise_hand(&w)?;
+            assert_eq!(room.speaker_queue().get(place - 1), Some(&w), "its place");
+            Ok(events)
+        }
+        Op::LowerHand(who) => {
+            let events = room.lower_hand(&wallet(who))?;
+            assert!(!room.speaker_queue().contains(&wallet(who)));
+            Ok(events)
+        }
+        Op::Grant(actor, target) => {
+            let (t, was_speaker) = (wallet(target), room.view_of(&wallet(target)));
+            let events = room.grant(&wallet(actor), &t)?;
+            let view = room.view_of(&t).expect("granted inside");
+            assert!(view.is_speaker && !view.hand_raised);
+            if was_speaker.is_some_and(|v| !v.is_speaker) {
+                assert!(view.is_muted, "a granted speaker starts muted");
+            }
+            Ok(events)
+        }
+        Op::Revoke(actor, target) => {
+            let t = wallet(target);
+            let (silenced, events) = room.revoke(&wallet(actor), &t)?;
+            let view = room.view_of(&t).expect("revoked inside");
+            assert!(!view.is_speaker && view.is_muted);
+            assert!(silenced.iter().all(|s| *s == t));
+            Ok(events)
+        }
+        Op::Kick(actor, target) => {
+            let t = wallet(target);
+            let (gone, events) = room.kick(&wallet(actor), &t, *now)?;
+            assert!(gone.wallet == t && room.get(&t).is_none());
+            if policy.ban > Duration::zero() {
+                assert_eq!(room.banned_until(&t, *now), Some(*now + policy.ban));
+            }
+            Ok(events)
+        }
+        Op::MuteAll(actor) => {
+            let live_before: HashSet<Address> = live_speakers(room).collect();
+            let (muted, events) = room.mute_all(&wallet(actor))?;
+            assert_eq!(muted.into_iter().collect::<HashSet<_>>(), live_before);
+            assert_eq!(
+                live_speakers(room).count(),
+                0,
+                "mute_all leaves no one live"
+            );
+            Ok(events)
+        }
+        Op::Settings(actor, ref patch) => {
+            let patch = patch.settings_patch();
+            let expected = room.settings().patched(&patch);
+            let (silenced, events) = room.update_settings(&wallet(actor), &patch)?;
+            assert_eq!(Ok(room.settings()), expected.as_ref());
+            for s in &silenced {
+                let view = room.view_of(s).expect("silenced inside");
+                assert!(!view.is_speaker && view.is_muted);
+            }
+            Ok(events)
+        }
+        Op::Wait(secs) => {
+            *now += Duration::seconds(secs.into());
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Unmuted speakers other than the founder.
+fn live_speakers(room: &Room) -> impl Iterator<Item = Address> + '_ {
+    room.views()
+        .into_iter()
+        .filter(|v| v.is_speaker && !v.is_muted && !v.is_founder)
+        .map(|v| v.wallet_address)
+}
+
+/// Events describe the room as it is after them.
+fn check_events(room: &Room, events: &[RoomEvent]) {
+    let last_queue = events.iter().rev().find_map(|e| match e {
+        RoomEvent::HandRaised { queue, .. } | RoomEvent::HandLowered { queue, .. } => Some(queue),
+        _ => None,
+    });
+    if let Some(queue) = last_queue {
+        assert_eq!(
+            *queue,
+            room.speaker_queue(),
+            "the queue announced is the queue"
+        );
+    }
+    for event in events {
+        match event {
+            RoomEvent::UserJoined(view) => {
+                assert_eq!(Some(view), room.view_of(&view.wallet_address).as_ref())
+            }
+            RoomEvent::UserLeft(w) => assert!(room.get(w).is_none()),
+            RoomEvent::SettingsChanged(settings) => assert_eq!(settings, room.settings()),
+            _ => {}
+        }
+    }
+}

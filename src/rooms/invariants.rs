@@ -1,0 +1,79 @@
+//! What holds in every state a room can reach. The property tests and the
+//! room fuzz target check it after every command.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::room::Room;
+use super::settings::SettingsPatch;
+use crate::address::Address;
+
+impl Room {
+    /// `Err` with the first invariant this room breaks at `now`, in words.
+    pub fn check_invariants(&self, now: DateTime<Utc>) -> Result<(), &'static str> {
+        let views = self.views();
+        let queue = self.speaker_queue();
+        let inside: HashSet<&Address> = views.iter().map(|v| &v.wallet_address).collect();
+        let settings = self.settings();
+        ensure(
+            inside.len() == views.len() && self.len() == views.len(),
+            "no one is inside twice",
+        )?;
+        ensure(
+            self.speaker_count() == views.iter().filter(|v| v.is_speaker).count(),
+            "the speaker count counts the speakers",
+        )?;
+        for v in &views {
+            let w = &v.wallet_address;
+            ensure(
+                v.is_founder == (self.founder() == Some(w)),
+                "only the founder is the founder",
+            )?;
+            ensure(!v.is_founder || v.is_speaker, "the founder always speaks")?;
+            ensure(v.is_speaker || v.is_muted, "whoever may not speak is muted")?;
+            ensure(
+                v.hand_raised == queue.contains(w),
+                "a raised hand is a place in the queue",
+            )?;
+            ensure(
+                self.may_produce(w).is_ok() == v.is_speaker,
+                "speakers, and only they, produce",
+            )?;
+            ensure(
+                self.banned_until(w, now).is_none(),
+                "no banned wallet inside",
+            )?;
+        }
+        ensure(
+            queue.iter().collect::<HashSet<_>>().len() == queue.len(),
+            "the queue has no duplicates",
+        )?;
+        ensure(
+            queue
+                .iter()
+                .all(|w| inside.contains(w) && self.may_produce(w).is_err()),
+            "the queue holds members who may not speak",
+        )?;
+        ensure(
+            settings.speaker_only || queue.is_empty(),
+            "an open floor has no queue",
+        )?;
+        ensure(
+            self.founder().is_some() || !settings.speaker_only,
+            "without a founder the floor is open",
+        )?;
+        ensure(
+            settings.patched(&SettingsPatch::default()).is_ok(),
+            "the settings are in range",
+        )
+    }
+}
+
+fn ensure(holds: bool, invariant: &'static str) -> Result<(), &'static str> {
+    if holds {
+        Ok(())
+    } else {
+        Err(invariant)
+    }
+}

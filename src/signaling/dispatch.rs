@@ -151,3 +151,11 @@ impl Session {
         self.room = None;
     }
 }
+
+impl Drop for Session {
+    /// A session task that ends any way, a panic included, leaves its room:
+    /// no member stays behind without a socket.
+    fn drop(&mut self) {
+        self.leave();
+    }
+}

@@ -108,8 +108,20 @@ pub struct Departure {
     pub media: MemberMedia,
     /// Its session's outbox.
     pub outbox: Outbox,
-    /// The room's epoch after the departure, when it left the room empty.
+    /// The room's epoch after the departure, when it left no member (places
+    /// may still be reserved).
     pub empty_at_epoch: Option<u64>,
+}
+
+/// What [`LiveRoom::close_if_idle`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// The room was empty and is closed now.
+    Closed,
+    /// Someone joined, reserved or closed it since: nothing to do.
+    InUse,
+    /// Only reservations hold it, the last one until then: look again then.
+    ReservedUntil(DateTime<Utc>),
 }
 
 /// What a member gets back from joining (or reserving).
@@ -303,8 +315,7 @@ impl LiveRoom {
             inner.producer_gone(wallet, producer.id());
         }
         inner.publish(Some(wallet), events);
-        let empty_at_epoch =
-            (inner.members.is_empty() && inner.reservations.is_empty()).then_some(inner.epoch);
+        let empty_at_epoch = inner.members.is_empty().then_some(inner.epoch);
         Departure {
             media: member.media,
             outbox: member.outbox,
@@ -348,20 +359,20 @@ impl LiveRoom {
             .collect()
     }
 
-    /// Marks the room closed if it is still empty at `epoch`.
-    pub fn close_if_idle(&self, epoch: u64) -> bool {
+    /// Marks the room closed if it is still empty at `epoch` and no place
+    /// in it is reserved any more.
+    pub fn close_if_idle(&self, epoch: u64) -> Idle {
         let mut inner = self.lock();
         let now = Utc::now();
         inner.reservations.retain(|_, until| *until > now);
-        if inner.closed
-            || !inner.members.is_empty()
-            || !inner.reservations.is_empty()
-            || inner.epoch != epoch
-        {
-            return false;
+        if inner.closed || !inner.members.is_empty() || inner.epoch != epoch {
+            return Idle::InUse;
+        }
+        if let Some(last) = inner.reservations.values().max() {
+            return Idle::ReservedUntil(*last);
         }
         inner.closed = true;
-        true
+        Idle::Closed
     }
 
     /// Whether `wallet` holds a live reservation.

@@ -11,7 +11,7 @@ mod outbox;
 mod placement;
 mod speaking;
 
-pub use live_room::{Admission, Departure, LiveRoom, RoomCounts};
+pub use live_room::{Admission, Departure, Idle, LiveRoom, RoomCounts};
 pub use member_media::MemberMedia;
 pub use moderation::Outcome;
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
@@ -441,10 +441,22 @@ impl Hub {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            if let Some(hub) = hub.upgrade() {
-                if room.close_if_idle(epoch) {
-                    hub.forget_room(&room.id, &room);
-                    tracing::info!(room = %room.id, "empty room destroyed");
+            // Each turn ends the task or waits out the last reservation; a
+            // new reservation or join changes the epoch and ends it.
+            loop {
+                match room.close_if_idle(epoch) {
+                    Idle::Closed => {
+                        if let Some(hub) = hub.upgrade() {
+                            hub.forget_room(&room.id, &room);
+                            tracing::info!(room = %room.id, "empty room destroyed");
+                        }
+                        return;
+                    }
+                    Idle::InUse => return,
+                    Idle::ReservedUntil(until) => {
+                        let wait = (until - Utc::now()).to_std().unwrap_or_default();
+                        tokio::time::sleep(wait).await;
+                    }
                 }
             }
         });

@@ -162,6 +162,11 @@ impl Hub {
                     &room.speaker_queue(),
                 )
                 .await?;
+            // Destroyed (and released) since this beat listed it: the claim
+            // above wrote its record again, which would outlive it.
+            if room.is_closed() && self.running_room(&room.id).is_none() {
+                registry.release_room(&room.id, &me.node_id).await?;
+            }
         }
         Ok(())
     }

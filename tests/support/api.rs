@@ -2,7 +2,9 @@
 //! contract's error envelope.
 
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use super::wallet::TestWallet;
 
 /// Calls `{base}/api/voice/{path}`.
 pub struct Api {
@@ -54,6 +56,20 @@ impl Api {
     pub async fn get_with(&self, token: Option<&str>, path: &str) -> (u16, Value) {
         self.call(Method::GET, token, path, None).await
     }
+}
+
+/// Logs `wallet` in at `base` and reserves a place in `market` for it
+/// (`POST /api/voice/join`); returns the status and body.
+pub async fn reserve(
+    base: &str,
+    wallet: &TestWallet,
+    market: &str,
+) -> Result<(u16, Value), String> {
+    let token = wallet.login(base).await?;
+    let body = json!({"marketAddress": market, "walletAddress": wallet.address()});
+    Ok(Api::new(base.to_string())
+        .post(Some(&token), "join", body)
+        .await)
 }
 
 /// `(status, error code)` of a refusal, checking the envelope.

@@ -79,7 +79,8 @@ impl Sockets {
     }
 
     /// Client addresses with a socket open now.
-    pub fn addresses(&self) -> usize {
+    #[cfg(test)]
+    fn addresses(&self) -> usize {
         self.per_ip.lock().len()
     }
 

@@ -9,8 +9,15 @@ BIN := $(TARGET_DIR)/release/pnl-voice
 # The store tests' MongoDB-wire server lives in this virtualenv (outside
 # the clone, reused between runs).
 PYENV ?= /var/tmp/pnl-voice-pyenv
+# The soak run's full size (benches/README.md, "Soak"); override with e.g.
+# `make soak PNL_SOAK_SECS=600`.
+PNL_SOAK_SECS ?= 1800
+PNL_SOAK_WARMUP_SECS ?= 120
+PNL_SOAK_ROOMS ?= 16
+PNL_SOAK_LISTENERS ?= 6
+PNL_SOAK_DESTROY_MINUTES ?= 1
 
-.PHONY: bench bench-peer bench-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: bench bench-peer bench-smoke soak soak-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
 
 all: build
 
@@ -46,10 +53,11 @@ test-deps:
 ## Every test: unit, integration, end to end with the real worker and Redis,
 ## and the web client in a real Chromium.
 test: setup test-deps
-	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
+	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --workspace --no-fail-fast
 	$(MAKE) --no-print-directory fuzz
 	@scripts/check-deploy-files.sh
 	$(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory soak-smoke
 	$(MAKE) --no-print-directory browser-test
 
 ## The benchmarks at small size; figures and plots go to benches/results.
@@ -67,6 +75,22 @@ bench-peer: build
 bench-smoke: build
 	PNL_BENCH_OUT=$$(mktemp -d) PNL_BENCH_LISTENERS=3 PNL_BENCH_ROOMS=2 PNL_BENCH_STORM=3 \
 	PNL_BENCH_SIGNALING_CLIENTS=2 PNL_BENCH_SECS=1 $(CARGO) bench --locked --bench load --bench udp_limit
+
+## The soak run at full size (about 40 minutes: 30 of churn, a warm-up and
+## the waits for cleanup); fails if a resource count does not return to zero.
+## Figures, soak.json and soak.svg into benches/results.
+soak: build
+	@scripts/setup-system.sh test
+	PNL_SOAK_SECS=$(PNL_SOAK_SECS) PNL_SOAK_WARMUP_SECS=$(PNL_SOAK_WARMUP_SECS) \
+	PNL_SOAK_ROOMS=$(PNL_SOAK_ROOMS) PNL_SOAK_LISTENERS=$(PNL_SOAK_LISTENERS) \
+	PNL_SOAK_DESTROY_MINUTES=$(PNL_SOAK_DESTROY_MINUTES) PNL_SOAK_SAMPLE_SECS=10 \
+	$(CARGO) bench --locked --bench soak
+
+## The soak run at small size (part of make test, about 2.5 minutes; the
+## count check holds, the figures are thrown away).
+soak-smoke: build
+	PNL_BENCH_OUT=$$(mktemp -d) PNL_SOAK_SECS=60 PNL_SOAK_WARMUP_SECS=15 PNL_SOAK_ROOMS=4 \
+	PNL_SOAK_LISTENERS=3 PNL_SOAK_DESTROY_MINUTES=0 $(CARGO) bench --locked --bench soak
 
 ## Each fuzz target for FUZZ_SECS seconds (default 30), growing its corpus
 ## in fuzz/corpus; fails if one crashes (README, "Fuzzing").

@@ -2,79 +2,42 @@
 //! mediasoup worker and the embedded store, driven over its WebSocket
 //! contract as mediasoup-client would.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::json;
 
 use super::scenario::{Listener, Sfu};
+use super::server::BenchServer;
 use crate::support::flows::{join_room, start_listening, start_speaking, T};
 use crate::support::node::random_address;
-use crate::support::process::NodeProcess;
 use crate::support::rtc::RtcTransport;
 use crate::support::signal::SignalClient;
 use crate::support::wallet::TestWallet;
 
+/// The limits the load would hit, lifted: room size, per-socket request
+/// rate, sockets per address (every client comes from 127.0.0.1).
+const LIFTED_LIMITS: &str = "[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
+    [limits]\nws_requests_per_sec = 1000000\nws_flood_disconnect_after = 1000000\n\
+    ws_connections_per_ip = 0\n";
+
 /// The server process and the market of scenario 4's room.
 pub struct Ours {
-    node: NodeProcess,
-    pid: u64,
+    server: BenchServer,
     /// A market with a founder, so its members may raise hands.
     founded: String,
-    dir: PathBuf,
 }
 
 impl Ours {
-    /// Starts the server with the limits lifted that the load would hit
-    /// (placement's CPU threshold, room size, per-socket request rate,
-    /// sockets per address: every client comes from 127.0.0.1).
+    /// Starts the server with the limits lifted that the load would hit.
     pub async fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("pnl-voice-bench-{}", rand::random::<u64>()));
-        // One RTC port per transport: a range wide enough for every listener
-        // (the server process inherits these).
-        std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
-        std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
         let founded = random_address();
-        let markets = dir.join("markets.json");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            &markets,
-            json!({"markets": [{
-                "marketAddress": founded,
-                "founderWallet": random_address(),
-                "holdings": {}
-            }]})
-            .to_string(),
-        )
-        .unwrap();
-        let node = NodeProcess::start(&format!(
-            "markets_file = {:?}\ndata_dir = {:?}\nregistry_cpu_threshold_percent = 10000.0\n\
-             [rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
-             [limits]\nws_requests_per_sec = 1000000\nws_flood_disconnect_after = 1000000\n\
-             ws_connections_per_ip = 0\n",
-            markets.display().to_string(),
-            dir.display().to_string()
-        ))
-        .await;
-        let health: serde_json::Value = reqwest::get(format!("{}/health", node.http()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let pid = health["pid"].as_u64().unwrap();
-        Self {
-            node,
-            pid,
-            founded,
-            dir,
-        }
-    }
-}
-
-impl Drop for Ours {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let market = json!({
+            "marketAddress": founded,
+            "founderWallet": random_address(),
+            "holdings": {}
+        });
+        let server = BenchServer::start(&[market], LIFTED_LIMITS).await;
+        Self { server, founded }
     }
 }
 
@@ -89,12 +52,12 @@ impl Sfu for Ours {
     type Room = Room;
 
     fn pid(&self) -> u64 {
-        self.pid
+        self.server.pid
     }
 
     async fn speaker(&self) -> (Room, SignalClient, RtcTransport) {
         let market = random_address();
-        let (mut speaker, _) = self.node.connect(&TestWallet::new()).await;
+        let (mut speaker, _) = self.server.node().connect(&TestWallet::new()).await;
         let caps = join_room(&mut speaker, &market).await;
         let (send, producer) = start_speaking(&mut speaker, &caps).await;
         send.wait_connected(T).await.unwrap();
@@ -102,7 +65,7 @@ impl Sfu for Ours {
     }
 
     async fn listener(&self, room: &Room) -> Listener<SignalClient> {
-        let (mut client, _) = self.node.connect(&TestWallet::new()).await;
+        let (mut client, _) = self.server.node().connect(&TestWallet::new()).await;
         let started = Instant::now();
         let caps = join_room(&mut client, &room.market).await;
         let join_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -112,7 +75,7 @@ impl Sfu for Ours {
     }
 
     async fn member(&self) -> SignalClient {
-        let (mut client, _) = self.node.connect(&TestWallet::new()).await;
+        let (mut client, _) = self.server.node().connect(&TestWallet::new()).await;
         join_room(&mut client, &self.founded).await;
         client
     }

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::Value;
 
@@ -48,35 +50,63 @@ pub fn plot(path: &Path, title: &str, series: &[Series]) {
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x_max = all().map(|p| p.0).fold(1.0, f64::max) * 1.05;
     let y_max = all().map(|p| p.1).fold(5.0, f64::max) * 1.2;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = chart(&root, title, ("listeners", x_max), ("percent", y_max));
+    for s in series {
+        line(&mut chart, &s.points, s.color, &s.label, true);
+    }
+    legend(&mut chart);
+    root.present().unwrap();
+}
+
+/// A chart with f64 axes on an SVG drawing area.
+pub type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart titled `title` on `area`, its mesh drawn; `x` and `y` are each
+/// axis's name and upper end (both start at zero).
+pub fn chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    x: (&str, f64),
+    y: (&str, f64),
+) -> Chart<'a, 'b> {
+    let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..x.1, 0.0..y.1)
         .unwrap();
     chart
         .configure_mesh()
-        .x_desc("listeners")
-        .y_desc("percent")
+        .x_desc(x.0)
+        .y_desc(y.0)
         .draw()
         .unwrap();
-    for s in series {
-        let color = s.color;
+    chart
+}
+
+/// Draws `points` as a line labelled `label`, with a dot on each point
+/// when `dots`.
+pub fn line(chart: &mut Chart, points: &[(f64, f64)], color: RGBColor, label: &str, dots: bool) {
+    chart
+        .draw_series(LineSeries::new(points.iter().copied(), color))
+        .unwrap()
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
+    if dots {
         chart
-            .draw_series(LineSeries::new(s.points.clone(), color))
-            .unwrap()
-            .label(s.label.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
-        chart
-            .draw_series(s.points.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
             .unwrap();
     }
+}
+
+/// Draws the legend of the labelled lines.
+pub fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>) {
     chart
         .configure_series_labels()
         .border_style(BLACK)
         .background_style(WHITE)
         .draw()
         .unwrap();
-    root.present().unwrap();
 }

@@ -2,15 +2,25 @@
 //! `GET /metrics` (Prometheus text format).
 
 use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::App;
 
-/// Readiness with worker and room counts.
-pub async fn health(app: web::Data<App>) -> HttpResponse {
+/// `GET /health` options.
+#[derive(Deserialize)]
+pub struct HealthQuery {
+    /// `1` or `true`: add the node's resource counts (asks every worker and
+    /// router for a dump, so it is not free).
+    resources: Option<String>,
+}
+
+/// Readiness with worker and room counts, and with `?resources=1` what the
+/// node holds (see [`crate::hub::Resources`]) plus its open sockets.
+pub async fn health(app: web::Data<App>, query: web::Query<HealthQuery>) -> HttpResponse {
     let workers = app.hub.pool().workers().len();
     let totals = app.hub.totals();
-    let body = json!({
+    let mut body = json!({
         "status": if workers > 0 { "ok" } else { "unavailable" },
         "workers": workers,
         "rooms": totals.rooms,
@@ -23,6 +33,16 @@ pub async fn health(app: web::Data<App>) -> HttpResponse {
         },
         "version": env!("CARGO_PKG_VERSION"),
     });
+    if matches!(query.resources.as_deref(), Some("1" | "true")) {
+        body["resources"] = match app.hub.resources().await {
+            Ok(counts) => {
+                let mut counts = json!(counts);
+                counts["sockets"] = json!(app.sockets.open());
+                counts
+            }
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+    }
     if workers > 0 {
         HttpResponse::Ok().json(body)
     } else {

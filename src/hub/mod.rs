@@ -9,6 +9,7 @@ mod member_media;
 mod moderation;
 mod outbox;
 mod placement;
+mod resources;
 mod speaking;
 
 pub use live_room::{Admission, Departure, Idle, LiveRoom, RoomCounts};
@@ -16,6 +17,7 @@ pub use member_media::MemberMedia;
 pub use moderation::Outcome;
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
 pub use placement::{NodeIdentity, Placement};
+pub use resources::Resources;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,12 +170,23 @@ impl Hub {
         ))
     }
 
+    /// Forgets join and leave times too old to matter (each heartbeat), so
+    /// the per-wallet maps hold only recent wallets, and give memory back
+    /// after a burst.
+    fn forget_old_times(&self) {
+        fn keep_recent(times: &mut HashMap<Address, Instant>, within: Duration) {
+            times.retain(|_, t| t.elapsed() < within);
+            if times.len() * 4 < times.capacity() {
+                times.shrink_to_fit();
+            }
+        }
+        keep_recent(&mut self.last_join.lock(), JOIN_INTERVAL);
+        keep_recent(&mut self.last_left.lock(), RECONNECT_WINDOW);
+    }
+
     fn check_join_rate(&self, wallet: &Address) -> Result<(), ApiError> {
         let now = Instant::now();
         let mut last = self.last_join.lock();
-        if last.len() > 100_000 {
-            last.retain(|_, t| now.duration_since(*t) < JOIN_INTERVAL);
-        }
         match last.get(wallet) {
             Some(t) if now.duration_since(*t) < JOIN_INTERVAL => Err(ApiError::new(
                 ErrorCode::RateLimited,

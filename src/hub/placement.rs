@@ -125,6 +125,7 @@ impl Hub {
             loop {
                 tick.tick().await;
                 let Some(hub) = weak.upgrade() else { break };
+                hub.forget_old_times();
                 let result = hub.beat(ttl.as_secs()).await;
                 match (&result, healthy) {
                     (Err(e), true) => tracing::warn!(error = %e, "registry heartbeat failed"),
@@ -263,13 +264,9 @@ impl Hub {
 
     /// Forgets in the registry that `wallet` is in `market` on this node.
     pub(super) fn forget_session(&self, wallet: &Address, market: &Address) {
-        {
-            let mut left = self.last_left.lock();
-            if left.len() > 100_000 {
-                left.retain(|_, t| t.elapsed() < super::RECONNECT_WINDOW);
-            }
-            left.insert(wallet.clone(), std::time::Instant::now());
-        }
+        self.last_left
+            .lock()
+            .insert(wallet.clone(), std::time::Instant::now());
         let registry = self.placement.registry.clone();
         let session = UserSession {
             room_id: market.clone(),

@@ -18,36 +18,81 @@ fn lo() -> IpAddr {
     "127.0.0.1".parse().unwrap()
 }
 
-/// Joins, opens a send transport and produces; returns the transport and producer id.
-pub async fn start_speaking(client: &mut SignalClient, caps: &Value) -> (RtcTransport, String) {
+/// Opens a transport of `direction` (`"send"` or `"recv"`) as
+/// mediasoup-client does: `createTransport`, the str0m side,
+/// `connectTransport`, then DTLS.
+pub async fn open_transport(
+    client: &mut SignalClient,
+    caps: &Value,
+    direction: &str,
+) -> Result<RtcTransport, String> {
     let reply = client
-        .request("createTransport", json!({"direction": "send"}))
+        .request("createTransport", json!({"direction": direction}))
         .await
-        .unwrap();
-    let send = RtcTransport::new(lo(), &reply, caps, LIFETIME)
-        .await
-        .unwrap();
+        .map_err(|e| format!("createTransport: {e}"))?;
+    let transport = RtcTransport::new(lo(), &reply, caps, LIFETIME).await?;
     client
         .request(
             "connectTransport",
-            json!({"transportId": send.id(), "dtlsParameters": send.local_dtls_params()}),
+            json!({"transportId": transport.id(), "dtlsParameters": transport.local_dtls_params()}),
         )
         .await
-        .unwrap();
-    send.start().await.unwrap();
-    let rtp = send.produce_params(0x1111_2222, "0").await.unwrap();
+        .map_err(|e| format!("connectTransport: {e}"))?;
+    transport.start().await?;
+    Ok(transport)
+}
+
+/// Opens a send transport, produces and unmutes; returns the transport and
+/// the producer id.
+pub async fn try_start_speaking(
+    client: &mut SignalClient,
+    caps: &Value,
+) -> Result<(RtcTransport, String), String> {
+    let send = open_transport(client, caps, "send").await?;
+    let rtp = send.produce_params(0x1111_2222, "0").await?;
     let produced = client
         .request(
             "produce",
             json!({"transportId": send.id(), "kind": "audio", "rtpParameters": rtp}),
         )
         .await
-        .unwrap();
+        .map_err(|e| format!("produce: {e}"))?;
     client
         .request("voice:mute", json!({"muted": false}))
         .await
-        .unwrap();
-    (send, produced["id"].as_str().unwrap().to_string())
+        .map_err(|e| format!("voice:mute: {e}"))?;
+    let id = produced["id"].as_str().ok_or("produce: no id")?.to_string();
+    Ok((send, id))
+}
+
+/// Opens a send transport and produces; returns the transport and producer id.
+pub async fn start_speaking(client: &mut SignalClient, caps: &Value) -> (RtcTransport, String) {
+    try_start_speaking(client, caps).await.unwrap()
+}
+
+/// Consumes `producer_id` on `recv` and resumes the consumer; returns its mid.
+pub async fn consume(
+    client: &mut SignalClient,
+    recv: &RtcTransport,
+    caps: &Value,
+    producer_id: &str,
+) -> Result<String, String> {
+    let consumer = client
+        .request(
+            "consume",
+            json!({"transportId": recv.id(), "producerId": producer_id, "rtpCapabilities": caps}),
+        )
+        .await
+        .map_err(|e| format!("consume: {e}"))?;
+    if consumer["producerId"] != producer_id || consumer["kind"] != "audio" {
+        return Err(format!("consume: unexpected reply {consumer}"));
+    }
+    let mid = recv.expect_consumer(&consumer).await?;
+    client
+        .request("resumeConsumer", json!({"consumerId": consumer["id"]}))
+        .await
+        .map_err(|e| format!("resumeConsumer: {e}"))?;
+    Ok(mid)
 }
 
 /// Opens a receive transport and consumes `producer_id`; returns it and the consumer's mid.
@@ -56,35 +101,8 @@ pub async fn start_listening(
     caps: &Value,
     producer_id: &str,
 ) -> (RtcTransport, String) {
-    let reply = client
-        .request("createTransport", json!({"direction": "recv"}))
-        .await
-        .unwrap();
-    let recv = RtcTransport::new(lo(), &reply, caps, LIFETIME)
-        .await
-        .unwrap();
-    client
-        .request(
-            "connectTransport",
-            json!({"transportId": recv.id(), "dtlsParameters": recv.local_dtls_params()}),
-        )
-        .await
-        .unwrap();
-    recv.start().await.unwrap();
-    let consumer = client
-        .request(
-            "consume",
-            json!({"transportId": recv.id(), "producerId": producer_id, "rtpCapabilities": caps}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(consumer["producerId"], producer_id);
-    assert_eq!(consumer["kind"], "audio");
-    let mid = recv.expect_consumer(&consumer).await.unwrap();
-    client
-        .request("resumeConsumer", json!({"consumerId": consumer["id"]}))
-        .await
-        .unwrap();
+    let recv = open_transport(client, caps, "recv").await.unwrap();
+    let mid = consume(client, &recv, caps, producer_id).await.unwrap();
     (recv, mid)
 }
 

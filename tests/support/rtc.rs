@@ -299,6 +299,12 @@ impl RtcTransport {
         let _ = tokio::time::timeout(CLOSE_WAIT, self.task).await;
     }
 
+    /// Stops at once without a word to the server (no DTLS close alert, the
+    /// UDP socket just goes), like a client whose network went away.
+    pub fn vanish(self) {
+        self.task.abort();
+    }
+
     /// Waits until `done` holds; fails if the driver stops first or after `timeout`.
     async fn wait_until(
         &self,

@@ -232,6 +232,13 @@ impl SignalClient {
         self.buffered.iter()
     }
 
+    /// Stops reading while the connection stays open: no more pongs, events
+    /// pile up unread, like a client whose network went away. The server
+    /// should notice by its idle timeout.
+    pub fn stop_reading(&mut self) {
+        self.reader.abort();
+    }
+
     /// Sends a close frame and stops the reader.
     pub async fn close(mut self) {
         let _ = tokio::time::timeout(CONNECT_TIMEOUT, self.sink.close()).await;

@@ -17,11 +17,16 @@ use crate::error::ErrorCode;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// How often histogram samples are folded into their buckets. The recorder
+/// keeps every sample until then, so without this a node nobody scrapes
+/// grows by each signaling request it answers.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Buckets (seconds) of how long rooms and users stay.
 const STAY_BUCKETS: &[f64] = &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0];
 
 /// Installs the process's Prometheus recorder (once; later calls return the
-/// same handle) and describes every series.
+/// same handle), starts its upkeep thread and describes every series.
 pub fn install() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
@@ -61,6 +66,14 @@ pub fn install() -> PrometheusHandle {
                 .expect("bucket lists are not empty")
                 .install_recorder()
                 .expect("the only metrics recorder of the process");
+            let upkeep = handle.clone();
+            std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || loop {
+                    std::thread::sleep(UPKEEP_INTERVAL);
+                    upkeep.run_upkeep();
+                })
+                .expect("start the metrics upkeep thread");
             names::describe();
             for name in [
                 names::ROOMS_CREATED,

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 use super::signal::SignalClient;
 use super::wallet::TestWallet;
 
+/// heaptrack's preload library in Debian's `heaptrack` package.
+const HEAPTRACK_PRELOAD: &str = "/usr/lib/heaptrack/libheaptrack_preload.so";
+
 /// A server process; killed when dropped.
 pub struct NodeProcess {
     /// Its HTTP port on 127.0.0.1.
@@ -45,7 +48,15 @@ impl NodeProcess {
     /// Starts the process (again, with the same config) and waits for /health.
     pub async fn restart(&mut self) {
         assert!(self.child.is_none(), "still running");
-        let child = Command::new(env!("CARGO_BIN_EXE_pnl-voice"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pnl-voice"));
+        // Leak hunting (benches/README.md, "Soak"): every allocation of the
+        // server process traced by Debian's heaptrack into this file.
+        if let Ok(trace) = std::env::var("PNL_VOICE_HEAPTRACK") {
+            command
+                .env("LD_PRELOAD", HEAPTRACK_PRELOAD)
+                .env("DUMP_HEAPTRACK_OUTPUT", trace);
+        }
+        let child = command
             .arg("--config")
             .arg(&self.config)
             .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")

@@ -85,6 +85,8 @@ pub struct Series {
     started: Instant,
     phase: Mutex<String>,
     samples: Mutex<Vec<Sample>>,
+    /// Whether the server's threads were dumped (see [`Series::dump_threads_once`]).
+    dumped: Mutex<bool>,
 }
 
 impl Series {
@@ -107,6 +109,7 @@ impl Series {
             started: Instant::now(),
             phase: Mutex::new("start".into()),
             samples: Mutex::new(Vec::new()),
+            dumped: Mutex::new(false),
         })
     }
 
@@ -148,8 +151,39 @@ impl Series {
             resources,
             keys: by_prefix,
         };
+        if sample.resources.is_null() {
+            self.dump_threads_once().await;
+        }
         self.samples.lock().push(sample.clone());
         sample
+    }
+
+    /// The first time the server does not answer, writes the backtraces of
+    /// all its threads (gdb, when installed) to `soak-hang-backtraces.txt`
+    /// in the output folder, to show where a stuck server is stuck.
+    async fn dump_threads_once(&self) {
+        if std::mem::replace(&mut *self.dumped.lock(), true) {
+            return;
+        }
+        let pid = self.pid.to_string();
+        let path = crate::common::report::out_dir().join("soak-hang-backtraces.txt");
+        let dumped = tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new("gdb")
+                .args(["-p", &pid, "-batch", "-ex", "thread apply all bt"])
+                .output()?;
+            std::fs::create_dir_all(path.parent().expect("a file in a folder"))?;
+            std::fs::write(&path, [out.stdout, out.stderr].concat())?;
+            Ok::<_, std::io::Error>(path)
+        })
+        .await
+        .expect("the dump does not panic");
+        match dumped {
+            Ok(path) => println!(
+                "server not answering: thread backtraces in {}",
+                path.display()
+            ),
+            Err(e) => println!("server not answering; no backtraces (gdb: {e})"),
+        }
     }
 
     /// Every sample so far.

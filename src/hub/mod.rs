@@ -11,6 +11,8 @@ mod outbox;
 mod placement;
 mod resources;
 mod speaking;
+#[cfg(test)]
+mod tests;
 
 pub use live_room::{Admission, Departure, Idle, LiveRoom, RoomCounts};
 pub use member_media::MemberMedia;

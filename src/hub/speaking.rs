@@ -1,11 +1,21 @@
 //! Who is speaking: mediasoup's AudioLevelObserver (levels about 4 times a
 //! second, speaking time) and ActiveSpeakerObserver (the dominant speaker).
+//!
+//! mediasoup calls the observers' handlers on its worker thread while it
+//! holds the lock of that worker's handler table, which every mediasoup
+//! object of the worker takes when it is created or dropped. A handler that
+//! waited on a room lock would deadlock against any thread that drops a
+//! consumer while holding that room lock (as a leaving speaker does). So the
+//! handlers only post [`Finding`]s to a bounded queue, and a task applies
+//! them to the room.
 
 use std::num::NonZeroU16;
 use std::sync::Weak;
+use std::time::Instant;
 
 use mediasoup::prelude::*;
 use serde_json::json;
+use tokio::sync::mpsc;
 
 use super::live_room::{Inner, LiveRoom};
 use crate::address::Address;
@@ -18,6 +28,23 @@ const LEVEL_INTERVAL_MS: u16 = 250;
 const INTERVAL: std::time::Duration = std::time::Duration::from_millis(LEVEL_INTERVAL_MS as u64);
 /// Quietest level (dBov) that counts as speaking.
 const SPEAKING_THRESHOLD: i8 = -60;
+/// Findings queued for a room at most; more are dropped, as the next report
+/// replaces them a quarter of a second later.
+const FINDINGS_CAPACITY: usize = 64;
+
+/// What the observers reported, on its way from mediasoup's thread to the room.
+#[derive(Debug)]
+enum Finding {
+    /// Producers above the threshold with their volumes (dBov), reported at `at`.
+    Volumes {
+        at: Instant,
+        volumes: Vec<(ProducerId, i8)>,
+    },
+    /// Nobody above the threshold any more.
+    Silence,
+    /// The producer that now dominates.
+    Dominant(ProducerId),
+}
 
 /// The observers of one room's router.
 pub struct Observers {
@@ -43,53 +70,36 @@ impl Observers {
         Ok(Self { levels, dominant })
     }
 
-    /// Sends the observers' findings to `room`'s members.
+    /// Sends the observers' findings to `room`'s members, from a task on the
+    /// current runtime that ends when the observers are dropped.
     pub fn listen(&self, room: Weak<LiveRoom>) {
-        let weak = room.clone();
+        let (tx, mut rx) = mpsc::channel(FINDINGS_CAPACITY);
+        let post = move |finding| {
+            let _ = tx.try_send(finding);
+        };
+        let to_room = post.clone();
         self.levels
             .on_volumes(move |volumes| {
-                let Some(room) = weak.upgrade() else { return };
-                let mut inner = room.lock();
-                let now = std::time::Instant::now();
-                let heard = inner
-                    .last_levels
-                    .replace(now)
-                    .map_or(INTERVAL, |last| now.duration_since(last).min(2 * INTERVAL))
-                    .as_secs_f64();
-                let mut levels = Vec::new();
-                for v in volumes {
-                    if let Some(wallet) = owner_of(&inner, v.producer.id()) {
-                        inner.rules.add_speaking_time(&wallet, heard);
-                        levels.push(json!({ "walletAddress": wallet, "volume": v.volume }));
-                    }
-                }
-                broadcast(
-                    &inner,
-                    event("voice:audio_levels", json!({ "levels": levels })),
-                );
+                let volumes = volumes.iter().map(|v| (v.producer.id(), v.volume));
+                to_room(Finding::Volumes {
+                    at: Instant::now(),
+                    volumes: volumes.collect(),
+                });
             })
             .detach();
-        let weak = room.clone();
+        let to_room = post.clone();
         self.levels
-            .on_silence(move || {
-                if let Some(room) = weak.upgrade() {
-                    room.lock().last_levels = None;
-                }
-            })
+            .on_silence(move || to_room(Finding::Silence))
             .detach();
         self.dominant
-            .on_dominant_speaker(move |dominant| {
-                let Some(room) = room.upgrade() else { return };
-                let mut inner = room.lock();
-                if let Some(wallet) = owner_of(&inner, dominant.producer.id()) {
-                    inner.active_speaker = Some(wallet.clone());
-                    broadcast(
-                        &inner,
-                        event("voice:active_speaker", json!({ "walletAddress": wallet })),
-                    );
-                }
-            })
+            .on_dominant_speaker(move |dominant| post(Finding::Dominant(dominant.producer.id())))
             .detach();
+        tokio::spawn(async move {
+            while let Some(finding) = rx.recv().await {
+                let Some(room) = room.upgrade() else { break };
+                apply(&mut room.lock(), finding);
+            }
+        });
     }
 
     /// Starts observing a new producer.
@@ -100,6 +110,40 @@ impl Observers {
         }
         if let Err(e) = self.dominant.add_producer(options()).await {
             tracing::warn!(error = %e, "active speaker observer refused a producer");
+        }
+    }
+}
+
+/// Brings `finding` into the room: speaking time, then events to the members.
+fn apply(inner: &mut Inner, finding: Finding) {
+    match finding {
+        Finding::Volumes { at, volumes } => {
+            let heard = inner
+                .last_levels
+                .replace(at)
+                .map_or(INTERVAL, |last| at.duration_since(last).min(2 * INTERVAL))
+                .as_secs_f64();
+            let mut levels = Vec::new();
+            for (producer, volume) in volumes {
+                if let Some(wallet) = owner_of(inner, producer) {
+                    inner.rules.add_speaking_time(&wallet, heard);
+                    levels.push(json!({ "walletAddress": wallet, "volume": volume }));
+                }
+            }
+            broadcast(
+                inner,
+                event("voice:audio_levels", json!({ "levels": levels })),
+            );
+        }
+        Finding::Silence => inner.last_levels = None,
+        Finding::Dominant(producer) => {
+            if let Some(wallet) = owner_of(inner, producer) {
+                inner.active_speaker = Some(wallet.clone());
+                broadcast(
+                    inner,
+                    event("voice:active_speaker", json!({ "walletAddress": wallet })),
+                );
+            }
         }
     }
 }

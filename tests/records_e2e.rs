@@ -1,7 +1,8 @@
 //! Records through the real server process, for both stores: a call with
 //! real audio, a founder's settings change and a report; SIGTERM during the
 //! call; after a restart every record is there and closed, the settings come
-//! back with the room, and a wallet can export and erase its records.
+//! back with the room, and a wallet can export and erase its records. After
+//! SIGKILL, the stays left open are closed when their room opens again.
 
 mod support;
 
@@ -199,6 +200,69 @@ async fn mongodb_store_records_survive_sigterm_and_restart() {
     let server = MongoServer::start();
     let uri = server.fresh_uri();
     records_survive_sigterm_and_restart(StoreUnderTest::Mongo {
+        _server: server,
+        uri,
+    })
+    .await;
+}
+
+/// SIGKILL leaves the stays of the moment open; the room's next opening
+/// closes them as cut short, adding no minutes.
+async fn stays_cut_by_a_crash_close_when_the_room_opens_again(store: StoreUnderTest) {
+    let (first, second) = (TestWallet::new(), TestWallet::new());
+    let market = random_address();
+    let mut node = NodeProcess::start(&store.config()).await;
+    let api = Api::new(node.http());
+    let (mut a, a_token) = node.connect(&first).await;
+    let (mut b, _) = node.connect(&second).await;
+    for socket in [&mut a, &mut b] {
+        socket
+            .request("voice:join", json!({"marketAddress": market}))
+            .await
+            .unwrap();
+    }
+    let path = format!("history?walletAddress={}", first.address());
+    let open = |d: &Value| {
+        let stay = &d["participations"][0];
+        stay.is_object() && stay["leftAt"].is_null()
+    };
+    eventually(&api, Some(&a_token), &path, open).await;
+
+    let status = node
+        .signal_and_wait(libc::SIGKILL, Duration::from_secs(30))
+        .await;
+    assert!(!status.success(), "killed: {status}");
+    node.restart().await;
+    let (mut b, _) = node.connect(&second).await;
+    b.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
+
+    let a_token = first.login(&node.http()).await.unwrap();
+    let closed = |d: &Value| d["participations"][0]["leftAt"].is_string();
+    let history = eventually(&api, Some(&a_token), &path, closed).await;
+    let stay = &history["participations"][0];
+    assert_eq!(stay["cutShort"], true, "{stay}");
+    assert_eq!(stay["marketAddress"], market);
+    let path = format!("stats?marketAddress={market}");
+    let stats = eventually(&api, None, &path, |d| d["room"]["stats"]["totalJoins"] == 3).await;
+    assert_eq!(stats["room"]["stats"]["totalMinutes"], 0.0, "{stats}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_store_closes_stays_cut_by_a_crash() {
+    let dir = std::env::temp_dir().join(format!("pnl-voice-records-{}", rand::random::<u64>()));
+    stays_cut_by_a_crash_close_when_the_room_opens_again(StoreUnderTest::Embedded(dir.clone()))
+        .await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mongodb_store_closes_stays_cut_by_a_crash() {
+    let server = MongoServer::start();
+    let uri = server.fresh_uri();
+    stays_cut_by_a_crash_close_when_the_room_opens_again(StoreUnderTest::Mongo {
         _server: server,
         uri,
     })

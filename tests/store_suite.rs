@@ -47,6 +47,7 @@ fn joined(market: &Address, wallet: &Address, secs: i64, participants: u64) -> W
             left_at: None,
             total_speaking_time: 0.0,
             was_kicked: false,
+            cut_short: false,
         },
         participants,
     }
@@ -198,6 +199,65 @@ async fn a_leave_without_its_join_changes_nothing(store: Arc<dyn Store>) {
     let j = joined(&market, &addr(), 0, 1);
     store.apply(&[left(&j, 60, 1.0, false)]).await.unwrap();
     assert_eq!(store.room(&market).await.unwrap(), None);
+}
+
+async fn stays_cut_short_by_a_crash_close_when_the_room_opens_again(store: Arc<dyn Store>) {
+    let market = addr();
+    let (a, b) = (addr(), addr());
+    let ja = joined(&market, &a, 0, 1);
+    let jb = joined(&market, &b, 30, 2);
+    let elsewhere = joined(&addr(), &a, 10, 1);
+    store
+        .apply(&[
+            ja.clone(),
+            jb.clone(),
+            elsewhere.clone(),
+            left(&jb, 60, 2.0, false),
+        ])
+        .await
+        .unwrap();
+
+    let reopened = |secs| Write::CutShort {
+        market: market.clone(),
+        at: at(secs),
+    };
+    store.apply(&[reopened(600), reopened(700)]).await.unwrap();
+    let history = store.history(&a, 10).await.unwrap();
+    let (other_room, this_room) = (&history[0], &history[1]);
+    assert_eq!(
+        this_room.left_at,
+        Some(at(600)),
+        "closed when the room opened"
+    );
+    assert!(this_room.cut_short);
+    assert_eq!(other_room.left_at, None, "another room's stay stays open");
+    let closed_normally = &store.history(&b, 10).await.unwrap()[0];
+    assert_eq!(closed_normally.left_at, Some(at(60)));
+    assert!(!closed_normally.cut_short);
+    let room = store.room(&market).await.unwrap().unwrap();
+    assert!(
+        (room.stats.total_minutes - 0.5).abs() < 1e-9,
+        "a stay cut short adds no minutes"
+    );
+
+    let late_leave = left(&ja, 300, 4.0, false);
+    store
+        .apply(&[late_leave.clone(), late_leave])
+        .await
+        .unwrap();
+    let stay = &store.history(&a, 10).await.unwrap()[1];
+    assert_eq!(
+        stay.left_at,
+        Some(at(300)),
+        "a leave written late still wins"
+    );
+    assert!(!stay.cut_short);
+    assert_eq!(stay.total_speaking_time, 4.0);
+    let room = store.room(&market).await.unwrap().unwrap();
+    assert!(
+        (room.stats.total_minutes - 5.5).abs() < 1e-9,
+        "its 5 minutes counted once"
+    );
 }
 
 async fn top_speakers_sum_every_stay_longest_first(store: Arc<dyn Store>) {
@@ -374,6 +434,7 @@ suite!(
     joins_and_leaves_make_the_room_totals,
     a_batch_applied_twice_counts_once,
     a_leave_without_its_join_changes_nothing,
+    stays_cut_short_by_a_crash_close_when_the_room_opens_again,
     top_speakers_sum_every_stay_longest_first,
     history_is_newest_first_and_limited,
     reports_are_kept_and_exported_without_the_reporter_of_reports_about_you,
@@ -429,4 +490,47 @@ async fn mongodb_records_wait_for_a_server_that_comes_back() {
     assert!(written, "the queue drains once the server is up");
     assert_eq!(recorder.stats().written, 5);
     assert_eq!(room.unwrap().unwrap().stats.total_joins, 5);
+}
+
+/// A records file written before stays could be cut short opens with the
+/// new column added, its stays read as not cut short.
+#[tokio::test]
+async fn an_embedded_store_from_before_cut_short_stays_is_migrated() {
+    let dir = std::env::temp_dir().join(format!("pnl-voice-store-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("records.sqlite3");
+    let (market, wallet) = (addr(), addr());
+    let old = rusqlite::Connection::open(&file).unwrap();
+    old.execute_batch(
+        "CREATE TABLE voice_participants (id TEXT PRIMARY KEY, market_address TEXT NOT NULL, \
+         wallet_address TEXT NOT NULL, position TEXT NOT NULL, position_size REAL NOT NULL, \
+         is_founder INTEGER NOT NULL, joined_at INTEGER NOT NULL, left_at INTEGER, \
+         total_speaking_time REAL NOT NULL DEFAULT 0, was_kicked INTEGER NOT NULL DEFAULT 0)",
+    )
+    .unwrap();
+    old.execute(
+        "INSERT INTO voice_participants VALUES (?1, ?2, ?3, 'YES', 1.0, 0, ?4, NULL, 0, 0)",
+        rusqlite::params![
+            Uuid::new_v4().to_string(),
+            market.as_str(),
+            wallet.as_str(),
+            at(0).timestamp_millis()
+        ],
+    )
+    .unwrap();
+    drop(old);
+
+    let store = SqliteStore::open(&file).unwrap();
+    let stay = &store.history(&wallet, 10).await.unwrap()[0];
+    assert!(!stay.cut_short);
+    store
+        .apply(&[Write::CutShort { market, at: at(60) }])
+        .await
+        .unwrap();
+    let stay = &store.history(&wallet, 10).await.unwrap()[0];
+    assert_eq!((stay.left_at, stay.cut_short), (Some(at(60)), true));
+    drop(store);
+    let reopened = SqliteStore::open(&file).unwrap();
+    assert!(reopened.history(&wallet, 10).await.unwrap()[0].cut_short);
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -225,6 +225,7 @@ impl LiveRoom {
                 left_at: None,
                 total_speaking_time: 0.0,
                 was_kicked: false,
+                cut_short: false,
             },
             participants: inner.rules.len() as u64,
         });

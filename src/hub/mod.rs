@@ -293,8 +293,13 @@ impl Hub {
         if owner.node_id != me.node_id {
             return Err(Placement::wrong_node(&owner));
         }
-        let router = match self.pool.create_router(&slot).await {
-            Ok(router) => router,
+        let media = async {
+            let router = self.pool.create_router(&slot).await?;
+            let observers = speaking::Observers::create(&router).await?;
+            Ok::<_, crate::media::MediaError>((router, observers))
+        };
+        let (router, observers) = match media.await {
+            Ok(media) => media,
             Err(e) => {
                 let _ = self
                     .placement
@@ -304,14 +309,18 @@ impl Hub {
                 return Err(e.into());
             }
         };
-        let observers = speaking::Observers::create(&router).await?;
         slot.rooms.fetch_add(1, Ordering::Relaxed);
         telemetry::room_created();
+        let now = Utc::now();
+        self.recorder.record(Write::CutShort {
+            market: market.clone(),
+            at: now,
+        });
         self.recorder.record(Write::RoomOpened {
             market: market.clone(),
             worker_id: slot.worker.id().to_string(),
             settings: rules.settings().clone(),
-            at: Utc::now(),
+            at: now,
         });
         let room = Arc::new(LiveRoom::new(
             rules,

@@ -186,11 +186,15 @@ impl MongoStore {
                 let closed = self
                     .participants()
                     .update_one(
-                        doc! { "_id": id.to_string(), "leftAt": Bson::Null },
+                        doc! {
+                            "_id": id.to_string(),
+                            "$or": [{ "leftAt": Bson::Null }, { "cutShort": true }],
+                        },
                         doc! { "$set": {
                             "leftAt": date(*left_at),
                             "totalSpeakingTime": *speaking_secs,
                             "wasKicked": *was_kicked,
+                            "cutShort": false,
                         } },
                     )
                     .await?
@@ -207,6 +211,18 @@ impl MongoStore {
                         )
                         .await?;
                 }
+            }
+            Write::CutShort { market, at } => {
+                self.participants()
+                    .update_many(
+                        doc! {
+                            "marketAddress": market.as_str(),
+                            "leftAt": Bson::Null,
+                            "joinedAt": { "$lt": date(*at) },
+                        },
+                        doc! { "$set": { "leftAt": date(*at), "cutShort": true } },
+                    )
+                    .await?;
             }
             Write::Report(r) => {
                 self.reports()
@@ -406,6 +422,7 @@ fn participation_doc(p: &ParticipationRecord) -> Document {
         "leftAt": p.left_at.map(date),
         "totalSpeakingTime": p.total_speaking_time,
         "wasKicked": p.was_kicked,
+        "cutShort": p.cut_short,
     }
 }
 
@@ -475,6 +492,7 @@ fn participation(d: &Document) -> Result<ParticipationRecord, StoreError> {
         },
         total_speaking_time: number(d, "totalSpeakingTime"),
         was_kicked: d.get_bool("wasKicked").unwrap_or(false),
+        cut_short: d.get_bool("cutShort").unwrap_or(false),
     })
 }
 

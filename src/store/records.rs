@@ -66,6 +66,10 @@ pub struct ParticipationRecord {
     pub total_speaking_time: f64,
     /// Whether the founder kicked it.
     pub was_kicked: bool,
+    /// Whether the node holding the room stopped without closing it (a
+    /// crash): `left_at` is then when the room was opened again, an upper
+    /// bound, and the stay's minutes are not in the room's totals.
+    pub cut_short: bool,
 }
 
 /// A `voice_reports` record. Reporter and target are `None` once erased.
@@ -166,6 +170,15 @@ pub enum Write {
         speaking_secs: f64,
         /// Whether it was kicked.
         was_kicked: bool,
+    },
+    /// `market`'s room was opened at `at`: stays of it still open were cut
+    /// short by a crash and are closed (a later [`Write::Left`] of one of
+    /// them still applies in full).
+    CutShort {
+        /// The market.
+        market: Address,
+        /// When the room was opened again.
+        at: DateTime<Utc>,
     },
     /// An abuse report.
     Report(ReportRecord),

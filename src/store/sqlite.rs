@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS voice_participants (
     joined_at           INTEGER NOT NULL,
     left_at             INTEGER,
     total_speaking_time REAL NOT NULL DEFAULT 0,
-    was_kicked          INTEGER NOT NULL DEFAULT 0
+    was_kicked          INTEGER NOT NULL DEFAULT 0,
+    cut_short           INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS voice_participants_market ON voice_participants (market_address, joined_at);
 CREATE INDEX IF NOT EXISTS voice_participants_wallet ON voice_participants (wallet_address, joined_at);
@@ -55,7 +56,13 @@ CREATE INDEX IF NOT EXISTS voice_reports_created ON voice_reports (created_at);
 ";
 
 const PARTICIPATION_COLUMNS: &str = "id, market_address, wallet_address, position, position_size, \
-     is_founder, joined_at, left_at, total_speaking_time, was_kicked";
+     is_founder, joined_at, left_at, total_speaking_time, was_kicked, cut_short";
+
+/// Adds what later versions added to a file an earlier version created.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "cut_short",
+    "ALTER TABLE voice_participants ADD COLUMN cut_short INTEGER NOT NULL DEFAULT 0",
+)];
 
 /// Records in a SQLite file.
 pub struct SqliteStore {
@@ -70,6 +77,14 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        for (column, sql) in MIGRATIONS {
+            let present = conn
+                .prepare("SELECT 1 FROM pragma_table_info('voice_participants') WHERE name = ?1")?
+                .exists([column])?;
+            if !present {
+                conn.execute_batch(sql)?;
+            }
+        }
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -287,7 +302,7 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
             let inserted = tx.execute(
                 &format!(
                     "INSERT OR IGNORE INTO voice_participants ({PARTICIPATION_COLUMNS}) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                 ),
                 params![
                     p.id.to_string(),
@@ -300,6 +315,7 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
                     p.left_at.map(to_millis),
                     p.total_speaking_time,
                     p.was_kicked,
+                    p.cut_short,
                 ],
             )?;
             if inserted == 1 {
@@ -327,7 +343,8 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
         } => {
             let closed = tx.execute(
                 "UPDATE voice_participants SET left_at = ?2, total_speaking_time = ?3, \
-                 was_kicked = ?4 WHERE id = ?1 AND left_at IS NULL",
+                 was_kicked = ?4, cut_short = 0 \
+                 WHERE id = ?1 AND (left_at IS NULL OR cut_short = 1)",
                 params![
                     id.to_string(),
                     to_millis(*left_at),
@@ -346,6 +363,13 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
                     ],
                 )?;
             }
+        }
+        Write::CutShort { market, at } => {
+            tx.execute(
+                "UPDATE voice_participants SET left_at = ?2, cut_short = 1 \
+                 WHERE market_address = ?1 AND left_at IS NULL AND joined_at < ?2",
+                params![market.as_str(), to_millis(*at)],
+            )?;
         }
         Write::Report(r) => {
             tx.execute(
@@ -406,6 +430,7 @@ fn participation(row: &Row<'_>) -> Result<ParticipationRecord, StoreError> {
         left_at: row.get::<_, Option<i64>>(7)?.map(from_millis),
         total_speaking_time: row.get(8)?,
         was_kicked: row.get(9)?,
+        cut_short: row.get(10)?,
     })
 }
 

@@ -68,8 +68,9 @@ impl MongoStore {
     }
 
     /// Creates the indexes once: unique marketAddress on rooms,
-    /// (marketAddress, joinedAt) and (walletAddress, joinedAt) on
-    /// participants, reporter, target and createdAt on reports.
+    /// (marketAddress, joinedAt), (walletAddress, joinedAt) and
+    /// (marketAddress, leftAt) (open stays) on participants, reporter,
+    /// target and createdAt on reports.
     async fn ready(&self) -> Result<(), StoreError> {
         self.indexes
             .get_or_try_init(|| async {
@@ -86,6 +87,7 @@ impl MongoStore {
                     .create_indexes([
                         index(doc! { "marketAddress": 1, "joinedAt": 1 }),
                         index(doc! { "walletAddress": 1, "joinedAt": 1 }),
+                        index(doc! { "marketAddress": 1, "leftAt": 1 }),
                     ])
                     .await?;
                 self.reports()

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS voice_participants (
 );
 CREATE INDEX IF NOT EXISTS voice_participants_market ON voice_participants (market_address, joined_at);
 CREATE INDEX IF NOT EXISTS voice_participants_wallet ON voice_participants (wallet_address, joined_at);
+CREATE INDEX IF NOT EXISTS voice_participants_open ON voice_participants (market_address) WHERE left_at IS NULL;
 CREATE TABLE IF NOT EXISTS voice_reports (
     id              TEXT PRIMARY KEY,
     market_address  TEXT NOT NULL,

@@ -446,7 +446,7 @@ impl LiveRoom {
         let producers = inner
             .members
             .values()
-            .filter_map(|m| m.media.producer.clone())
+            .filter_map(|m| m.media.producer.as_deref().cloned())
             .collect();
         let consumers = inner
             .members

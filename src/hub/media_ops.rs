@@ -121,7 +121,7 @@ impl LiveRoom {
         let mut options = ProducerOptions::new(MediaKind::Audio, rtp);
         options.paused = muted;
         let producer = transport.produce(options).await.map_err(MediaError::from)?;
-        self.observers.watch(&producer).await;
+        let producer = self.observers.watch(producer).await;
         let id = producer.id();
         self.with_member(wallet, |inner| {
             inner.rules.may_produce(wallet)?;
@@ -262,7 +262,7 @@ impl LiveRoom {
         let producer = self.with_member(wallet, |inner| {
             let events = inner.rules.set_muted(wallet, muted)?;
             inner.publish(Some(wallet), &events);
-            Ok(inner.member(wallet)?.media.producer.clone())
+            Ok(inner.member(wallet)?.media.producer.as_deref().cloned())
         })?;
         if let Some(producer) = producer {
             apply_mute(&producer, muted).await?;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use mediasoup::prelude::*;
 
+use super::speaking::Watched;
 use crate::error::ApiError;
 use crate::protocol::Direction;
 
@@ -11,7 +12,7 @@ use crate::protocol::Direction;
 #[derive(Default)]
 pub struct MemberMedia {
     pub(super) transports: HashMap<String, (Direction, WebRtcTransport)>,
-    pub(super) producer: Option<Producer>,
+    pub(super) producer: Option<Watched>,
     pub(super) consumers: HashMap<String, Consumer>,
     /// The fan-out router its receive transport is on (None: the main one).
     pub(super) fanout: Option<usize>,

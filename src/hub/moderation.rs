@@ -96,7 +96,12 @@ impl LiveRoom {
                     inner.publish(Some(actor), &events);
                     muted
                         .iter()
-                        .filter_map(|w| inner.members.get(w).and_then(|m| m.media.producer.clone()))
+                        .filter_map(|w| {
+                            inner
+                                .members
+                                .get(w)
+                                .and_then(|m| m.media.producer.as_deref().cloned())
+                        })
                         .collect()
                 };
                 for producer in producers {

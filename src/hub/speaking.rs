@@ -8,8 +8,14 @@
 //! consumer while holding that room lock (as a leaving speaker does). So the
 //! handlers only post [`Finding`]s to a bounded queue, and a task applies
 //! them to the room.
+//!
+//! The same lookup makes producers [`Watched`]: mediasoup turns the ids of
+//! each report into producers on its worker thread, under that lock, so the
+//! last reference to a producer must never be dropped while a report could
+//! still name it.
 
 use std::num::NonZeroU16;
+use std::ops::Deref;
 use std::sync::Weak;
 use std::time::Instant;
 
@@ -47,6 +53,7 @@ enum Finding {
 }
 
 /// The observers of one room's router.
+#[derive(Clone)]
 pub struct Observers {
     levels: AudioLevelObserver,
     dominant: ActiveSpeakerObserver,
@@ -103,13 +110,56 @@ impl Observers {
     }
 
     /// Starts observing a new producer.
-    pub async fn watch(&self, producer: &Producer) {
+    pub async fn watch(&self, producer: Producer) -> Watched {
         let options = || RtpObserverAddProducerOptions::new(producer.id());
         if let Err(e) = self.levels.add_producer(options()).await {
             tracing::warn!(error = %e, "audio level observer refused a producer");
         }
         if let Err(e) = self.dominant.add_producer(options()).await {
             tracing::warn!(error = %e, "active speaker observer refused a producer");
+        }
+        Watched {
+            producer: Some(producer),
+            observers: self.clone(),
+        }
+    }
+
+    /// Stops observing `producer`. Once the worker has answered (an error
+    /// too: the producer may be closed already), no report names it.
+    async fn forget(&self, producer: &Producer) {
+        let _ = self.levels.remove_producer(producer.id()).await;
+        let _ = self.dominant.remove_producer(producer.id()).await;
+    }
+}
+
+/// A producer the room's observers watch. Dropping it takes the producer
+/// out of the observers first and drops it afterwards, from a task: had a
+/// report's lookup on the worker thread held the last reference, dropping
+/// it there would take the handler table lock again and hang the worker.
+pub struct Watched {
+    producer: Option<Producer>,
+    observers: Observers,
+}
+
+impl Deref for Watched {
+    type Target = Producer;
+
+    fn deref(&self) -> &Producer {
+        self.producer.as_ref().expect("taken only on drop")
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let Some(producer) = self.producer.take() else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let observers = self.observers.clone();
+            runtime.spawn(async move {
+                observers.forget(&producer).await;
+                drop(producer);
+            });
         }
     }
 }

@@ -14,7 +14,7 @@ use mediasoup::rtp_parameters::{
 };
 
 use super::live_room::LiveRoom;
-use super::speaking::Observers;
+use super::speaking::{Observers, Watched};
 use crate::address::Address;
 use crate::config::{MediaConfig, RoomDefaults};
 use crate::media::WorkerPool;
@@ -53,8 +53,9 @@ async fn room_on_a_worker() -> Arc<LiveRoom> {
     room
 }
 
-/// A producer fed from this process, with audio levels in its packets.
-async fn direct_speaker(room: &LiveRoom) -> (DirectTransport, DirectProducer) {
+/// A producer fed from this process, with audio levels in its packets, and
+/// the observers' hold on it.
+async fn direct_speaker(room: &LiveRoom) -> (DirectTransport, DirectProducer, Watched) {
     let transport = room
         .router
         .create_direct_transport(DirectTransportOptions::default())
@@ -84,9 +85,9 @@ async fn direct_speaker(room: &LiveRoom) -> (DirectTransport, DirectProducer) {
         .produce(ProducerOptions::new(MediaKind::Audio, rtp))
         .await
         .expect("produce");
-    room.observers.watch(&producer).await;
+    let watched = room.observers.watch(producer.clone()).await;
     match producer {
-        Producer::Direct(direct) => (transport, direct),
+        Producer::Direct(direct) => (transport, direct, watched),
         _ => unreachable!("a direct transport makes direct producers"),
     }
 }
@@ -111,7 +112,7 @@ fn loud_packet(seq: u16) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn observer_reports_never_wait_on_the_room_lock() {
     let room = room_on_a_worker().await;
-    let (_transport, speaker) = direct_speaker(&room).await;
+    let (_transport, speaker, _watched) = direct_speaker(&room).await;
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     let feeding = std::thread::spawn(move || {
@@ -154,4 +155,34 @@ async fn observer_reports_never_wait_on_the_room_lock() {
         "the speaker's levels reached the room after the lock was released"
     );
     feeding.join().expect("feeder");
+}
+
+/// A speaker's producer, dropped, first leaves the observers (so no report
+/// can name it while the worker drops it) and is then closed, not kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_speaker_leaves_the_observers_then_closes() {
+    let room = room_on_a_worker().await;
+    let (_transport, speaker, watched) = direct_speaker(&room).await;
+    for seq in 0..50u16 {
+        speaker.send(loud_packet(seq)).expect("packet");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let producer = watched.downgrade();
+    drop(speaker);
+    drop(watched);
+
+    let mut closed = false;
+    for _ in 0..100 {
+        if producer.upgrade().is_none() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        closed,
+        "the producer is closed once the observers let it go"
+    );
+    let dump = room.router.dump().await.expect("router dump");
+    assert!(dump.map_producer_id_consumer_ids.is_empty(), "{dump:?}");
 }

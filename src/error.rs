@@ -1,10 +1,14 @@
-//! The contract's error codes (PROTOCOL.md section 5) and the one error type
+//! The contract's error codes (docs/protocol.md, "Errors") and the one error type
 //! every boundary converts into, for REST bodies and socket replies alike.
 
 use serde::Serialize;
+use ts_rs::TS;
 
-/// An error code of the wire contract (serialized as [`ErrorCode::as_str`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An error code of the wire contract.
+// Serialized as `as_str`; `every_code_has_its_wire_name` checks that the
+// TypeScript union (derived from the variants) names the same codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TS)]
+#[ts(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     /// Malformed request: JSON, method, missing or mistyped field.
     BadRequest,
@@ -87,9 +91,10 @@ impl ErrorCode {
 
 /// An error as clients see it: a code, a human message and, for
 /// `WRONG_NODE`, where to go instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{code:?}: {message}")]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "WireError")]
 pub struct ApiError {
     /// Contract error code.
     pub code: ErrorCode,
@@ -97,6 +102,7 @@ pub struct ApiError {
     pub message: String,
     /// The owning node's WebSocket URL, with `WRONG_NODE`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub worker_url: Option<String>,
 }
 
@@ -134,5 +140,45 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
         Self::new(ErrorCode::Internal, "internal server error")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ts_rs::TS;
+
+    use super::ErrorCode::{self, *};
+
+    /// TypeScript's union is derived from the variants, the wire names from
+    /// `as_str`: they must name the same codes, in the same order.
+    #[test]
+    fn every_code_has_its_wire_name() {
+        let codes: [ErrorCode; 16] = [
+            BadRequest,
+            InvalidAddress,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            NotInRoom,
+            RoomFull,
+            Banned,
+            RateLimited,
+            CannotConsume,
+            Conflict,
+            WrongNode,
+            Capacity,
+            Internal,
+            Unavailable,
+            PayloadTooLarge,
+        ];
+        let wire: Vec<String> = codes
+            .iter()
+            .map(|c| format!("\"{}\"", c.as_str()))
+            .collect();
+        let typescript = ErrorCode::inline(&ts_rs::Config::default());
+        assert_eq!(typescript.split(" | ").collect::<Vec<_>>(), wire);
+        for code in codes {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

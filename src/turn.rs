@@ -5,10 +5,26 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use serde::Serialize;
 use sha1::Sha1;
+use ts_rs::TS;
 
 use crate::address::Address;
+
+/// One entry of `iceServers`, as `RTCPeerConnection` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct IceServer {
+    /// STUN or TURN URLs.
+    pub urls: Vec<String>,
+    /// The TURN username (`expiry:wallet`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub username: Option<String>,
+    /// The TURN password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credential: Option<String>,
+}
 
 /// STUN and TURN settings.
 #[derive(Debug, Clone, Default)]
@@ -25,16 +41,22 @@ pub struct IceServers {
 
 impl IceServers {
     /// The `iceServers` list for `wallet` at `now`.
-    pub fn for_wallet(&self, wallet: &Address, now: DateTime<Utc>) -> Vec<Value> {
+    pub fn for_wallet(&self, wallet: &Address, now: DateTime<Utc>) -> Vec<IceServer> {
         let mut servers = Vec::new();
         if !self.stun_urls.is_empty() {
-            servers.push(json!({ "urls": self.stun_urls }));
+            servers.push(IceServer {
+                urls: self.stun_urls.clone(),
+                username: None,
+                credential: None,
+            });
         }
         if let (false, Some(secret)) = (self.turn_urls.is_empty(), &self.turn_secret) {
             let (username, credential) = turn_credential(secret, wallet, now, self.turn_ttl_secs);
-            servers.push(
-                json!({ "urls": self.turn_urls, "username": username, "credential": credential }),
-            );
+            servers.push(IceServer {
+                urls: self.turn_urls.clone(),
+                username: Some(username),
+                credential: Some(credential),
+            });
         }
         servers
     }
@@ -79,6 +101,9 @@ mod tests {
             ..Default::default()
         };
         let list = servers.for_wallet(&Address::from_bytes([1; 32]), Utc::now());
-        assert_eq!(list, vec![json!({ "urls": ["stun:127.0.0.1:3478"] })]);
+        assert_eq!(
+            serde_json::to_value(list).unwrap(),
+            serde_json::json!([{ "urls": ["stun:127.0.0.1:3478"] }])
+        );
     }
 }

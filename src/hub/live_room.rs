@@ -8,7 +8,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use mediasoup::prelude::*;
 use parking_lot::{Mutex, MutexGuard};
-use serde_json::json;
 
 use super::member_media::MemberMedia;
 use super::outbox::{Outbox, SessionId};
@@ -16,7 +15,7 @@ use crate::address::Address;
 use crate::config::MediaConfig;
 use crate::error::{ApiError, ErrorCode};
 use crate::media::{WorkerPool, WorkerSlot};
-use crate::protocol::event;
+use crate::protocol::{event, ProducerInfo, ServerEvent};
 use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomEvent, RoomSettings};
 use crate::store::{ParticipationRecord, Recorder, Write};
 
@@ -57,8 +56,7 @@ impl Inner {
             if matches!(e, RoomEvent::Kicked { .. }) {
                 continue;
             }
-            let (name, data) = e.wire();
-            let frame = event(name, data);
+            let frame = event(&ServerEvent::from(e));
             for (wallet, m) in &self.members {
                 if Some(wallet) != actor {
                     m.outbox.send(frame.clone());
@@ -69,10 +67,10 @@ impl Inner {
 
     /// Drops every consumer of `producer` and tells everyone but its owner.
     pub(super) fn producer_gone(&mut self, owner: &Address, producer: ProducerId) {
-        let frame = event(
-            "voice:producer_closed",
-            json!({ "producerId": producer.to_string(), "walletAddress": owner }),
-        );
+        let frame = event(&ServerEvent::ProducerClosed(ProducerInfo {
+            producer_id: producer.to_string(),
+            wallet_address: owner.clone(),
+        }));
         self.piped.retain(|(_, p)| *p != producer);
         for (wallet, m) in self.members.iter_mut() {
             m.media.consumers.retain(|_, c| c.producer_id() != producer);

@@ -2,13 +2,15 @@
 
 use mediasoup::data_structures::DtlsState;
 use mediasoup::prelude::*;
-use serde_json::{json, Value};
 
 use super::live_room::LiveRoom;
 use crate::address::Address;
 use crate::error::{ApiError, ErrorCode};
 use crate::media::{self, MediaError};
-use crate::protocol::{event, Direction};
+use crate::protocol::{
+    event, ConsumerData, Direction, ProduceReply, ProducerInfo, ProducersReply, RestartIceReply,
+    ServerEvent, TransportData,
+};
 
 fn worker_error(e: impl std::fmt::Display) -> ApiError {
     MediaError::Worker(e.to_string()).into()
@@ -20,7 +22,7 @@ impl LiveRoom {
         &self,
         wallet: &Address,
         direction: Direction,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<TransportData, ApiError> {
         let check = |inner: &mut super::live_room::Inner| {
             if direction == Direction::Send {
                 inner.rules.may_produce(wallet)?;
@@ -40,17 +42,14 @@ impl LiveRoom {
         };
         let (router, slot) = self.placed(place);
         let transport = media::create_webrtc_transport(&router, &slot, &self.media_config).await?;
-        let reply = media::transport_json(&transport);
+        let reply = media::transport_data(&transport);
         let outbox = self.with_member(wallet, |inner| Ok(inner.member(wallet)?.outbox.clone()))?;
         let id = transport.id();
         transport
             .on_dtls_state_change(move |state| {
                 if state == DtlsState::Failed {
                     let message = format!("DTLS failed on transport {id}: check dtlsParameters");
-                    outbox.send(event(
-                        "voice:error",
-                        json!({ "code": ErrorCode::BadRequest, "message": message }),
-                    ));
+                    outbox.send(event(&ServerEvent::Error(ApiError::bad_request(message))));
                 }
             })
             .detach();
@@ -96,10 +95,14 @@ impl LiveRoom {
     }
 
     /// `restartIce`.
-    pub async fn restart_ice(&self, wallet: &Address, id: &str) -> Result<Value, ApiError> {
+    pub async fn restart_ice(
+        &self,
+        wallet: &Address,
+        id: &str,
+    ) -> Result<RestartIceReply, ApiError> {
         let transport = self.any_transport(wallet, id)?;
-        let ice = transport.restart_ice().await.map_err(worker_error)?;
-        Ok(json!({ "iceParameters": ice }))
+        let ice_parameters = transport.restart_ice().await.map_err(worker_error)?;
+        Ok(RestartIceReply { ice_parameters })
     }
 
     /// `produce`: the member's one audio producer, paused while it is muted.
@@ -108,7 +111,7 @@ impl LiveRoom {
         wallet: &Address,
         transport_id: &str,
         rtp: RtpParameters,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<ProduceReply, ApiError> {
         let (transport, muted) = self.with_member(wallet, |inner| {
             inner.rules.may_produce(wallet)?;
             let muted = inner.rules.is_muted(wallet)?;
@@ -133,16 +136,16 @@ impl LiveRoom {
                 return Err(ApiError::not_found("the send transport was closed"));
             }
             m.media.producer = Some(producer);
-            let frame = event(
-                "voice:new_producer",
-                json!({ "producerId": id.to_string(), "walletAddress": wallet }),
-            );
+            let frame = event(&ServerEvent::NewProducer(ProducerInfo {
+                producer_id: id.to_string(),
+                wallet_address: wallet.clone(),
+            }));
             for (w, other) in inner.members.iter() {
                 if w != wallet {
                     other.outbox.send(frame.clone());
                 }
             }
-            Ok(json!({ "id": id.to_string() }))
+            Ok(ProduceReply { id: id.to_string() })
         })
     }
 
@@ -173,7 +176,7 @@ impl LiveRoom {
         transport_id: &str,
         producer_id: &str,
         caps: RtpCapabilities,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<ConsumerData, ApiError> {
         let (transport, producer, place) = self.with_member(wallet, |inner| {
             let producer = inner
                 .members
@@ -206,14 +209,14 @@ impl LiveRoom {
         let mut options = ConsumerOptions::new(producer, caps);
         options.paused = true;
         let consumer = transport.consume(options).await.map_err(MediaError::from)?;
-        let reply = json!({
-            "id": consumer.id().to_string(),
-            "producerId": producer.to_string(),
-            "kind": consumer.kind(),
-            "rtpParameters": consumer.rtp_parameters(),
-            "type": consumer.r#type(),
-            "producerPaused": consumer.producer_paused(),
-        });
+        let reply = ConsumerData {
+            id: consumer.id().to_string(),
+            producer_id: producer.to_string(),
+            kind: consumer.kind(),
+            rtp_parameters: consumer.rtp_parameters().clone(),
+            consumer_type: consumer.r#type(),
+            producer_paused: consumer.producer_paused(),
+        };
         self.with_member(wallet, |inner| {
             if consumer.closed() {
                 return Err(ApiError::not_found("the producer closed"));
@@ -271,20 +274,20 @@ impl LiveRoom {
     }
 
     /// `voice:producers`: every audio source in the room but the caller's.
-    pub fn producers(&self, wallet: &Address) -> Result<Value, ApiError> {
+    pub fn producers(&self, wallet: &Address) -> Result<ProducersReply, ApiError> {
         self.with_member(wallet, |inner| {
-            let list: Vec<Value> = inner
+            let producers = inner
                 .members
                 .iter()
                 .filter(|(w, _)| *w != wallet)
                 .filter_map(|(w, m)| {
-                    m.media
-                        .producer
-                        .as_ref()
-                        .map(|p| json!({ "producerId": p.id().to_string(), "walletAddress": w }))
+                    m.media.producer.as_ref().map(|p| ProducerInfo {
+                        producer_id: p.id().to_string(),
+                        wallet_address: w.clone(),
+                    })
                 })
                 .collect();
-            Ok(json!({ "producers": list }))
+            Ok(ProducersReply { producers })
         })
     }
 }

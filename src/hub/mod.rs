@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use parking_lot::Mutex;
-use serde_json::json;
 use tokio::sync::{broadcast, OnceCell};
 
 use crate::address::Address;
@@ -36,7 +35,7 @@ use crate::config::RoomDefaults;
 use crate::error::{ApiError, ErrorCode};
 use crate::media::WorkerPool;
 use crate::positions::MarketSource;
-use crate::protocol::event;
+use crate::protocol::{event, ServerEvent};
 use crate::rooms::{Room, RoomSettings};
 use crate::store::{Recorder, ReportRecord, Write};
 use crate::telemetry;
@@ -221,7 +220,9 @@ impl Hub {
         if which(session, &market) {
             self.leave(wallet, &market, session);
             outbox.close(
-                event("voice:room_closed", json!({ "reason": reason })),
+                event(&ServerEvent::RoomClosed {
+                    reason: reason.into(),
+                }),
                 reason,
             );
         }
@@ -448,8 +449,11 @@ impl Hub {
         frame: Option<String>,
     ) {
         self.drop_session(wallet, departure.outbox.session());
-        let frame =
-            frame.unwrap_or_else(|| event("voice:room_closed", json!({ "reason": reason })));
+        let frame = frame.unwrap_or_else(|| {
+            event(&ServerEvent::RoomClosed {
+                reason: reason.into(),
+            })
+        });
         departure.outbox.close(frame, reason);
         self.settle(room, wallet, departure.media, departure.empty_at_epoch);
     }
@@ -488,7 +492,9 @@ impl Hub {
 
     /// Closes `room` now: members get `voice:room_closed` with `reason`.
     pub fn close_room(&self, room: &Arc<LiveRoom>, reason: &'static str) {
-        let frame = event("voice:room_closed", json!({ "reason": reason }));
+        let frame = event(&ServerEvent::RoomClosed {
+            reason: reason.into(),
+        });
         let members = room.close(&frame, reason);
         room.slot
             .participants

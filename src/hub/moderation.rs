@@ -2,14 +2,13 @@
 //! with their media effects.
 
 use chrono::Utc;
-use serde_json::{json, Value};
 
 use super::live_room::{Departure, LiveRoom};
 use super::media_ops::apply_mute;
 use super::member_media::MemberMedia;
 use crate::address::Address;
 use crate::error::ApiError;
-use crate::protocol::ModerationAction;
+use crate::protocol::{event, Empty, ModerationAction, RaiseHandReply, ServerEvent};
 use crate::rooms::{RoomSettings, SettingsPatch, Silenced};
 use crate::store::Write;
 
@@ -30,20 +29,20 @@ pub enum Outcome {
 
 impl LiveRoom {
     /// `voice:raise_hand`: the 1-based place in the queue.
-    pub fn raise_hand(&self, wallet: &Address) -> Result<Value, ApiError> {
+    pub fn raise_hand(&self, wallet: &Address) -> Result<RaiseHandReply, ApiError> {
         self.with_member(wallet, |inner| {
             let (position, events) = inner.rules.raise_hand(wallet)?;
             inner.publish(Some(wallet), &events);
-            Ok(json!({ "position": position }))
+            Ok(RaiseHandReply { position })
         })
     }
 
     /// `voice:lower_hand`.
-    pub fn lower_hand(&self, wallet: &Address) -> Result<Value, ApiError> {
+    pub fn lower_hand(&self, wallet: &Address) -> Result<Empty, ApiError> {
         self.with_member(wallet, |inner| {
             let events = inner.rules.lower_hand(wallet)?;
             inner.publish(Some(wallet), &events);
-            Ok(json!({}))
+            Ok(Empty {})
         })
     }
 
@@ -78,15 +77,20 @@ impl LiveRoom {
                 let target = target.ok_or_else(missing_target)?;
                 let mut inner = self.lock();
                 let (participant, events) = inner.rules.kick(actor, target, Utc::now())?;
-                let reason = events.iter().find_map(|e| match e {
-                    crate::rooms::RoomEvent::Kicked { reason, .. } => Some(reason.clone()),
-                    _ => None,
-                });
+                let kicked = events
+                    .iter()
+                    .find(|e| matches!(e, crate::rooms::RoomEvent::Kicked { .. }))
+                    .map_or_else(
+                        || ServerEvent::Kicked {
+                            reason: "kicked by the founder".into(),
+                        },
+                        ServerEvent::from,
+                    );
                 let departure = self.depart(&mut inner, &participant, &events, true);
                 Ok(Outcome::Kicked {
                     wallet: target.clone(),
                     departure: Box::new(departure),
-                    frame: crate::protocol::event("voice:kicked", json!({ "reason": reason })),
+                    frame: event(&kicked),
                 })
             }
             ModerationAction::MuteAll => {

@@ -20,13 +20,12 @@ use std::sync::Weak;
 use std::time::Instant;
 
 use mediasoup::prelude::*;
-use serde_json::json;
 use tokio::sync::mpsc;
 
 use super::live_room::{Inner, LiveRoom};
 use crate::address::Address;
 use crate::media::MediaError;
-use crate::protocol::event;
+use crate::protocol::{event, AudioLevel, ServerEvent};
 
 /// Level report interval, in milliseconds.
 const LEVEL_INTERVAL_MS: u16 = 250;
@@ -177,13 +176,13 @@ fn apply(inner: &mut Inner, finding: Finding) {
             for (producer, volume) in volumes {
                 if let Some(wallet) = owner_of(inner, producer) {
                     inner.rules.add_speaking_time(&wallet, heard);
-                    levels.push(json!({ "walletAddress": wallet, "volume": volume }));
+                    levels.push(AudioLevel {
+                        wallet_address: wallet,
+                        volume,
+                    });
                 }
             }
-            broadcast(
-                inner,
-                event("voice:audio_levels", json!({ "levels": levels })),
-            );
+            broadcast(inner, event(&ServerEvent::AudioLevels { levels }));
         }
         Finding::Silence => inner.last_levels = None,
         Finding::Dominant(producer) => {
@@ -191,7 +190,9 @@ fn apply(inner: &mut Inner, finding: Finding) {
                 inner.active_speaker = Some(wallet.clone());
                 broadcast(
                     inner,
-                    event("voice:active_speaker", json!({ "walletAddress": wallet })),
+                    event(&ServerEvent::ActiveSpeaker {
+                        wallet_address: wallet,
+                    }),
                 );
             }
         }

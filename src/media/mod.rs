@@ -7,5 +7,5 @@ mod transport;
 mod worker_pool;
 
 pub use error::MediaError;
-pub use transport::{create_webrtc_transport, transport_json};
+pub use transport::{create_webrtc_transport, transport_data};
 pub use worker_pool::{WorkerPool, WorkerSlot};

@@ -1,11 +1,11 @@
-//! WebRTC transports: creation from the media settings and the JSON that
+//! WebRTC transports: creation from the media settings and the data that
 //! mediasoup-client's `createSendTransport`/`createRecvTransport` take.
 
 use mediasoup::prelude::*;
-use serde_json::{json, Value};
 
 use super::{MediaError, WorkerSlot};
 use crate::config::MediaConfig;
+use crate::protocol::{IceCandidateData, TransportData};
 
 /// Creates a WebRTC transport on `router`: through the worker's WebRtcServer
 /// when there is one, else on the configured listen IP and port range.
@@ -35,23 +35,16 @@ pub async fn create_webrtc_transport(
 
 /// `{id, iceParameters, iceCandidates, dtlsParameters, sctpParameters}`; each
 /// candidate carries its IP as both `ip` and `address`.
-pub fn transport_json(transport: &WebRtcTransport) -> Value {
-    let candidates: Vec<Value> = transport
-        .ice_candidates()
-        .iter()
-        .map(|c| {
-            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut v {
-                map.insert("address".into(), json!(c.ip));
-            }
-            v
-        })
-        .collect();
-    json!({
-        "id": transport.id().to_string(),
-        "iceParameters": transport.ice_parameters(),
-        "iceCandidates": candidates,
-        "dtlsParameters": transport.dtls_parameters(),
-        "sctpParameters": Value::Null,
-    })
+pub fn transport_data(transport: &WebRtcTransport) -> TransportData {
+    TransportData {
+        id: transport.id().to_string(),
+        ice_parameters: transport.ice_parameters().clone(),
+        ice_candidates: transport
+            .ice_candidates()
+            .iter()
+            .map(IceCandidateData::from)
+            .collect(),
+        dtls_parameters: transport.dtls_parameters(),
+        sctp_parameters: (),
+    }
 }

@@ -2,12 +2,13 @@
 
 use mediasoup::prelude::{DtlsParameters, RtpCapabilities, RtpParameters};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::address::Address;
 use crate::rooms::SettingsPatch;
 
 /// Direction of a WebRTC transport, from the client's point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// The client sends audio (speakers only).
@@ -17,8 +18,9 @@ pub enum Direction {
 }
 
 /// A founder's moderation action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ModerateAction")]
 pub enum ModerationAction {
     /// Let a participant speak.
     GrantSpeaker,

@@ -1,12 +1,15 @@
 //! Client frame -> [`Request`], answering every malformed case with the
 //! contract's error (never a panic).
 
-use mediasoup::prelude::{DtlsParameters, MediaKind, RtpCapabilities, RtpParameters};
+use mediasoup::prelude::MediaKind;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::command::{Command, Direction, ModerationAction, RoomCommand};
+use super::command::{Command, ModerationAction, RoomCommand};
+use super::requests::{
+    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
+    ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,
+};
 use crate::address::Address;
 use crate::error::ApiError;
 
@@ -70,7 +73,7 @@ pub fn decode(text: &str) -> Result<Request, Box<DecodeError>> {
 fn command(method: &str, data: Value) -> Result<Command, ApiError> {
     Ok(match method {
         "voice:join" => {
-            let d: JoinData = fields(method, data)?;
+            let d: JoinRequest = fields(method, data)?;
             Command::Join {
                 market: Address::parse(&d.market_address)?,
             }
@@ -84,21 +87,21 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
     Ok(match method {
         "getRouterRtpCapabilities" => RoomCommand::GetRouterRtpCapabilities,
         "createTransport" => {
-            let d: CreateTransportData = fields(method, data)?;
+            let d: CreateTransportRequest = fields(method, data)?;
             RoomCommand::CreateTransport {
                 direction: d.direction,
             }
         }
         "connectTransport" => {
             ascii_fingerprints(&data)?;
-            let d: ConnectTransportData = fields(method, data)?;
+            let d: ConnectTransportRequest = fields(method, data)?;
             RoomCommand::ConnectTransport {
                 transport_id: d.transport_id,
                 dtls_parameters: d.dtls_parameters,
             }
         }
         "produce" => {
-            let d: ProduceData = fields(method, data)?;
+            let d: ProduceRequest = fields(method, data)?;
             if d.kind != MediaKind::Audio {
                 return Err(ApiError::bad_request("only `audio` may be produced"));
             }
@@ -108,7 +111,7 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
             }
         }
         "consume" => {
-            let d: ConsumeData = fields(method, data)?;
+            let d: ConsumeRequest = fields(method, data)?;
             RoomCommand::Consume {
                 transport_id: d.transport_id,
                 producer_id: d.producer_id,
@@ -116,24 +119,24 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
             }
         }
         "resumeConsumer" => RoomCommand::ResumeConsumer {
-            consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
+            consumer_id: fields::<ConsumerRequest>(method, data)?.consumer_id,
         },
         "pauseConsumer" => RoomCommand::PauseConsumer {
-            consumer_id: fields::<ConsumerData>(method, data)?.consumer_id,
+            consumer_id: fields::<ConsumerRequest>(method, data)?.consumer_id,
         },
         "restartIce" => RoomCommand::RestartIce {
-            transport_id: fields::<TransportData>(method, data)?.transport_id,
+            transport_id: fields::<TransportRequest>(method, data)?.transport_id,
         },
         "closeProducer" => RoomCommand::CloseProducer {
-            producer_id: fields::<ProducerData>(method, data)?.producer_id,
+            producer_id: fields::<ProducerRequest>(method, data)?.producer_id,
         },
         "voice:mute" => RoomCommand::Mute {
-            muted: fields::<MuteData>(method, data)?.muted,
+            muted: fields::<MuteRequest>(method, data)?.muted,
         },
         "voice:raise_hand" => RoomCommand::RaiseHand,
         "voice:lower_hand" => RoomCommand::LowerHand,
         "voice:moderate" => {
-            let d: ModerateData = fields(method, data)?;
+            let d: ModerateRequest = fields(method, data)?;
             let target = d.target_wallet.as_deref().map(Address::parse).transpose()?;
             if target.is_none() && d.action != ModerationAction::MuteAll {
                 return Err(ApiError::bad_request(
@@ -173,68 +176,4 @@ fn ascii_fingerprints(data: &Value) -> Result<(), ApiError> {
 
 fn fields<T: DeserializeOwned>(method: &str, data: Value) -> Result<T, ApiError> {
     serde_json::from_value(data).map_err(|e| ApiError::bad_request(format!("{method}: {e}")))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct JoinData {
-    market_address: String,
-}
-
-#[derive(Deserialize)]
-struct CreateTransportData {
-    direction: Direction,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConnectTransportData {
-    transport_id: String,
-    dtls_parameters: DtlsParameters,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProduceData {
-    transport_id: String,
-    kind: MediaKind,
-    rtp_parameters: RtpParameters,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConsumeData {
-    transport_id: String,
-    producer_id: String,
-    rtp_capabilities: RtpCapabilities,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConsumerData {
-    consumer_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransportData {
-    transport_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProducerData {
-    producer_id: String,
-}
-
-#[derive(Deserialize)]
-struct MuteData {
-    muted: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ModerateData {
-    action: ModerationAction,
-    target_wallet: Option<String>,
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::ServerEvent;
 use crate::error::ApiError;
 
 /// `{id, ok: true, data}`.
@@ -16,6 +17,6 @@ pub fn error_reply(id: &Value, error: &ApiError) -> String {
 }
 
 /// `{event, data}`.
-pub fn event(name: &str, data: impl Serialize) -> String {
-    json!({ "event": name, "data": data }).to_string()
+pub fn event(event: &ServerEvent) -> String {
+    serde_json::to_string(event).expect("a server event is plain data")
 }

@@ -182,12 +182,121 @@ fn replies_and_events_have_the_contract_shape() {
         e,
         json!({"id": 8, "ok": false, "error": {"code": "ROOM_FULL", "message": "full"}})
     );
-    let ev: Value =
-        serde_json::from_str(&event("voice:user_left", json!({"walletAddress": "w"}))).unwrap();
-    assert_eq!(
-        ev,
-        json!({"event": "voice:user_left", "data": {"walletAddress": "w"}})
-    );
+}
+
+/// Each event's frame: the name and fields clients already read.
+#[test]
+fn every_event_keeps_its_wire_shape() {
+    let w = crate::address::Address::from_bytes([9; 32]);
+    let producer = ProducerInfo {
+        producer_id: "p".into(),
+        wallet_address: w.clone(),
+    };
+    let settings = crate::rooms::RoomSettings {
+        max_participants: 10,
+        speaker_only: true,
+        auto_destroy: false,
+        destroy_after_minutes: 5,
+    };
+    let cases = [
+        (
+            ServerEvent::UserLeft {
+                wallet_address: w.clone(),
+            },
+            json!({"event": "voice:user_left", "data": {"walletAddress": w}}),
+        ),
+        (
+            ServerEvent::UserMuted {
+                wallet_address: w.clone(),
+                muted: true,
+            },
+            json!({"event": "voice:user_muted", "data": {"walletAddress": w, "muted": true}}),
+        ),
+        (
+            ServerEvent::SpeakerGranted {
+                wallet_address: w.clone(),
+            },
+            json!({"event": "voice:speaker_granted", "data": {"walletAddress": w}}),
+        ),
+        (
+            ServerEvent::SpeakerRevoked {
+                wallet_address: w.clone(),
+            },
+            json!({"event": "voice:speaker_revoked", "data": {"walletAddress": w}}),
+        ),
+        (
+            ServerEvent::HandRaised {
+                wallet_address: w.clone(),
+                queue: vec![w.clone()],
+            },
+            json!({"event": "voice:hand_raised", "data": {"walletAddress": w, "queue": [w]}}),
+        ),
+        (
+            ServerEvent::HandLowered {
+                wallet_address: w.clone(),
+                queue: vec![],
+            },
+            json!({"event": "voice:hand_lowered", "data": {"walletAddress": w, "queue": []}}),
+        ),
+        (
+            ServerEvent::NewProducer(producer.clone()),
+            json!({"event": "voice:new_producer", "data": {"producerId": "p", "walletAddress": w}}),
+        ),
+        (
+            ServerEvent::ProducerClosed(producer),
+            json!({"event": "voice:producer_closed", "data": {"producerId": "p", "walletAddress": w}}),
+        ),
+        (
+            ServerEvent::ActiveSpeaker {
+                wallet_address: w.clone(),
+            },
+            json!({"event": "voice:active_speaker", "data": {"walletAddress": w}}),
+        ),
+        (
+            ServerEvent::AudioLevels {
+                levels: vec![AudioLevel {
+                    wallet_address: w.clone(),
+                    volume: -40,
+                }],
+            },
+            json!({"event": "voice:audio_levels", "data": {"levels": [{"walletAddress": w, "volume": -40}]}}),
+        ),
+        (
+            ServerEvent::Kicked {
+                reason: "kicked by the founder".into(),
+            },
+            json!({"event": "voice:kicked", "data": {"reason": "kicked by the founder"}}),
+        ),
+        (
+            ServerEvent::RoomClosed {
+                reason: "left".into(),
+            },
+            json!({"event": "voice:room_closed", "data": {"reason": "left"}}),
+        ),
+        (
+            ServerEvent::SettingsUpdated {
+                settings: settings.clone(),
+            },
+            json!({"event": "voice:settings_updated", "data": {"settings": {"maxParticipants": 10,
+                "speakerOnly": true, "autoDestroy": false, "destroyAfterMinutes": 5}}}),
+        ),
+        (
+            ServerEvent::Error(crate::error::ApiError::bad_request("DTLS failed")),
+            json!({"event": "voice:error", "data": {"code": "BAD_REQUEST", "message": "DTLS failed"}}),
+        ),
+    ];
+    for (e, expected) in cases {
+        let frame: Value = serde_json::from_str(&event(&e)).unwrap();
+        assert_eq!(frame, expected);
+    }
+}
+
+#[test]
+fn replies_without_data_are_empty_objects() {
+    let reply: Value = serde_json::from_str(&ok_reply(&json!(1), Reply::from(()))).unwrap();
+    assert_eq!(reply, json!({"id": 1, "ok": true, "data": {}}));
+    let hand = Reply::from(RaiseHandReply { position: 2 });
+    assert_eq!(serde_json::to_value(hand).unwrap(), json!({"position": 2}));
 }
 
 #[test]

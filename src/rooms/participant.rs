@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::address::Address;
 
 /// The side of the market a wallet holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Position {
     /// Holds more YES than NO.
@@ -79,9 +80,10 @@ pub struct Participant {
     pub joined_at: DateTime<Utc>,
 }
 
-/// `Participant` as clients see it (PROTOCOL.md section 2).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `Participant` as clients see it (docs/protocol.md, "Participant").
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "Participant")]
 pub struct ParticipantView {
     /// Wallet address.
     pub wallet_address: Address,

@@ -1,6 +1,7 @@
-//! Per-room settings (the seed design's `settings`) and the founder's changes.
+//! Per-room settings (the join data's `settings`) and the founder's changes.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::config::RoomDefaults;
 
@@ -10,7 +11,7 @@ pub const MAX_PARTICIPANTS_CAP: u32 = 10_000;
 pub const MAX_DESTROY_AFTER_MINUTES: u32 = 24 * 60;
 
 /// Settings of one room, as sent in the join data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomSettings {
     /// Most participants.
@@ -24,8 +25,9 @@ pub struct RoomSettings {
 }
 
 /// A founder's change of settings: absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct SettingsPatch {
     /// New `maxParticipants`.
     pub max_participants: Option<u32>,

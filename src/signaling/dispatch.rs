@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Value};
-
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{LiveRoom, Outbox};
-use crate::protocol::{error_reply, ok_reply, Command, Request, RoomCommand};
+use crate::protocol::{
+    error_reply, ok_reply, Command, JoinData, Reply, Request, RoomCommand, RouterCapabilities,
+    SettingsReply,
+};
 
 /// The state of one socket session.
 pub struct Session {
@@ -45,72 +46,76 @@ impl Session {
         }
     }
 
-    async fn execute(&mut self, command: Command) -> Result<Value, ApiError> {
+    async fn execute(&mut self, command: Command) -> Result<Reply, ApiError> {
         match command {
-            Command::Join { market } => self.join(&market).await,
+            Command::Join { market } => self.join(&market).await.map(Reply::from),
             Command::Leave => {
                 self.leave();
-                Ok(json!({}))
+                Ok(().into())
             }
             Command::Room(command) => self.in_room(command).await,
         }
     }
 
-    async fn in_room(&mut self, command: RoomCommand) -> Result<Value, ApiError> {
+    async fn in_room(&mut self, command: RoomCommand) -> Result<Reply, ApiError> {
         let room = self.room()?;
         let wallet = &self.wallet;
-        match command {
-            RoomCommand::GetRouterRtpCapabilities => Ok(json!(room.router.rtp_capabilities())),
+        Ok(match command {
+            RoomCommand::GetRouterRtpCapabilities => {
+                RouterCapabilities(room.router.rtp_capabilities().clone()).into()
+            }
             RoomCommand::CreateTransport { direction } => {
-                room.create_transport(wallet, direction).await
+                room.create_transport(wallet, direction).await?.into()
             }
             RoomCommand::ConnectTransport {
                 transport_id,
                 dtls_parameters,
             } => room
                 .connect_transport(wallet, &transport_id, dtls_parameters)
-                .await
-                .map(|()| json!({})),
+                .await?
+                .into(),
             RoomCommand::Produce {
                 transport_id,
                 rtp_parameters,
-            } => room.produce(wallet, &transport_id, rtp_parameters).await,
+            } => room
+                .produce(wallet, &transport_id, rtp_parameters)
+                .await?
+                .into(),
             RoomCommand::Consume {
                 transport_id,
                 producer_id,
                 rtp_capabilities,
-            } => {
-                room.consume(wallet, &transport_id, &producer_id, rtp_capabilities)
-                    .await
+            } => room
+                .consume(wallet, &transport_id, &producer_id, rtp_capabilities)
+                .await?
+                .into(),
+            RoomCommand::ResumeConsumer { consumer_id } => {
+                room.resume_consumer(wallet, &consumer_id).await?.into()
             }
-            RoomCommand::ResumeConsumer { consumer_id } => room
-                .resume_consumer(wallet, &consumer_id)
-                .await
-                .map(|()| json!({})),
-            RoomCommand::PauseConsumer { consumer_id } => room
-                .pause_consumer(wallet, &consumer_id)
-                .await
-                .map(|()| json!({})),
+            RoomCommand::PauseConsumer { consumer_id } => {
+                room.pause_consumer(wallet, &consumer_id).await?.into()
+            }
             RoomCommand::RestartIce { transport_id } => {
-                room.restart_ice(wallet, &transport_id).await
+                room.restart_ice(wallet, &transport_id).await?.into()
             }
-            RoomCommand::CloseProducer { producer_id } => room
-                .close_producer(wallet, &producer_id)
-                .map(|()| json!({})),
-            RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await.map(|()| json!({})),
-            RoomCommand::Producers => room.producers(wallet),
-            RoomCommand::RaiseHand => room.raise_hand(wallet),
-            RoomCommand::LowerHand => room.lower_hand(wallet),
+            RoomCommand::CloseProducer { producer_id } => {
+                room.close_producer(wallet, &producer_id)?.into()
+            }
+            RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await?.into(),
+            RoomCommand::Producers => room.producers(wallet)?.into(),
+            RoomCommand::RaiseHand => room.raise_hand(wallet)?.into(),
+            RoomCommand::LowerHand => room.lower_hand(wallet)?.into(),
             RoomCommand::Moderate { action, target } => self
                 .app
                 .hub
                 .moderate(&room.id, wallet, action, target.as_ref())
-                .await
-                .map(|()| json!({})),
-            RoomCommand::UpdateSettings(patch) => room
-                .update_settings(wallet, &patch)
-                .map(|settings| json!({ "settings": settings })),
-        }
+                .await?
+                .into(),
+            RoomCommand::UpdateSettings(patch) => {
+                let settings = room.update_settings(wallet, &patch)?;
+                SettingsReply { settings }.into()
+            }
+        })
     }
 
     fn room(&self) -> Result<Arc<LiveRoom>, ApiError> {
@@ -120,7 +125,7 @@ impl Session {
         }
     }
 
-    async fn join(&mut self, market: &Address) -> Result<Value, ApiError> {
+    async fn join(&mut self, market: &Address) -> Result<JoinData, ApiError> {
         if self.room().is_ok() {
             return Err(ApiError::new(
                 ErrorCode::Conflict,

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use futures_util::StreamExt;
-use serde_json::json;
 
 use super::dispatch::Session;
 use super::rate_limit::TokenBucket;
@@ -13,7 +12,7 @@ use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{outbox, SessionMsg};
-use crate::protocol::{decode, error_reply, event};
+use crate::protocol::{decode, error_reply, event, ServerEvent};
 use crate::signaling::Ticket;
 
 /// How often the server pings an idle client at most.
@@ -58,10 +57,10 @@ pub async fn run(
                         if !bucket.allow(Instant::now()) {
                             flood += 1;
                             if flood > limits.ws_flood_disconnect_after {
-                                let notice = event(
-                                    "voice:error",
-                                    json!({ "code": ErrorCode::RateLimited, "message": "request flood: disconnecting" }),
-                                );
+                                let notice = event(&ServerEvent::Error(ApiError::new(
+                                    ErrorCode::RateLimited,
+                                    "request flood: disconnecting",
+                                )));
                                 let _ = ws.text(notice).await;
                                 break Some(reason(CloseCode::Policy, "request flood"));
                             }

@@ -1,0 +1,53 @@
+// Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { IceServer } from "./IceServer.js";
+import type { Participant } from "./Participant.js";
+import type { RoomSettings } from "./RoomSettings.js";
+
+/**
+ * What joining a room gives (`voice:join`, and `POST /api/voice/join`).
+ */
+export type JoinData = { 
+/**
+ * The room: its market's address.
+ */
+roomId: string, 
+/**
+ * The mediasoup worker the room runs on.
+ */
+workerId: string, 
+/**
+ * The node that owns the room.
+ */
+nodeId: string, 
+/**
+ * That node's WebSocket URL.
+ */
+workerUrl: string, 
+/**
+ * The router's capabilities, for `device.load`.
+ */
+rtpCapabilities: import('mediasoup-client').types.RtpCapabilities, 
+/**
+ * Everyone in the room, the caller included.
+ */
+participants: Array<Participant>, 
+/**
+ * The raise-hand queue, first in line first.
+ */
+speakerQueue: Array<string>, 
+/**
+ * The room's settings.
+ */
+settings: RoomSettings, 
+/**
+ * Who is speaking now, if anyone has yet.
+ */
+activeSpeaker: string | null, 
+/**
+ * STUN and TURN servers for `RTCPeerConnection`.
+ */
+iceServers: Array<IceServer>, 
+/**
+ * The caller's own view.
+ */
+you: Participant, };

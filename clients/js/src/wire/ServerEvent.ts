@@ -1,0 +1,72 @@
+// Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { AudioLevel } from "./AudioLevel.js";
+import type { Participant } from "./Participant.js";
+import type { ProducerInfo } from "./ProducerInfo.js";
+import type { RoomSettings } from "./RoomSettings.js";
+import type { WireError } from "./WireError.js";
+
+/**
+ * A server event: serializes to the whole frame, `{"event": name, "data": ...}`.
+ * TypeScript sees a union discriminated by `event`.
+ */
+export type ServerEvent = { "event": "voice:user_joined", "data": { 
+/**
+ * Who.
+ */
+user: Participant, } } | { "event": "voice:user_left", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, } } | { "event": "voice:user_muted", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, 
+/**
+ * Muted or live.
+ */
+muted: boolean, } } | { "event": "voice:speaker_granted", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, } } | { "event": "voice:speaker_revoked", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, } } | { "event": "voice:hand_raised", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, 
+/**
+ * The queue after the change, first in line first.
+ */
+queue: Array<string>, } } | { "event": "voice:hand_lowered", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, 
+/**
+ * The queue after the change, first in line first.
+ */
+queue: Array<string>, } } | { "event": "voice:new_producer", "data": ProducerInfo } | { "event": "voice:producer_closed", "data": ProducerInfo } | { "event": "voice:active_speaker", "data": { 
+/**
+ * Who speaks loudest now.
+ */
+walletAddress: string, } } | { "event": "voice:audio_levels", "data": { 
+/**
+ * One entry per audible speaker.
+ */
+levels: Array<AudioLevel>, } } | { "event": "voice:kicked", "data": { 
+/**
+ * Why.
+ */
+reason: string, } } | { "event": "voice:room_closed", "data": { 
+/**
+ * Why, e.g. `server_shutdown`.
+ */
+reason: string, } } | { "event": "voice:settings_updated", "data": { 
+/**
+ * The settings after the change.
+ */
+settings: RoomSettings, } } | { "event": "voice:error", "data": WireError };

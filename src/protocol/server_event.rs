@@ -1,0 +1,138 @@
+//! Every event the server pushes on the socket (`{event, data}` frames).
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::replies::ProducerInfo;
+use crate::address::Address;
+use crate::error::ApiError;
+use crate::rooms::{ParticipantView, RoomEvent, RoomSettings};
+
+/// A server event: serializes to the whole frame, `{"event": name, "data": ...}`.
+/// TypeScript sees a union discriminated by `event`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "event", content = "data", rename_all_fields = "camelCase")]
+pub enum ServerEvent {
+    /// Someone joined the room.
+    #[serde(rename = "voice:user_joined")]
+    UserJoined {
+        /// Who.
+        user: ParticipantView,
+    },
+    /// Someone left (or was removed from) the room.
+    #[serde(rename = "voice:user_left")]
+    UserLeft {
+        /// Who.
+        wallet_address: Address,
+    },
+    /// Someone muted or unmuted (or the founder muted everyone).
+    #[serde(rename = "voice:user_muted")]
+    UserMuted {
+        /// Who.
+        wallet_address: Address,
+        /// Muted or live.
+        muted: bool,
+    },
+    /// Someone may speak now.
+    #[serde(rename = "voice:speaker_granted")]
+    SpeakerGranted {
+        /// Who.
+        wallet_address: Address,
+    },
+    /// Someone may no longer speak.
+    #[serde(rename = "voice:speaker_revoked")]
+    SpeakerRevoked {
+        /// Who.
+        wallet_address: Address,
+    },
+    /// Someone raised a hand.
+    #[serde(rename = "voice:hand_raised")]
+    HandRaised {
+        /// Who.
+        wallet_address: Address,
+        /// The queue after the change, first in line first.
+        queue: Vec<Address>,
+    },
+    /// Someone lowered a hand (or was granted the floor, or left).
+    #[serde(rename = "voice:hand_lowered")]
+    HandLowered {
+        /// Who.
+        wallet_address: Address,
+        /// The queue after the change, first in line first.
+        queue: Vec<Address>,
+    },
+    /// A new audio source to `consume`.
+    #[serde(rename = "voice:new_producer")]
+    NewProducer(ProducerInfo),
+    /// An audio source is gone (its consumers are closed).
+    #[serde(rename = "voice:producer_closed")]
+    ProducerClosed(ProducerInfo),
+    /// The dominant speaker changed.
+    #[serde(rename = "voice:active_speaker")]
+    ActiveSpeaker {
+        /// Who speaks loudest now.
+        wallet_address: Address,
+    },
+    /// Who is heard and how loud, a few times a second while anyone speaks.
+    #[serde(rename = "voice:audio_levels")]
+    AudioLevels {
+        /// One entry per audible speaker.
+        levels: Vec<AudioLevel>,
+    },
+    /// The founder removed this participant; the socket closes next.
+    #[serde(rename = "voice:kicked")]
+    Kicked {
+        /// Why.
+        reason: String,
+    },
+    /// The room closed (or this session was replaced); the socket closes next.
+    #[serde(rename = "voice:room_closed")]
+    RoomClosed {
+        /// Why, e.g. `server_shutdown`.
+        reason: String,
+    },
+    /// The founder changed the room's settings.
+    #[serde(rename = "voice:settings_updated")]
+    SettingsUpdated {
+        /// The settings after the change.
+        settings: RoomSettings,
+    },
+    /// A failure outside any request (a transport's DTLS failed, a flood).
+    #[serde(rename = "voice:error")]
+    Error(ApiError),
+}
+
+/// One speaker's level in `voice:audio_levels`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioLevel {
+    /// The speaker.
+    pub wallet_address: Address,
+    /// Average volume in dBov, from -127 (silence) to 0 (loudest).
+    pub volume: i8,
+}
+
+impl From<&RoomEvent> for ServerEvent {
+    fn from(event: &RoomEvent) -> Self {
+        match event.clone() {
+            RoomEvent::UserJoined(user) => Self::UserJoined { user },
+            RoomEvent::UserLeft(wallet_address) => Self::UserLeft { wallet_address },
+            RoomEvent::UserMuted { wallet, muted } => Self::UserMuted {
+                wallet_address: wallet,
+                muted,
+            },
+            RoomEvent::SpeakerGranted(wallet_address) => Self::SpeakerGranted { wallet_address },
+            RoomEvent::SpeakerRevoked(wallet_address) => Self::SpeakerRevoked { wallet_address },
+            RoomEvent::HandRaised { wallet, queue } => Self::HandRaised {
+                wallet_address: wallet,
+                queue,
+            },
+            RoomEvent::HandLowered { wallet, queue } => Self::HandLowered {
+                wallet_address: wallet,
+                queue,
+            },
+            RoomEvent::Kicked { reason, .. } => Self::Kicked { reason },
+            RoomEvent::SettingsChanged(settings) => Self::SettingsUpdated { settings },
+        }
+    }
+}

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use chrono::Utc;
 use rand::RngCore;
-use serde_json::{json, Value};
 
 use crate::address::Address;
 
@@ -15,6 +14,7 @@ use crate::config::Config;
 use crate::hub::{Admission, Hub, LiveRoom, NodeIdentity, Placement, SessionId};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
+use crate::protocol::JoinData;
 use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
 use crate::signaling::Sockets;
 use crate::store::Recorder;
@@ -31,6 +31,8 @@ pub struct App {
     pub auth: Auth,
     /// Running rooms.
     pub hub: Arc<Hub>,
+    /// Market facts (title, founder) for answers about rooms not joined.
+    pub markets: Arc<dyn MarketSource>,
     /// STUN/TURN for clients.
     pub ice: IceServers,
     /// This node's id.
@@ -113,7 +115,7 @@ impl App {
         );
         let hub = Hub::new(
             pool,
-            markets,
+            markets.clone(),
             config.rooms.clone(),
             placement,
             recorder,
@@ -153,6 +155,7 @@ impl App {
             config,
             auth,
             hub,
+            markets,
             ice,
             public_url,
             http: reqwest::Client::builder()
@@ -191,21 +194,21 @@ impl App {
         ws_url(&self.public_url)
     }
 
-    /// The join data of PROTOCOL.md section 2, for `wallet`.
-    pub fn join_data(&self, room: &LiveRoom, admission: Admission, wallet: &Address) -> Value {
-        json!({
-            "roomId": room.id,
-            "workerId": room.slot.worker.id().to_string(),
-            "nodeId": self.node_id,
-            "workerUrl": self.ws_url(),
-            "rtpCapabilities": room.router.rtp_capabilities(),
-            "participants": admission.participants,
-            "speakerQueue": admission.speaker_queue,
-            "settings": admission.settings,
-            "activeSpeaker": admission.active_speaker,
-            "iceServers": self.ice.for_wallet(wallet, Utc::now()),
-            "you": admission.you,
-        })
+    /// What joining gives `wallet` (the `voice:join` reply).
+    pub fn join_data(&self, room: &LiveRoom, admission: Admission, wallet: &Address) -> JoinData {
+        JoinData {
+            room_id: room.id.clone(),
+            worker_id: room.slot.worker.id().to_string(),
+            node_id: self.node_id.clone(),
+            worker_url: self.ws_url(),
+            rtp_capabilities: room.router.rtp_capabilities().clone(),
+            participants: admission.participants,
+            speaker_queue: admission.speaker_queue,
+            settings: admission.settings,
+            active_speaker: admission.active_speaker,
+            ice_servers: self.ice.for_wallet(wallet, Utc::now()),
+            you: admission.you,
+        }
     }
 
     /// A fresh session id.

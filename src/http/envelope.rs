@@ -2,6 +2,7 @@
 //! with the error code's HTTP status.
 
 use actix_web::error::JsonPayloadError;
+use actix_web::http::header::{HeaderValue, CACHE_CONTROL};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
 use serde::Serialize;
@@ -22,6 +23,16 @@ impl ResponseError for ApiError {
 /// `200 {success: true, data}`.
 pub fn ok(data: impl Serialize) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "success": true, "data": data }))
+}
+
+/// `response` with `Cache-Control: public, max-age={secs}`: for public
+/// answers that may be reused for a short while.
+pub fn cacheable(mut response: HttpResponse, secs: u32) -> HttpResponse {
+    let value = format!("public, max-age={secs}");
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(CACHE_CONTROL, value);
+    }
+    response
 }
 
 /// JSON body extraction with a size limit and contract errors.

@@ -3,14 +3,18 @@
 mod auth;
 pub mod bodies;
 mod client_ip;
+mod embed;
 mod envelope;
 mod health;
+pub mod openapi;
 mod origin;
+mod preview;
 mod records;
 mod voice;
 mod ws;
 
 pub use envelope::{json_config, ok, query_config};
+pub use preview::{PreviewHost, RoomPreview};
 
 use std::sync::Arc;
 
@@ -42,10 +46,13 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                     .route("/voice/settings", web::post().to(voice::settings))
                     .route("/voice/report", web::post().to(voice::report))
                     .route("/voice/rooms", web::get().to(voice::rooms))
+                    .route("/voice/preview", web::get().to(preview::preview))
                     .route("/voice/stats", web::get().to(records::stats))
                     .route("/voice/history", web::get().to(records::history))
                     .route("/voice/me/data", web::get().to(records::export))
-                    .route("/voice/me/data", web::delete().to(records::erase)),
+                    .route("/voice/me/data", web::delete().to(records::erase))
+                    .route("/embed/config", web::get().to(embed::config))
+                    .route("/openapi.json", web::get().to(openapi::document)),
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))
@@ -57,13 +64,25 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 "/style.css",
                 get_or_head().to(page(static_dir.join("style.css"))),
             )
-            .service(Files::new("/dist", static_dir.join("dist")));
+            .service(
+                web::scope("/dist")
+                    .wrap(shareable_scripts())
+                    .service(Files::new("", static_dir.join("dist"))),
+            );
     }
 }
 
 /// A route answering GET and HEAD.
 fn get_or_head() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// Headers of the bundles in `dist/`: other sites load `embed.js` with a
+/// plain `<script src>` (no CORS needed), and a site isolated with
+/// `Cross-Origin-Embedder-Policy: require-corp` loads it only when the
+/// response says it may be used cross-origin.
+fn shareable_scripts() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new().add(("Cross-Origin-Resource-Policy", "cross-origin"))
 }
 
 /// The security headers of every response. The content policy lets the web

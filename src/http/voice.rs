@@ -1,4 +1,4 @@
-//! The voice REST API (PROTOCOL.md section 2).
+//! The voice REST API (docs/protocol.md, "REST API").
 
 use std::sync::Arc;
 
@@ -65,8 +65,9 @@ pub async fn join(
     }
 }
 
-/// Header marking a join forwarded from another node (never forwarded again).
-const FORWARDED: &str = "x-pnl-voice-forwarded";
+/// Header marking a request forwarded from another node (never forwarded
+/// again).
+pub(super) const FORWARDED: &str = "x-pnl-voice-forwarded";
 
 /// Asks the owning node for the join, with the caller's credentials, and
 /// answers what it answered.
@@ -119,6 +120,7 @@ pub async fn leave(
     Ok(ok(json!({})))
 }
 
+/// `?marketAddress=`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MarketQuery {

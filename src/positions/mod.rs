@@ -1,4 +1,4 @@
-//! Market data: a market's founder and YES/NO mints, and each wallet's
+//! Market data: a market's title, founder and YES/NO mints, and each wallet's
 //! holdings, which become the position badges.
 
 mod solana_rpc;
@@ -43,6 +43,8 @@ impl Holding {
 /// Where market facts come from.
 #[async_trait]
 pub trait MarketSource: Send + Sync {
+    /// The market's question (its title), if known.
+    async fn title(&self, market: &Address) -> Option<String>;
     /// The market's founder wallet, if known.
     async fn founder(&self, market: &Address) -> Option<Address>;
     /// The wallet's badge in the market (`NONE` when unknown).

@@ -138,6 +138,13 @@ pub fn parse_balance(body: &Value) -> Result<f64, RpcError> {
 
 #[async_trait]
 impl MarketSource for SolanaRpcMarkets {
+    /// The chain has no title for a market (its question lives with the
+    /// market program's off-chain metadata, which this service does not
+    /// read): only the markets file's `title` is known, else `None`.
+    async fn title(&self, market: &Address) -> Option<String> {
+        self.metadata.title(market).await
+    }
+
     async fn founder(&self, market: &Address) -> Option<Address> {
         self.metadata.founder(market).await
     }

@@ -1,5 +1,11 @@
-//! Market data from a JSON file (`PNL_VOICE_MARKETS_FILE`): founders and
-//! mints for every source, holdings for local runs and tests.
+//! Market data from a JSON file (`PNL_VOICE_MARKETS_FILE`): titles, founders
+//! and mints for every source, holdings for local runs and tests.
+//!
+//! ```json
+//! {"markets": [{"marketAddress": "…", "title": "Will SOL close above $200 in June?",
+//!   "founderWallet": "…", "yesMint": "…", "noMint": "…",
+//!   "holdings": {"<wallet>": {"yes": 120, "no": 0}}}]}
+//! ```
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +21,8 @@ use crate::rooms::Profile;
 #[serde(rename_all = "camelCase")]
 struct FileMarket {
     market_address: String,
+    #[serde(default)]
+    title: Option<String>,
     founder_wallet: Option<String>,
     #[serde(default)]
     yes_mint: Option<String>,
@@ -32,6 +40,8 @@ struct File {
 /// What the file says about one market.
 #[derive(Debug, Clone, Default)]
 pub struct MarketInfo {
+    /// The market's question, shown before joining (`"title"`).
+    pub title: Option<String>,
     /// The founder's wallet.
     pub founder: Option<Address>,
     /// The YES token mint.
@@ -72,6 +82,10 @@ impl StaticMarkets {
                 .map(|(w, h)| Ok((addr(w)?, *h)))
                 .collect::<Result<_, String>>()?;
             let info = MarketInfo {
+                title: m
+                    .title
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
                 founder: m.founder_wallet.as_deref().map(addr).transpose()?,
                 yes_mint: m.yes_mint.as_deref().map(addr).transpose()?,
                 no_mint: m.no_mint.as_deref().map(addr).transpose()?,
@@ -90,6 +104,10 @@ impl StaticMarkets {
 
 #[async_trait]
 impl MarketSource for StaticMarkets {
+    async fn title(&self, market: &Address) -> Option<String> {
+        self.markets.get(market).and_then(|m| m.title.clone())
+    }
+
     async fn founder(&self, market: &Address) -> Option<Address> {
         self.markets.get(market).and_then(|m| m.founder.clone())
     }
@@ -100,5 +118,38 @@ impl MarketSource for StaticMarkets {
             .and_then(|m| m.holdings.get(wallet))
             .map(|h| h.profile())
             .unwrap_or_else(Profile::none)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> String {
+        bs58::encode([n; 32]).into_string()
+    }
+
+    #[tokio::test]
+    async fn a_market_may_have_a_title() {
+        let text = serde_json::json!({"markets": [
+            {"marketAddress": key(1), "title": " Will it rain? ", "founderWallet": key(2)},
+            {"marketAddress": key(3), "title": "  "},
+            {"marketAddress": key(4)},
+        ]})
+        .to_string();
+        let markets = StaticMarkets::parse(&text).unwrap();
+        let title = |n| {
+            markets
+                .markets
+                .get(&Address::from_bytes([n; 32]))
+                .and_then(|m| m.title.clone())
+        };
+        assert_eq!(title(1).as_deref(), Some("Will it rain?"));
+        assert_eq!(title(3), None, "a blank title is no title");
+        assert_eq!(title(4), None);
+        assert_eq!(
+            markets.founder(&Address::from_bytes([1; 32])).await,
+            Some(Address::from_bytes([2; 32]))
+        );
     }
 }

@@ -17,7 +17,7 @@ PNL_SOAK_ROOMS ?= 16
 PNL_SOAK_LISTENERS ?= 6
 PNL_SOAK_DESTROY_MINUTES ?= 1
 
-.PHONY: bench bench-peer bench-smoke soak soak-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test browser-test lint clean
+.PHONY: bench bench-peer bench-smoke soak soak-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test clients-test browser-test lint wire-types clean
 
 all: build
 
@@ -33,7 +33,19 @@ worker-shims: system-deps
 
 web: system-deps static/dist/app.js
 
-static/dist/app.js: static/package.json static/package-lock.json $(wildcard static/src/*.ts static/src/*/*.ts)
+# The client SDK (@pnl-voice/client) first: the page is built on it.
+clients/js/dist/index.js: clients/js/package.json clients/js/package-lock.json clients/js/tsconfig.json $(wildcard clients/js/src/*.ts clients/js/src/*/*.ts)
+	cd clients/js && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+# The React component and hook (@pnl-voice/react), on the SDK.
+clients/react/dist/index.js: clients/js/dist/index.js clients/react/package.json clients/react/package-lock.json clients/react/tsconfig.json $(wildcard clients/react/src/*.ts clients/react/src/*.tsx)
+	cd clients/react && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+# The sample market page (browser tests serve it on an origin of its own).
+examples/market-page/dist/index.html: clients/react/dist/index.js examples/market-page/package.json examples/market-page/package-lock.json examples/market-page/build.mjs examples/market-page/index.html $(wildcard examples/market-page/src/*)
+	cd examples/market-page && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+static/dist/app.js: clients/js/dist/index.js static/package.json static/package-lock.json $(wildcard static/src/*.ts static/src/*/*.ts)
 	cd static && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 build: setup
@@ -54,8 +66,10 @@ test-deps:
 ## and the web client in a real Chromium.
 test: setup test-deps
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --workspace --no-fail-fast
+	$(MAKE) --no-print-directory clients-test
 	$(MAKE) --no-print-directory fuzz
 	@scripts/check-deploy-files.sh
+	@scripts/check-standalone.sh
 	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory soak-smoke
 	$(MAKE) --no-print-directory browser-test
@@ -101,9 +115,21 @@ fuzz: worker-shims
 deploy-check: test-deps
 	@scripts/check-deploy-files.sh
 
+## The client SDK's unit tests: state machine, reconnection, event typing
+## (a type-level test fails when the generated wire types drift); the React
+## package's: server rendering without a window, the hook, the component.
+clients-test: clients/js/dist/index.js clients/react/dist/index.js
+	cd clients/js && npm test
+	cd clients/react && npm test
+
 ## The web client's tests in headless Chromium against the real server.
-browser-test: build
+browser-test: build examples/market-page/dist/index.html
 	cd tests/browser && PNL_VOICE_BIN=$(abspath $(BIN)) npm test
+
+## Writes the TypeScript wire types (clients/js/src/wire/) from the server's
+## Rust types; the same test without PNL_VOICE_WRITE_WIRE fails when they drift.
+wire-types: worker-shims
+	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) --lib wire_types
 
 lint: setup
 	$(CARGO) fmt --check
@@ -111,4 +137,5 @@ lint: setup
 
 clean:
 	$(CARGO) clean
-	rm -rf static/dist static/node_modules
+	rm -rf static/dist static/node_modules clients/js/dist clients/js/node_modules \
+		clients/react/dist clients/react/node_modules examples/market-page/dist examples/market-page/node_modules

@@ -1,11 +1,18 @@
 /** The control bar: mute, push-to-talk, hand, microphone choice, mute all, leave. */
-import type { RoomState } from '../room-state';
-import type { MicState } from '../session';
+import type { MicrophoneDevice, MicrophoneState, RoomSnapshot } from '@pnl-voice/client';
 import { byId, el } from './dom';
 import { pushToTalk } from './push-to-talk';
 
+/** The microphone as the control bar shows it: the SDK's state, the role and the inputs to choose from. */
+export interface MicView extends MicrophoneState {
+  /** A speaker, so a microphone is (or is being) set up. */
+  speaker: boolean;
+  devices: MicrophoneDevice[];
+}
+
 export interface ControlHandlers {
   mute(muted: boolean): void;
+  pushToTalk(held: boolean): void;
   hand(raised: boolean): void;
   chooseMic(deviceId: string): void;
   muteAll(): void;
@@ -20,33 +27,31 @@ export class Controls {
   private readonly micSelect = byId<HTMLSelectElement>('mic');
   private readonly muteAllButton = byId<HTMLButtonElement>('mute-all');
   private readonly leaveButton = byId<HTMLButtonElement>('leave');
-  private mic: MicState = { speaker: false, ready: false, muted: true, devices: [], deviceId: '' };
+  private mic: MicView = { speaker: false, ready: false, muted: true, talking: false, devices: [], deviceId: '' };
   private handRaised = false;
-  /** Push-to-talk unmuted the mic and will mute it again on release. */
-  private talking = false;
 
-  constructor(private readonly handlers: ControlHandlers) {
+  constructor(handlers: ControlHandlers) {
     this.muteButton.addEventListener('click', () => handlers.mute(!this.mic.muted));
     this.handButton.addEventListener('click', () => handlers.hand(!this.handRaised));
     this.micSelect.addEventListener('change', () => handlers.chooseMic(this.micSelect.value));
     this.muteAllButton.addEventListener('click', () => handlers.muteAll());
     this.leaveButton.addEventListener('click', () => handlers.leave());
-    pushToTalk(this.pttButton, (held) => this.pushToTalk(held));
+    pushToTalk(this.pttButton, (held) => handlers.pushToTalk(held));
   }
 
-  setMic(mic: MicState): void {
+  setMic(mic: MicView): void {
     this.mic = mic;
     this.muteButton.hidden = !mic.speaker;
     this.pttButton.hidden = !mic.speaker;
     this.micField.hidden = !mic.speaker || mic.devices.length === 0;
     this.muteButton.disabled = !mic.ready;
     // Never `disabled`: a disabled button would swallow the release of a hold.
-    this.pttButton.setAttribute('aria-disabled', String(!mic.ready || (!mic.muted && !this.talking)));
+    this.pttButton.setAttribute('aria-disabled', String(!mic.ready || (!mic.muted && !mic.talking)));
     this.muteButton.textContent = mic.muted ? 'Unmute' : 'Mute';
     this.muteButton.classList.toggle('live', !mic.muted);
     this.muteButton.setAttribute('aria-label', mic.muted ? 'Unmute your microphone' : 'Mute your microphone');
-    this.pttButton.classList.toggle('live', this.talking);
-    this.pttButton.textContent = this.talking ? 'Talking…' : 'Hold to talk';
+    this.pttButton.classList.toggle('live', mic.talking);
+    this.pttButton.textContent = mic.talking ? 'Talking…' : 'Hold to talk';
     this.renderDevices(mic);
   }
 
@@ -57,27 +62,16 @@ export class Controls {
   }
 
   /** Shows what the viewer's role allows. */
-  setRoom(state: RoomState): void {
-    const me = state.me;
+  setRoom(state: RoomSnapshot): void {
+    const me = state.you;
     this.handRaised = me?.handRaised ?? false;
-    this.handButton.hidden = !me || me.isSpeaker || !state.settings.speakerOnly;
+    this.handButton.hidden = !me || me.isSpeaker || !state.settings?.speakerOnly;
     this.handButton.textContent = this.handRaised ? 'Lower hand' : 'Raise hand';
     this.handButton.setAttribute('aria-pressed', String(this.handRaised));
-    this.muteAllButton.hidden = !state.founder;
+    this.muteAllButton.hidden = !me?.isFounder;
   }
 
-  private pushToTalk(held: boolean): void {
-    if (held && this.mic.ready && this.mic.muted) {
-      this.talking = true;
-      this.handlers.mute(false);
-    } else if (!held && this.talking) {
-      this.talking = false;
-      this.handlers.mute(true);
-    }
-    this.setMic(this.mic);
-  }
-
-  private renderDevices(mic: MicState): void {
+  private renderDevices(mic: MicView): void {
     const same =
       this.micSelect.options.length === mic.devices.length &&
       mic.devices.every((d, i) => this.micSelect.options[i]?.value === d.deviceId);

@@ -26,8 +26,3 @@ export function hueOf(address: string): number {
   for (let i = 0; i < address.length; i++) hash = (hash * 31 + address.charCodeAt(i)) >>> 0;
   return hash % 360;
 }
-
-/** The server reports voices from -60 dBov up; map -60…-10 dBov to a 0…1 ring size. */
-export function levelOf(volume: number): number {
-  return Math.min(1, Math.max(0, (volume + 60) / 50));
-}

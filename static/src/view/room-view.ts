@@ -2,20 +2,34 @@
  * The room on screen: speakers on the stage, listeners below, the raised
  * hands queue, live audio-level rings and the active speaker.
  */
+import type { ModerateAction, Participant, RoomSnapshot } from '@pnl-voice/client';
 import { shortAddress } from '../address';
-import type { ModerateAction, Participant } from '../protocol';
-import type { RoomState } from '../room-state';
-import type { AudioLevel } from '../session';
 import { byId, el } from './dom';
-import { formatSpoken, levelOf } from './format';
+import { formatSpoken } from './format';
 import { participantTile } from './tile';
-
-/** Without a new level report for this long, everyone is silent. */
-const LEVEL_HOLD_MS = 700;
 
 /** Founder first, then by arrival. */
 function byStanding(a: Participant, b: Participant): number {
   return Number(b.isFounder) - Number(a.isFounder) || a.joinedAt.localeCompare(b.joinedAt);
+}
+
+/** The parts of a snapshot the room view draws. */
+interface Drawn {
+  self: string;
+  founder: boolean;
+  speakerOnly: boolean;
+  queue: readonly string[];
+  participants: readonly Participant[];
+}
+
+function drawn(state: RoomSnapshot): Drawn {
+  return {
+    self: state.you?.walletAddress ?? '',
+    founder: state.you?.isFounder ?? false,
+    speakerOnly: state.settings?.speakerOnly ?? false,
+    queue: state.queue,
+    participants: state.participants,
+  };
 }
 
 export class RoomView {
@@ -28,12 +42,10 @@ export class RoomView {
   private readonly queueList = byId<HTMLOListElement>('queue');
   private readonly queueCount = byId<HTMLElement>('queue-count');
   private readonly queueHint = byId<HTMLElement>('queue-hint');
-  private state?: RoomState;
   /** The dominant speaker from `voice:active_speaker` ('' until the first one). */
   private active = '';
-  /** Ring size (0–1) by wallet, from the latest level report. */
-  private loud = new Map<string, number>();
-  private silenceTimer = 0;
+  /** Ring size (0–1) by wallet, from the latest level report (empty once nobody is heard). */
+  private loud: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly moderate: (action: ModerateAction, target: string) => void) {}
 
@@ -46,14 +58,14 @@ export class RoomView {
     byId('stage-title').focus();
   }
 
-  render(state: RoomState): void {
-    this.state = state;
+  render(snapshot: RoomSnapshot): void {
+    const state = drawn(snapshot);
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
-    const everyone = [...state.participants.values()].sort(byStanding);
+    const everyone = [...state.participants].sort(byStanding);
     const context = {
       self: state.self,
       founder: state.founder,
-      speakerOnly: state.settings.speakerOnly,
+      speakerOnly: state.speakerOnly,
       moderate: (action: ModerateAction, target: string) => this.confirmThen(action, target),
     };
     const stage = everyone.filter((p) => p.isSpeaker);
@@ -68,44 +80,35 @@ export class RoomView {
     if (focusKey) this.restoreFocus(focusKey);
   }
 
-  /** Rings follow the latest report; anyone not in it is silent. */
-  levels(levels: AudioLevel[]): void {
-    const loud = new Map(levels.map(({ walletAddress, volume }) => [walletAddress, levelOf(volume)]));
+  /** Rings follow the latest report (0–1 by wallet); anyone not in it is silent. Speaking times are updated in place. */
+  levels(loud: ReadonlyMap<string, number>, participants: readonly Participant[]): void {
     this.loud = loud;
+    const times = new Map(participants.map((p) => [p.walletAddress, p.speakingTime]));
     for (const tile of this.tiles()) {
       const wallet = tile.dataset.wallet ?? '';
       this.setLevel(tile, loud.get(wallet) ?? 0);
-      const seconds = this.state?.participants.get(wallet)?.speakingTime;
+      const seconds = times.get(wallet);
       const time = tile.querySelector('.talk-time');
       if (time && seconds !== undefined && loud.has(wallet)) time.textContent = formatSpoken(seconds);
     }
     if (!this.active) this.markActive(this.speaking());
-    window.clearTimeout(this.silenceTimer);
-    this.silenceTimer = window.setTimeout(() => this.levels([]), LEVEL_HOLD_MS);
   }
 
-  /** Nobody is heard (the connection is being rebuilt). */
-  silence(): void {
-    this.active = '';
-    this.levels([]);
-  }
-
-  activeSpeaker(walletAddress: string): void {
-    this.active = walletAddress;
-    this.markActive(walletAddress);
+  /** The dominant speaker, or nobody (while the connection is rebuilt). */
+  activeSpeaker(walletAddress: string | null): void {
+    this.active = walletAddress ?? '';
+    this.markActive(this.speaking());
   }
 
   clear(): void {
-    this.state = undefined;
     this.active = '';
-    this.loud.clear();
-    window.clearTimeout(this.silenceTimer);
+    this.loud = new Map();
     for (const list of [this.speakers, this.listeners, this.queueList]) list.replaceChildren();
   }
 
-  private renderQueue(state: RoomState): void {
+  private renderQueue(state: Drawn): void {
     // The founder always sees the queue; others only while someone waits.
-    this.queuePanel.hidden = !state.settings.speakerOnly || (!state.founder && state.queue.length === 0);
+    this.queuePanel.hidden = !state.speakerOnly || (!state.founder && state.queue.length === 0);
     this.queueCount.textContent = `(${state.queue.length})`;
     const place = state.queue.indexOf(state.self) + 1;
     this.queueHint.textContent = state.founder

@@ -3,8 +3,19 @@
  * (a polite live region), moments to notice (speak now, muted by the
  * founder) and passing problems (alerts).
  */
-import type { Notice, Phase } from '../session';
+import type { Notice } from '@pnl-voice/client';
 import { byId } from './dom';
+
+/** How a stay in a room ended, as the page tells it (`data-end-reason` on `#app`). */
+export type EndReason = 'left' | 'kicked' | 'replaced' | 'closed' | 'error';
+
+/** Where the page is with the room. */
+export type Phase =
+  | { kind: 'connecting' }
+  | { kind: 'joined'; rejoined: boolean }
+  /** `why` is a sentence: "Connection lost." */
+  | { kind: 'reconnecting'; attempt: number; why: string }
+  | { kind: 'ended'; reason: EndReason; text: string };
 
 const PROBLEM_MS = 8_000;
 

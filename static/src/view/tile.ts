@@ -1,6 +1,6 @@
 /** One participant on the stage or in the audience, with the founder's actions on it. */
 import { shortAddress } from '../address';
-import type { ModerateAction, Participant } from '../protocol';
+import type { ModerateAction, Participant } from '@pnl-voice/client';
 import { el } from './dom';
 import { formatAmount, formatSpoken, hueOf } from './format';
 

@@ -1,31 +1,17 @@
 /**
- * Wallet login (PROTOCOL.md section 1): sign the server's challenge, get a JWT.
- * The signer is either a guest ed25519 key kept in localStorage or a browser
- * wallet (Phantom-style `signMessage`).
+ * The page's signers for `@pnl-voice/client`: the browser wallet when one
+ * is injected (Phantom-style `signMessage`), else a guest ed25519 key kept
+ * in localStorage so the browser keeps its address.
  */
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
+import type { Signer } from '@pnl-voice/client';
 import bs58 from 'bs58';
-import { postJson } from './api';
 
 // Synchronous SHA-512: WebCrypto is missing on plain-http pages outside localhost.
 ed.hashes.sha512 = sha512;
 
 const GUEST_KEY_STORAGE = 'pnl-voice:guest-secret-key';
-
-/** Something that owns a wallet address and can sign bytes with its key. */
-export interface WalletSigner {
-  address: string;
-  sign(message: Uint8Array): Promise<Uint8Array>;
-}
-
-/** A logged-in wallet. */
-export interface Session {
-  walletAddress: string;
-  token: string;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
-}
 
 interface PublicKeyLike {
   toString(): string;
@@ -59,13 +45,13 @@ export function findBrowserWallet(): SolanaProvider | undefined {
 }
 
 /** Asks the browser wallet to connect and signs with it. */
-export async function browserWalletSigner(provider: SolanaProvider): Promise<WalletSigner> {
+export async function browserWalletSigner(provider: SolanaProvider): Promise<Signer> {
   const connected = await provider.connect();
   const publicKey = hasPublicKey(connected) ? connected.publicKey : provider.publicKey;
   if (!publicKey) throw new Error('The wallet did not share its address.');
   return {
-    address: publicKey.toString(),
-    sign: async (message) => {
+    publicKey: publicKey.toString(),
+    signMessage: async (message) => {
       const signed = await provider.signMessage(message, 'utf8');
       return signed instanceof Uint8Array ? signed : signed.signature;
     },
@@ -77,11 +63,11 @@ function hasPublicKey(value: unknown): value is { publicKey: PublicKeyLike } {
 }
 
 /** This browser's guest key, created on first use. */
-export function guestSigner(): WalletSigner {
+export function guestSigner(): Signer {
   const secretKey = loadOrCreateGuestKey();
   return {
-    address: bs58.encode(ed.getPublicKey(secretKey)),
-    sign: async (message) => ed.sign(message, secretKey),
+    publicKey: bs58.encode(ed.getPublicKey(secretKey)),
+    signMessage: async (message) => ed.sign(message, secretKey),
   };
 }
 
@@ -96,28 +82,4 @@ function loadOrCreateGuestKey(): Uint8Array {
     // Storage disabled (private mode, policy): a key for this page only.
     return ed.utils.randomSecretKey();
   }
-}
-
-interface Challenge {
-  nonce: string;
-  message: string;
-  expiresAt: string;
-}
-
-interface Verified {
-  token: string;
-  expiresAt: string;
-}
-
-/** Challenge, sign the exact `message` text, verify: returns the JWT session. */
-export async function login(signer: WalletSigner): Promise<Session> {
-  const walletAddress = signer.address;
-  const challenge = await postJson<Challenge>('/api/auth/challenge', { walletAddress });
-  const signature = await signer.sign(new TextEncoder().encode(challenge.message));
-  const verified = await postJson<Verified>('/api/auth/verify', {
-    walletAddress,
-    nonce: challenge.nonce,
-    signature: bs58.encode(signature),
-  });
-  return { walletAddress, token: verified.token, expiresAt: Date.parse(verified.expiresAt) };
 }

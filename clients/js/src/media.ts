@@ -3,30 +3,44 @@
  * consumer per remote speaker, and for a speaker a send transport with the
  * own (paused) producer. A failed ICE connection is restarted in place.
  */
-import { Device, type types } from 'mediasoup-client';
-import { describeError, type JoinData } from './protocol';
-import type { Signaling } from './signaling';
+import type { types } from 'mediasoup-client';
+import type { Platform } from './platform.js';
+import { describeError, VoiceError } from './protocol.js';
+import type { Signaling } from './signaling.js';
+import type { JoinData } from './wire/index.js';
 
 /** Opus as the server's router offers it: in-band FEC against loss, DTX (almost nothing sent in silence). */
 const OPUS_OPTIONS = { opusFec: true, opusDtx: true };
 
 /** Consecutive ICE restarts of one transport before giving up on it. */
-const ICE_RESTART_LIMIT = 3;
+export const ICE_RESTART_LIMIT = 3;
 
 export interface MediaListener {
   trackAdded(producerId: string, walletAddress: string, track: MediaStreamTrack): void;
-  trackRemoved(producerId: string): void;
+  trackRemoved(producerId: string, walletAddress: string): void;
   /** The audio path dropped ('restarting') or works again ('ok'). */
   audioPath(state: 'ok' | 'restarting'): void;
   /** ICE could not be restored: the connection must be rebuilt. */
   failed(): void;
   /** A problem that does not end anything. */
-  problem(text: string): void;
+  problem(error: VoiceError): void;
+  /** The user muted this speaker on this device: its consumers stay paused. */
+  mutedLocally(walletAddress: string): boolean;
+}
+
+export interface MediaOptions {
+  iceTransportPolicy: RTCIceTransportPolicy;
+  createDevice: Platform['createDevice'];
+}
+
+interface Received {
+  walletAddress: string;
+  /** `null` while the consume request is in flight. */
+  consumer: types.Consumer | null;
 }
 
 export class MediaLink {
-  /** By producer id; `null` while its consume request is in flight. */
-  private readonly consumers = new Map<string, types.Consumer | null>();
+  private readonly received = new Map<string, Received>();
   private recvTransport?: types.Transport;
   private sendTransport?: types.Transport;
   private producer?: types.Producer;
@@ -34,16 +48,22 @@ export class MediaLink {
 
   private constructor(
     private readonly signaling: Signaling,
-    private readonly device: Device,
+    private readonly device: types.Device,
     private readonly iceServers: RTCIceServer[],
+    private readonly options: MediaOptions,
     private readonly listener: MediaListener,
   ) {}
 
   /** Loads the device for the room's router and opens the receive transport. */
-  static async open(signaling: Signaling, join: JoinData, listener: MediaListener): Promise<MediaLink> {
-    const device = await Device.factory();
+  static async open(
+    signaling: Signaling,
+    join: JoinData,
+    options: MediaOptions,
+    listener: MediaListener,
+  ): Promise<MediaLink> {
+    const device = await options.createDevice();
     await device.load({ routerRtpCapabilities: join.rtpCapabilities });
-    const link = new MediaLink(signaling, device, join.iceServers, listener);
+    const link = new MediaLink(signaling, device, join.iceServers, options, listener);
     link.recvTransport = await link.createTransport('recv');
     return link;
   }
@@ -60,8 +80,8 @@ export class MediaLink {
   /** Consumes one remote producer (created paused on the server), plays it, then resumes it. */
   async consume(producerId: string, walletAddress: string): Promise<void> {
     const transport = this.recvTransport;
-    if (!transport || this.closed || this.consumers.has(producerId)) return;
-    this.consumers.set(producerId, null);
+    if (!transport || this.closed || this.received.has(producerId)) return;
+    this.received.set(producerId, { walletAddress, consumer: null });
     try {
       const data = await this.signaling.request('consume', {
         transportId: transport.id,
@@ -69,26 +89,40 @@ export class MediaLink {
         rtpCapabilities: this.device.recvRtpCapabilities,
       });
       const consumer = await transport.consume(data);
-      if (!this.consumers.has(producerId)) {
+      if (!this.received.has(producerId)) {
         consumer.close(); // closed while it was being consumed
         return;
       }
-      this.consumers.set(producerId, consumer);
+      this.received.set(producerId, { walletAddress, consumer });
       this.listener.trackAdded(producerId, walletAddress, consumer.track);
-      await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+      if (this.listener.mutedLocally(walletAddress)) consumer.pause();
+      else await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
     } catch (err) {
-      if (!this.consumers.has(producerId) || this.closed) return; // gone meanwhile
+      if (!this.received.has(producerId) || this.closed) return; // gone meanwhile
       this.dropConsumer(producerId);
-      this.listener.problem(`Cannot play a speaker: ${describeError(err)}`);
+      this.listener.problem(new VoiceError('MEDIA', `Cannot play a speaker: ${describeError(err)}`));
     }
   }
 
   dropConsumer(producerId: string): void {
-    const consumer = this.consumers.get(producerId);
-    this.consumers.delete(producerId);
-    if (!consumer) return;
-    consumer.close();
-    this.listener.trackRemoved(producerId);
+    const received = this.received.get(producerId);
+    this.received.delete(producerId);
+    if (!received?.consumer) return;
+    received.consumer.close();
+    this.listener.trackRemoved(producerId, received.walletAddress);
+  }
+
+  /** Pauses or resumes, here and on the server, every consumer of one speaker. */
+  async setPausedFor(walletAddress: string, paused: boolean): Promise<void> {
+    const consumers = [...this.received.values()]
+      .filter((received) => received.walletAddress === walletAddress)
+      .map((received) => received.consumer)
+      .filter((consumer): consumer is types.Consumer => consumer !== null && !consumer.closed);
+    for (const consumer of consumers) {
+      if (paused) consumer.pause();
+      await this.signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId: consumer.id });
+      if (!paused) consumer.resume();
+    }
   }
 
   /** Opens the send transport and produces `track`, paused: everyone starts muted. */
@@ -96,15 +130,20 @@ export class MediaLink {
     if (this.sending || this.closed) return;
     const transport = await this.createTransport('send');
     this.sendTransport = transport;
-    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      this.signaling
-        .request('produce', { transportId: transport.id, kind, rtpParameters, appData })
-        .then(callback, errback);
+    transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      this.signaling.request('produce', { transportId: transport.id, kind, rtpParameters }).then(callback, errback);
     });
-    // The track belongs to the Microphone: it outlives producers across reconnections.
-    const producer = await transport.produce({ track, stopTracks: false, codecOptions: OPUS_OPTIONS });
+    // The track belongs to the room's microphone: it outlives producers across reconnections.
+    // zeroRtpOnPause: a muted speaker sends nothing at all (the track is
+    // detached while paused), not sparse silence packets.
+    const producer = await transport.produce({
+      track,
+      stopTracks: false,
+      zeroRtpOnPause: true,
+      codecOptions: OPUS_OPTIONS,
+    });
     producer.pause();
-    producer.on('trackended', () => this.listener.problem('The microphone stopped.'));
+    producer.on('trackended', () => this.listener.problem(new VoiceError('MEDIA', 'The microphone stopped.')));
     this.producer = producer;
   }
 
@@ -132,7 +171,7 @@ export class MediaLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const producerId of [...this.consumers.keys()]) this.dropConsumer(producerId);
+    for (const producerId of [...this.received.keys()]) this.dropConsumer(producerId);
     this.stopSending();
     this.recvTransport?.close();
   }
@@ -140,7 +179,7 @@ export class MediaLink {
   /** A transport on the room's router, wired to `connectTransport` and ICE restarts. */
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const data = await this.signaling.request('createTransport', { direction });
-    const options = { ...data, iceServers: this.iceServers, iceTransportPolicy: iceTransportPolicy() };
+    const options = { ...data, iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -173,9 +212,4 @@ export class MediaLink {
       if (!this.closed && !transport.closed) this.listener.failed();
     }
   }
-}
-
-/** `?ice=relay` on the page forces every connection through TURN (for checking TURN). */
-function iceTransportPolicy(): RTCIceTransportPolicy {
-  return new URLSearchParams(location.search).get('ice') === 'relay' ? 'relay' : 'all';
 }

@@ -1,0 +1,114 @@
+/** What a VoiceRoom tells its listeners, and the typed emitter that does it. */
+import type { VoiceError } from './protocol.js';
+import type { Participant, RoomSettings } from './wire/index.js';
+
+/** Where the room's connection is. `closed` is final until the next `join`. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Why a connected room is being rebuilt. */
+export type ReconnectCause = 'connection-lost' | 'media-failed' | 'worker-died' | 'server-shutdown';
+
+/**
+ * Why the stay ended: the user left; the founder removed them; the same
+ * wallet joined elsewhere; the server closed the room; or an error that a
+ * retry cannot fix (see `error`).
+ */
+export type CloseReason = 'left' | 'kicked' | 'replaced' | 'room-closed' | 'error';
+
+/** Moments the user must notice. */
+export type Notice = 'speak-now' | 'muted-by-founder' | 'moved-to-audience';
+
+export interface MicrophoneState {
+  /** The own producer exists: mute and unmute work. */
+  ready: boolean;
+  /** Nothing is sent (true until the user unmutes). */
+  muted: boolean;
+  /** Push-to-talk is held and has unmuted the microphone. */
+  talking: boolean;
+  /** The chosen input ('' = the browser's default). */
+  deviceId: string;
+}
+
+/** Everything a UI renders, as one immutable value replaced on every change. */
+export interface RoomSnapshot {
+  connection: ConnectionState;
+  marketAddress: string | null;
+  /** This client in the room. */
+  you: Participant | null;
+  /** Everyone in the room (you included), in order of arrival. */
+  participants: readonly Participant[];
+  /** Raised hands, first come first served. */
+  queue: readonly string[];
+  settings: RoomSettings | null;
+  /** The dominant speaker the server last named. */
+  activeSpeaker: string | null;
+  /** Voice level (0 to 1) by wallet; empty when nobody is heard. */
+  levels: ReadonlyMap<string, number>;
+  microphone: MicrophoneState;
+  /** Speakers this client muted for itself (`setSpeakerMutedLocally`). */
+  mutedLocally: readonly string[];
+  /** The audio path: `restarting` while ICE is restarted with the socket up. */
+  audio: 'ok' | 'restarting';
+  /** While `connection` is `reconnecting`: the attempt and its cause. */
+  reconnect: { attempt: number; cause: ReconnectCause } | null;
+}
+
+export interface VoiceRoomEvents {
+  connection: ConnectionState;
+  /** After any change. */
+  state: RoomSnapshot;
+  /** In the room, the first time or again after a reconnection. */
+  connected: { rejoined: boolean };
+  reconnecting: { attempt: number; cause: ReconnectCause };
+  'participant-joined': Participant;
+  'participant-left': { walletAddress: string };
+  'participant-updated': Participant;
+  /** The dominant speaker changed. */
+  speaking: { walletAddress: string | null };
+  levels: ReadonlyMap<string, number>;
+  queue: readonly string[];
+  settings: RoomSettings;
+  you: Participant;
+  microphone: MicrophoneState;
+  notice: Notice;
+  /** The audio path dropped or works again, with the socket up. */
+  'audio-path': 'ok' | 'restarting';
+  /** A remote speaker's track to play (an `<audio>` element with `srcObject`). */
+  audio: { walletAddress: string; producerId: string; track: MediaStreamTrack };
+  /** That track is gone. */
+  'audio-ended': { walletAddress: string; producerId: string };
+  /** A problem that does not end the stay. */
+  error: VoiceError;
+  closed: { reason: CloseReason; error?: VoiceError; serverReason?: string };
+}
+
+export type VoiceRoomEventName = keyof VoiceRoomEvents;
+export type Listener<E extends VoiceRoomEventName> = (payload: VoiceRoomEvents[E]) => void;
+
+export class Emitter {
+  private readonly listeners = new Map<VoiceRoomEventName, Set<(payload: never) => void>>();
+
+  /** Adds `listener`; returns the function that removes it. */
+  on<E extends VoiceRoomEventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  /** Calls every listener of `event`; one that throws does not stop the room (its error is rethrown apart). */
+  emit<E extends VoiceRoomEventName>(event: E, payload: VoiceRoomEvents[E]): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) {
+      try {
+        (listener as Listener<E>)(payload);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `@pnl-voice/client`: join a prediction market's voice room from any web
+ * app. Importing it touches no browser global (safe for server-side rendering).
+ */
+export { VoiceRoom, backoffDelay, type VoiceAuth, type VoiceRoomOptions } from './voice-room.js';
+export type {
+  CloseReason,
+  ConnectionState,
+  MicrophoneState,
+  Notice,
+  ReconnectCause,
+  RoomSnapshot,
+  VoiceRoomEventName,
+  VoiceRoomEvents,
+} from './events.js';
+export { signIn, type SignedIn, type Signer } from './auth.js';
+export { fetchPreview } from './preview.js';
+export { levelOf } from './room-state.js';
+export { listMicrophones, type MicrophoneDevice, type Platform, type SocketLike } from './platform.js';
+export {
+  describeError,
+  VoiceError,
+  type ClientErrorCode,
+  type EventData,
+  type Methods,
+  type ServerEventName,
+  type VoiceErrorCode,
+} from './protocol.js';
+export type * from './wire/index.js';

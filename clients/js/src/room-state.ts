@@ -1,0 +1,163 @@
+/**
+ * The room as this client knows it, as immutable values: participants, the
+ * speaker queue, the settings, who is speaking and how loud. `reduceRoom`
+ * applies a server event; the other functions apply the client's own
+ * confirmed actions (the server does not echo an actor's changes back to it).
+ */
+import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
+
+export interface RoomData {
+  /** This client's wallet. */
+  readonly self: string;
+  /** Everyone in the room, this client included, in order of arrival. */
+  readonly participants: ReadonlyMap<string, Participant>;
+  /** Raised hands, first come first served. */
+  readonly queue: readonly string[];
+  readonly settings: RoomSettings;
+  /** The dominant speaker the server last named. */
+  readonly activeSpeaker: string | null;
+  /** Voice level (0 to 1) of each wallet heard in the latest report. */
+  readonly levels: ReadonlyMap<string, number>;
+}
+
+/** Server level reports come this often; each one counts as that much speaking time. */
+export const LEVEL_INTERVAL_S = 0.25;
+
+/** The server reports voices from -60 dBov up: -60…-10 dBov maps to 0…1. */
+export function levelOf(volume: number): number {
+  return Math.min(1, Math.max(0, (volume + 60) / 50));
+}
+
+export function roomFromJoin(join: JoinData): RoomData {
+  const participants = new Map<string, Participant>();
+  for (const participant of [...join.participants, join.you]) participants.set(participant.walletAddress, participant);
+  const room: RoomData = {
+    self: join.you.walletAddress,
+    participants,
+    queue: [],
+    settings: join.settings,
+    activeSpeaker: join.activeSpeaker,
+    levels: new Map(),
+  };
+  return withQueue(room, join.speakerQueue);
+}
+
+/** The room after server event `event`; the same object when the event does not change it. */
+export function reduceRoom(room: RoomData, { event, data }: ServerEvent): RoomData {
+  switch (event) {
+    case 'voice:user_joined':
+      return withParticipants(room, new Map(room.participants).set(data.user.walletAddress, data.user));
+    case 'voice:user_left':
+      return removed(room, data.walletAddress);
+    case 'voice:user_muted':
+      return patched(room, data.walletAddress, { isMuted: data.muted });
+    case 'voice:speaker_granted':
+      return granted(room, data.walletAddress);
+    case 'voice:speaker_revoked':
+      return revoked(room, data.walletAddress);
+    case 'voice:hand_raised':
+    case 'voice:hand_lowered':
+      return withQueue(room, data.queue);
+    case 'voice:settings_updated':
+      return withSettings(room, data.settings);
+    case 'voice:active_speaker':
+      return { ...room, activeSpeaker: data.walletAddress };
+    case 'voice:audio_levels':
+      return heard(room, data.levels);
+    default:
+      return room; // media, errors and the end of the stay are the session's
+  }
+}
+
+export function me(room: RoomData): Participant | undefined {
+  return room.participants.get(room.self);
+}
+
+export function patched(room: RoomData, walletAddress: string, change: Partial<Participant>): RoomData {
+  const participant = room.participants.get(walletAddress);
+  if (!participant) return room;
+  return withParticipants(room, new Map(room.participants).set(walletAddress, { ...participant, ...change }));
+}
+
+export function removed(room: RoomData, walletAddress: string): RoomData {
+  if (!room.participants.has(walletAddress)) return room;
+  const participants = new Map(room.participants);
+  participants.delete(walletAddress);
+  let levels = room.levels;
+  if (levels.has(walletAddress)) {
+    const fewer = new Map(levels);
+    fewer.delete(walletAddress);
+    levels = fewer;
+  }
+  return {
+    ...room,
+    participants,
+    queue: room.queue.filter((wallet) => wallet !== walletAddress),
+    activeSpeaker: room.activeSpeaker === walletAddress ? null : room.activeSpeaker,
+    levels,
+  };
+}
+
+/** The FIFO queue after a change; hand flags follow it. */
+export function withQueue(room: RoomData, queue: readonly string[]): RoomData {
+  const kept = queue.filter((wallet) => room.participants.has(wallet));
+  const participants = new Map(room.participants);
+  for (const [wallet, participant] of participants) {
+    const raised = kept.includes(wallet);
+    if (participant.handRaised !== raised) participants.set(wallet, { ...participant, handRaised: raised });
+  }
+  return { ...room, participants, queue: kept };
+}
+
+export function granted(room: RoomData, walletAddress: string): RoomData {
+  const next = patched(room, walletAddress, { isSpeaker: true });
+  return withQueue(next, next.queue.filter((wallet) => wallet !== walletAddress));
+}
+
+export function revoked(room: RoomData, walletAddress: string): RoomData {
+  return patched(room, walletAddress, { isSpeaker: false, isMuted: true });
+}
+
+/** `mute_all`: every speaker but the founder is muted. */
+export function mutedAll(room: RoomData): RoomData {
+  const participants = new Map(room.participants);
+  for (const [wallet, participant] of participants) {
+    if (participant.isSpeaker && !participant.isFounder) participants.set(wallet, { ...participant, isMuted: true });
+  }
+  return withParticipants(room, participants);
+}
+
+/** New settings; opening the floor makes everyone a speaker and empties the queue. */
+export function withSettings(room: RoomData, settings: RoomSettings): RoomData {
+  if (settings.speakerOnly) return { ...room, settings };
+  const participants = new Map(room.participants);
+  for (const [wallet, participant] of participants) participants.set(wallet, { ...participant, isSpeaker: true });
+  return withQueue({ ...room, settings, participants }, []);
+}
+
+/** No level report for a while: nobody is heard. */
+export function quiet(room: RoomData): RoomData {
+  return room.levels.size === 0 ? room : { ...room, levels: new Map() };
+}
+
+/** The connection is being rebuilt: nobody is heard, nobody is speaking. */
+export function silenced(room: RoomData): RoomData {
+  return room.activeSpeaker === null ? quiet(room) : { ...quiet(room), activeSpeaker: null };
+}
+
+/** A level report: the new levels, and speaking time for everyone heard. */
+function heard(room: RoomData, reported: ReadonlyArray<{ walletAddress: string; volume: number }>): RoomData {
+  const participants = new Map(room.participants);
+  const levels = new Map<string, number>();
+  for (const { walletAddress, volume } of reported) {
+    const participant = participants.get(walletAddress);
+    if (!participant) continue;
+    levels.set(walletAddress, levelOf(volume));
+    participants.set(walletAddress, { ...participant, speakingTime: participant.speakingTime + LEVEL_INTERVAL_S });
+  }
+  return { ...room, participants, levels };
+}
+
+function withParticipants(room: RoomData, participants: ReadonlyMap<string, Participant>): RoomData {
+  return { ...room, participants };
+}

@@ -1,0 +1,111 @@
+/**
+ * Type-level tests, checked by `tsc -p test/tsconfig.json` (part of `npm test`):
+ * the server events this SDK handles are exactly the generated `ServerEvent`s,
+ * payloads have the generated shapes, and the public API rejects wrong ones.
+ * When the generated wire types drift from what the SDK expects, this fails.
+ */
+import {
+  VoiceRoom,
+  type EventData,
+  type Participant,
+  type RoomSettings,
+  type ServerEvent,
+  type ServerEventName,
+  type VoiceRoomEvents,
+} from '../src/index.js';
+
+/** Every server event, each once: a missing or unknown name is an error. */
+export const HANDLED = {
+  'voice:user_joined': true,
+  'voice:user_left': true,
+  'voice:user_muted': true,
+  'voice:speaker_granted': true,
+  'voice:speaker_revoked': true,
+  'voice:hand_raised': true,
+  'voice:hand_lowered': true,
+  'voice:new_producer': true,
+  'voice:producer_closed': true,
+  'voice:active_speaker': true,
+  'voice:audio_levels': true,
+  'voice:kicked': true,
+  'voice:room_closed': true,
+  'voice:settings_updated': true,
+  'voice:error': true,
+} as const satisfies Record<ServerEventName, true>;
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(value: T): T => value;
+assertType<Equal<keyof typeof HANDLED, ServerEventName>>(true);
+
+const participant: Participant = {
+  walletAddress: 'W',
+  displayName: 'W',
+  position: 'YES',
+  positionSize: 12.5,
+  isFounder: false,
+  isSpeaker: true,
+  isMuted: true,
+  handRaised: false,
+  joinedAt: '2026-01-01T00:00:00Z',
+  speakingTime: 0,
+};
+const settings: RoomSettings = { maxParticipants: 10, speakerOnly: true, autoDestroy: true, destroyAfterMinutes: 5 };
+
+// The data of each event as the SDK reads it.
+export const payloads: { [E in ServerEventName]: EventData<E> } = {
+  'voice:user_joined': { user: participant },
+  'voice:user_left': { walletAddress: 'W' },
+  'voice:user_muted': { walletAddress: 'W', muted: true },
+  'voice:speaker_granted': { walletAddress: 'W' },
+  'voice:speaker_revoked': { walletAddress: 'W' },
+  'voice:hand_raised': { walletAddress: 'W', queue: ['W'] },
+  'voice:hand_lowered': { walletAddress: 'W', queue: [] },
+  'voice:new_producer': { producerId: 'p', walletAddress: 'W' },
+  'voice:producer_closed': { producerId: 'p', walletAddress: 'W' },
+  'voice:active_speaker': { walletAddress: 'W' },
+  'voice:audio_levels': { levels: [{ walletAddress: 'W', volume: -20 }] },
+  'voice:kicked': { reason: 'kicked' },
+  'voice:room_closed': { reason: 'replaced' },
+  'voice:settings_updated': { settings },
+  'voice:error': { code: 'BANNED', message: 'banned' },
+};
+
+export const wrongPayloads: ServerEvent[] = [
+  // @ts-expect-error a wallet is a string
+  { event: 'voice:user_left', data: { walletAddress: 1 } },
+  // @ts-expect-error user_joined carries `user`, not the participant itself
+  { event: 'voice:user_joined', data: participant },
+  // @ts-expect-error muted is a boolean
+  { event: 'voice:user_muted', data: { walletAddress: 'W', muted: 'yes' } },
+  // @ts-expect-error the queue is a list of wallets
+  { event: 'voice:hand_raised', data: { walletAddress: 'W', queue: 'W' } },
+  // @ts-expect-error not a server event
+  { event: 'voice:unknown', data: {} },
+  // @ts-expect-error not an error code
+  { event: 'voice:error', data: { code: 'NOPE', message: 'x' } },
+];
+
+// @ts-expect-error a position is YES, NO or NONE
+export const badPosition: Participant = { ...participant, position: 'MAYBE' };
+
+const room = new VoiceRoom({ serverUrl: 'https://voice.example' });
+room.on('participant-joined', (p) => p.walletAddress.toUpperCase());
+room.on('participant-left', ({ walletAddress }) => walletAddress.length);
+room.on('speaking', ({ walletAddress }) => walletAddress?.length);
+room.on('levels', (levels) => levels.get('W')?.toFixed(2));
+room.on('connection', (state) => assertType<Equal<typeof state, 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed'>>(true));
+room.on('closed', ({ reason }) => reason === 'kicked');
+room.on('audio', ({ track }) => track.kind);
+// @ts-expect-error participant-left carries only the wallet
+room.on('participant-left', (p: Participant) => p.isSpeaker);
+// @ts-expect-error no such room event
+room.on('participant-entered', () => undefined);
+// @ts-expect-error closed reasons are a fixed set
+room.on('closed', ({ reason }) => reason === 'gone');
+// @ts-expect-error settings are typed
+void room.updateSettings({ speakerOnly: 'yes' });
+// @ts-expect-error a token or a signer, nothing else
+void room.join('M', { password: 'x' });
+void room.join('M', { signer: { publicKey: 'W', signMessage: async (m: Uint8Array) => m } });
+export const unsubscribe: () => void = room.on('state', (s) => s.participants.length);
+export type EveryEvent = keyof VoiceRoomEvents;

@@ -1,27 +1,36 @@
 /**
- * Embeds a PNL Voice room in any page:
+ * `dist/embed.js`: puts a PNL Voice room into any market page.
  *
  *   <script src="https://VOICE_HOST/dist/embed.js" data-market="MARKET_ADDRESS" async></script>
+ *   <script src="https://VOICE_HOST/dist/embed.js" data-market="MARKET_ADDRESS" data-mode="docked" async></script>
  *
- * inserts, where the script tag is, an iframe of `https://VOICE_HOST/rooms/MARKET_ADDRESS`
- * allowed to use the microphone and to autoplay. Optional attributes:
- * `data-height` (CSS length, default 560px) and `data-title`.
+ * or from script: `const room = PNLVoice.embed({market, mode: 'docked', signer, onEvent})`.
+ * The page's origin must be in the voice server's PNL_VOICE_ALLOWED_ORIGINS
+ * (the server refuses to be framed by other origins); when the room does not
+ * load, a readable message says so. See static/README.md, "Embedding in a market page".
  */
+import { embedRoom, type EmbedController } from './embed/controller';
+import { optionsFromScript, type EmbedOptions } from './embed/options';
+
+declare global {
+  interface Window {
+    PNLVoice?: { embed(options: EmbedOptions): EmbedController };
+  }
+}
+
 (() => {
-  const script = document.currentScript;
-  if (!(script instanceof HTMLScriptElement)) return;
-  const market = script.dataset.market?.trim() ?? '';
-  if (!market) {
+  const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+  const embed = (options: EmbedOptions): EmbedController =>
+    embedRoom({ ...options, serverUrl: options.serverUrl ?? script?.src }, null);
+  window.PNLVoice ??= { embed };
+  if (!script || script.dataset.market === undefined) return;
+  const options = optionsFromScript(script);
+  if (!options) {
     console.error('PNL Voice embed: set data-market to the market address.');
     return;
   }
-  const iframe = document.createElement('iframe');
-  iframe.src = new URL(`/rooms/${encodeURIComponent(market)}`, script.src).href;
-  iframe.allow = 'microphone; autoplay';
-  iframe.title = script.dataset.title ?? 'Market voice room';
-  iframe.loading = 'lazy';
-  iframe.style.cssText = `display:block;width:100%;max-width:100%;border:0;border-radius:12px;height:${
-    script.dataset.height ?? '560px'
-  }`;
-  script.after(iframe);
+  const start = () => embedRoom(options, script);
+  // A docked frame goes into <body>, which a script in <head> runs before.
+  if (options.mode === 'docked' && !document.body) document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
 })();

@@ -40,7 +40,7 @@ export function base58(bytes) {
   return out;
 }
 
-/** A fresh ed25519 key: `seed` is what the page keeps in localStorage, `address` its wallet. */
+/** A fresh ed25519 key: `seed` is what the page keeps in localStorage (`seedHex` the same bytes), `address` its wallet. */
 export function newWallet() {
   const seed = randomBytes(32);
   const key = createPrivateKey({
@@ -49,7 +49,7 @@ export function newWallet() {
     type: 'pkcs8',
   });
   const { x } = createPublicKey(key).export({ format: 'jwk' });
-  return { seed: base58(seed), address: base58(Buffer.from(x, 'base64url')) };
+  return { seed: base58(seed), seedHex: seed.toString('hex'), address: base58(Buffer.from(x, 'base64url')) };
 }
 
 export const newMarket = () => base58(randomBytes(32));
@@ -358,7 +358,7 @@ function readSelectedCandidates() {
  * `wallet.seed`) and page on the server's origin.
  */
 export class User {
-  static async open(browser, server, name, wallet, viewport = { width: 1280, height: 800 }) {
+  static async open(browser, server, name, wallet, viewport = { width: 1280, height: 800 }, { origins = [] } = {}) {
     const context = await browser.newContext({ viewport });
     await context.grantPermissions(['microphone'], { origin: server.origin });
     await context.addInitScript((seed) => {
@@ -369,10 +369,11 @@ export class User {
       }
     }, wallet.seed);
     await context.addInitScript(trackPeerConnections);
-    // Nothing leaves the server under test (and the market sites it allows).
+    // Nothing leaves the server under test (and the market sites it allows, and `origins`: test pages).
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      const allowed = url.origin === server.origin || (server.allowedOrigins ?? []).includes(url.origin);
+      const allowed =
+        url.origin === server.origin || [...(server.allowedOrigins ?? []), ...origins].includes(url.origin);
       return allowed ? route.continue() : route.abort();
     });
     const page = await context.newPage();
@@ -434,7 +435,8 @@ export class User {
       await this.page.goto(`${server.origin}/`);
       await this.page.getByLabel('Market address').fill(market);
     }
-    await this.page.getByRole('button', { name: 'Join room' }).click();
+    // A room's page offers one Listen button; `/` asks for the address and says Join room.
+    await this.page.getByRole('button', { name: viaRoomLink ? 'Listen' : 'Join room', exact: true }).click();
     await this.waitFor('joining', () => document.getElementById('app')?.dataset.phase === 'joined');
     log(`${this.name} joined: ${await this.page.locator('#status').textContent()}`);
   }
@@ -476,8 +478,20 @@ export class User {
     return this.page.evaluate((w) => window.__rings?.[w] ?? { level: 0, active: false }, wallet.address);
   }
 
-  stats() {
-    return this.page.evaluate(readAudioStats);
+  /** Audio counters of the page, summed over its frames (an embedded room's peer connections live in its iframe). */
+  async stats() {
+    const frames = await Promise.all(
+      this.page.frames().map((frame) => frame.evaluate(readAudioStats).catch(() => undefined)), // detached meanwhile
+    );
+    const sum = { packetsReceived: 0, totalAudioEnergy: 0, audioLevel: 0, packetsSent: 0, open: 0 };
+    for (const s of frames.filter(Boolean)) {
+      sum.packetsReceived += s.packetsReceived;
+      sum.totalAudioEnergy += s.totalAudioEnergy;
+      sum.audioLevel = Math.max(sum.audioLevel, s.audioLevel);
+      sum.packetsSent += s.packetsSent;
+      sum.open += s.open;
+    }
+    return sum;
   }
 
   /** `from`'s audio reaches this page: inbound packets keep growing and carry sound. */

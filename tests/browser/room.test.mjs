@@ -147,10 +147,11 @@ test('embed.js inserts the room in an iframe allowed to use the microphone', { t
     const iframe = visitor.page.locator('main iframe');
     await iframe.waitFor();
     assert.equal(await iframe.getAttribute('src'), `${server.origin}/rooms/${market}`);
-    assert.equal(await iframe.getAttribute('allow'), 'microphone; autoplay');
+    assert.equal(await iframe.getAttribute('allow'), 'microphone; autoplay; clipboard-write');
     const frame = visitor.page.frameLocator('main iframe');
-    await frame.getByLabel('Market address').waitFor();
-    assert.equal(await frame.getByLabel('Market address').inputValue(), market);
+    // The room's preview with its Listen button, the market taken from the frame's URL.
+    await frame.getByRole('button', { name: 'Listen', exact: true }).waitFor();
+    assert.equal(await frame.locator('#market').inputValue(), market);
     assert.equal(await frame.locator('html').getAttribute('data-embedded'), 'true');
     assert.deepEqual(visitor.pageErrors, []);
   }));

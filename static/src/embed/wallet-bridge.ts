@@ -1,0 +1,113 @@
+/**
+ * The host end of the wallet bridge. Wallet extensions usually inject
+ * `window.solana` into the top page only, so the room in the iframe asks
+ * the host page for the wallet's address and for the signature of its
+ * sign-in challenge. The host answers with the `signer` the page passed to
+ * `PNLVoice.embed`, else with the injected wallet.
+ *
+ * Only the sign-in challenge of PNL Voice for this very wallet is signed:
+ * the bridge can never be used to make the user sign anything else.
+ */
+import { fromBase64, toBase64, type BridgeRequest, type BridgeResponse } from './protocol';
+
+interface PublicKeyLike {
+  toString(): string;
+}
+
+/** A signer the host page passes in: its address (base58 or a PublicKey) and ed25519 signing. */
+export interface HostSigner {
+  publicKey: string | PublicKeyLike;
+  signMessage(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The part of an injected Solana wallet (Phantom, Solflare, `window.solana`) the bridge uses. */
+interface InjectedWallet {
+  publicKey?: PublicKeyLike | null;
+  connect(): Promise<unknown>;
+  signMessage(message: Uint8Array, display?: 'utf8'): Promise<{ signature: Uint8Array } | Uint8Array>;
+}
+
+type WalletWindow = Window & { phantom?: { solana?: InjectedWallet }; solflare?: InjectedWallet; solana?: InjectedWallet };
+
+/** The line of the server's challenge that says what the signature is for. */
+const SIGN_IN_LINE = 'Sign in to PNL Voice Rooms.';
+
+function injectedWallet(): InjectedWallet | undefined {
+  const w = window as WalletWindow;
+  const provider = w.phantom?.solana ?? w.solflare ?? w.solana;
+  return typeof provider?.signMessage === 'function' ? provider : undefined;
+}
+
+function hasPublicKey(value: unknown): value is { publicKey: PublicKeyLike } {
+  return typeof value === 'object' && value !== null && 'publicKey' in value && value.publicKey != null;
+}
+
+/** Connects the injected wallet when it has not shared its address yet. */
+async function injectedSigner(provider: InjectedWallet): Promise<HostSigner | undefined> {
+  let publicKey = provider.publicKey;
+  if (!publicKey) {
+    const connected = await provider.connect();
+    publicKey = hasPublicKey(connected) ? connected.publicKey : provider.publicKey;
+  }
+  if (!publicKey) return undefined;
+  return {
+    publicKey,
+    signMessage: async (message) => {
+      const signed = await provider.signMessage(message, 'utf8');
+      return signed instanceof Uint8Array ? signed : signed.signature;
+    },
+  };
+}
+
+/** Whether `message` is the voice server's sign-in challenge for `address`. */
+function isSignInChallenge(message: Uint8Array, address: string): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(message);
+  } catch {
+    return false;
+  }
+  const lines = text.split('\n');
+  return lines[0]?.endsWith(' wants you to sign in with your Solana account:') === true &&
+    lines[1] === address &&
+    lines.includes(SIGN_IN_LINE);
+}
+
+export class WalletBridge {
+  private signer: Promise<HostSigner | undefined> | undefined;
+
+  constructor(private readonly configured: HostSigner | undefined) {}
+
+  /** The answer to one bridge request of the frame. */
+  async answer(request: BridgeRequest): Promise<BridgeResponse> {
+    if (request.type === 'wallet-request') {
+      try {
+        const signer = await this.resolve();
+        return { type: 'wallet-response', id: request.id, publicKey: signer ? signer.publicKey.toString() : null };
+      } catch {
+        this.signer = undefined; // the user declined to connect: ask again next time
+        return { type: 'wallet-response', id: request.id, publicKey: null };
+      }
+    }
+    try {
+      const signer = await this.resolve();
+      if (!signer) throw new Error('This page has no wallet to sign with.');
+      const message = fromBase64(request.message);
+      if (!isSignInChallenge(message, signer.publicKey.toString())) {
+        throw new Error('Only the PNL Voice sign-in message of this wallet is signed.');
+      }
+      const signature = await signer.signMessage(message);
+      return { type: 'sign-response', id: request.id, signature: toBase64(signature) };
+    } catch (error) {
+      return { type: 'sign-response', id: request.id, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private resolve(): Promise<HostSigner | undefined> {
+    if (this.configured) return Promise.resolve(this.configured);
+    const provider = injectedWallet();
+    if (!provider) return Promise.resolve(undefined);
+    this.signer ??= injectedSigner(provider);
+    return this.signer;
+  }
+}

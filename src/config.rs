@@ -1,5 +1,5 @@
 //! Typed configuration: built-in defaults, then an optional TOML file, then
-//! environment variables (names from PROTOCOL.md section 6), validated once at
+//! environment variables (README, "Configuration"), validated once at
 //! start so that a bad value stops the server with a clear message.
 
 mod env;
@@ -90,7 +90,7 @@ pub struct Config {
     pub limits: Limits,
 }
 
-/// Settings a new room starts with (the seed design's `settings`).
+/// Settings a new room starts with (a room's `settings`, docs/protocol.md).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RoomDefaults {

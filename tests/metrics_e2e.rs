@@ -1,4 +1,4 @@
-//! `/metrics` during a real call: the seed design's series move as users
+//! `/metrics` during a real call: the `voice_*` series move as users
 //! join, speak and leave; signaling requests are counted by method and
 //! code; and every metric the shipped Grafana dashboard plots exists.
 

@@ -1,4 +1,4 @@
-//! The REST API of PROTOCOL.md section 2 through the real server: each
+//! The REST API of docs/protocol.md through the real server: each
 //! endpoint's allowed path and each refusal, in the `{success, error}`
 //! envelope with its HTTP status; and the socket's room methods' refusals.
 

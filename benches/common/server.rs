@@ -22,7 +22,7 @@ pub struct BenchServer {
 }
 
 impl BenchServer {
-    /// Starts `pnl-voice` with `markets` (PROTOCOL.md section 6 entries)
+    /// Starts `pnl-voice` with `markets` (entries of the markets file, docs/protocol.md)
     /// and `config`, TOML after the base settings (top-level keys first,
     /// then tables).
     pub async fn start(markets: &[Value], config: &str) -> Self {

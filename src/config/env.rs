@@ -1,4 +1,4 @@
-//! Environment variables over the configuration (PROTOCOL.md section 6).
+//! Environment variables over the configuration (README, "Configuration").
 
 use std::str::FromStr;
 

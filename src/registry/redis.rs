@@ -1,4 +1,4 @@
-//! The Redis registry (deadpool-redis), with the seed design's keys:
+//! The Redis registry (deadpool-redis), with these keys:
 //! `room:{marketAddress}` (hash: nodeId, workerId, wsUrl, httpUrl,
 //! participants, createdAt, founderWallet), `queue:{marketAddress}` (list:
 //! the speaker queue), `user:{walletAddress}` (hash: roomId, nodeId), `node:{nodeId}` (hash with a

@@ -1,5 +1,5 @@
-//! Durable records: rooms, participations and abuse reports (the seed
-//! design's MongoDB collections). MongoDB in production, an embedded SQLite
+//! Durable records: rooms, participations and abuse reports (the MongoDB
+//! collections of the README, "Records"). MongoDB in production, an embedded SQLite
 //! file by default. Writes never wait on the store: the [`Recorder`] queues
 //! them (bounded) for a writer task that applies them in batches.
 

@@ -1,5 +1,5 @@
 //! The production store: MongoDB through the official driver, with the
-//! seed design's collections and indexes.
+//! collections and indexes of the README, "Records".
 
 use std::time::Duration;
 

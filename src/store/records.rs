@@ -1,4 +1,4 @@
-//! What the store keeps (the seed design's collections) and the writes that
+//! What the store keeps (the collections of the README, "Records") and the writes that
 //! change it.
 
 use chrono::{DateTime, SecondsFormat, Utc};

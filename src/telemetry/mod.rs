@@ -1,4 +1,4 @@
-//! Metrics for Prometheus (`GET /metrics`): the seed design's `voice_*`
+//! Metrics for Prometheus (`GET /metrics`): the `voice_*`
 //! series, signaling request counts and latency, and the store's queue.
 //! Events are counted where they happen; levels (rooms, users, worker CPU,
 //! call quality) are sampled by [`sampler`] every few seconds.

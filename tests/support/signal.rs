@@ -1,4 +1,4 @@
-//! JSON-over-WebSocket signaling client (PROTOCOL.md section 3).
+//! JSON-over-WebSocket signaling client (docs/protocol.md, "The signaling socket").
 
 use std::collections::VecDeque;
 use std::fmt;

@@ -9,17 +9,8 @@
  * the bridge can never be used to make the user sign anything else.
  */
 import { injectedWallet, walletSigner } from '@pnl-voice/client';
-import { fromBase64, toBase64, type BridgeRequest, type BridgeResponse } from './protocol';
-
-interface PublicKeyLike {
-  toString(): string;
-}
-
-/** A signer the host page passes in: its address (base58 or a PublicKey) and ed25519 signing. */
-export interface HostSigner {
-  publicKey: string | PublicKeyLike;
-  signMessage(message: Uint8Array): Promise<Uint8Array>;
-}
+import type { BridgeRequest, BridgeResponse, HostSigner } from '@pnl-voice/client/embed';
+import { fromBase64, toBase64 } from './protocol';
 
 /** The line of the server's challenge that says what the signature is for. */
 const SIGN_IN_LINE = 'Sign in to PNL Voice Rooms.';

@@ -9,12 +9,13 @@
  * (the server refuses to be framed by other origins); when the room does not
  * load, a readable message says so. See static/README.md, "Embedding in a market page".
  */
-import { embedRoom, type EmbedController } from './embed/controller';
-import { optionsFromScript, type EmbedOptions } from './embed/options';
+import type { EmbedController, EmbedOptions, PNLVoiceEmbedApi } from '@pnl-voice/client/embed';
+import { embedRoom } from './embed/controller';
+import { optionsFromScript } from './embed/options';
 
 declare global {
   interface Window {
-    PNLVoice?: { embed(options: EmbedOptions): EmbedController };
+    PNLVoice?: PNLVoiceEmbedApi;
   }
 }
 

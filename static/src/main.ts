@@ -2,7 +2,10 @@
 import {
   describeError,
   fetchPreview,
+  guestSigner,
+  injectedWallet,
   VoiceRoom,
+  walletSigner,
   type CloseReason,
   type MicrophoneDevice,
   type ReconnectCause,
@@ -13,7 +16,6 @@ import {
 import { isAddress, marketFromLocation, shortAddress } from './address';
 import { EmbeddedPage } from './frame/embedded-page';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
-import { browserWalletSigner, findBrowserWallet, guestSigner } from './signers';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
 import { JoinForm, type Identity } from './view/join-form';
@@ -40,7 +42,7 @@ const status = new StatusView();
 const form = new JoinForm();
 const audio = new AudioSink();
 const title = document.getElementById('title');
-const browserWallet = findBrowserWallet();
+const browserWallet = injectedWallet();
 /** The signer of each identity, once made (the browser wallet connects once). */
 const signers = new Map<Identity, Signer>();
 let devices: MicrophoneDevice[] = [];
@@ -171,7 +173,7 @@ async function signerFor(identity: Identity): Promise<Signer> {
   }
   const known = signers.get(identity);
   if (known) return known;
-  const signer = identity === 'wallet' && browserWallet ? await browserWalletSigner(browserWallet) : guestSigner();
+  const signer = identity === 'wallet' && browserWallet ? await walletSigner(browserWallet) : guestSigner();
   const told: Signer = {
     publicKey: signer.publicKey,
     signMessage: (message) => {

@@ -1,7 +1,8 @@
 /**
  * Type-level tests, checked by `tsc -p test/tsconfig.json` (part of `npm test`):
  * the server events this SDK handles are exactly the generated `ServerEvent`s,
- * payloads have the generated shapes, and the public API rejects wrong ones.
+ * payloads have the generated shapes, and the public API (the embed API too)
+ * rejects wrong ones.
  * When the generated wire types drift from what the SDK expects, this fails.
  */
 import {
@@ -13,6 +14,7 @@ import {
   type ServerEventName,
   type VoiceRoomEvents,
 } from '../src/index.js';
+import { loadEmbed, type EmbedController, type EmbedOptions, type HostCommand, type PNLVoiceEmbedApi } from '../src/embed/index.js';
 
 /** Every server event, each once: a missing or unknown name is an error. */
 export const HANDLED = {
@@ -109,3 +111,21 @@ void room.join('M', { password: 'x' });
 void room.join('M', { signer: { publicKey: 'W', signMessage: async (m: Uint8Array) => m } });
 export const unsubscribe: () => void = room.on('state', (s) => s.participants.length);
 export type EveryEvent = keyof VoiceRoomEvents;
+
+/** The embed API: `on` is typed per event, and commands and options are checked. */
+export function useEmbed(embed: EmbedController): void {
+  embed.on('speaking', ({ walletAddress }) => walletAddress?.length);
+  embed.on('participant-joined', ({ participant: p }) => p.position === 'YES');
+  embed.on('layout', ({ mode, width }) => mode === 'expanded' && width > 0);
+  // @ts-expect-error no such embed event
+  embed.on('speaker', () => undefined);
+  // @ts-expect-error `left` carries a reason, not a wallet
+  embed.on('left', ({ walletAddress }) => walletAddress);
+  // @ts-expect-error mute takes whether to mute
+  embed.mute();
+}
+export const embedOptions: EmbedOptions = { market: 'M', mode: 'docked', onEvent: (event) => event.type === 'error' && event.code };
+// @ts-expect-error the mode is inline or docked
+export const badMode: EmbedOptions = { market: 'M', mode: 'floating' };
+export const command: HostCommand = { type: 'expand', expanded: true };
+export const loaded: Promise<PNLVoiceEmbedApi> = loadEmbed('https://voice.example');

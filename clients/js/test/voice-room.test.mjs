@@ -200,12 +200,13 @@ test('a token joins without signing; a refused first join rejects and closes wit
   assert.equal(server.signIns, 0);
 });
 
-test('importing the package touches no browser global', async () => {
+test('importing the package and its embed subpath touches no browser global', async () => {
   const script = `
     for (const name of ['window', 'document', 'navigator', 'location', 'localStorage', 'WebSocket', 'RTCPeerConnection']) {
       Object.defineProperty(globalThis, name, { get() { throw new Error('touched ' + name); }, configurable: true });
     }
     const sdk = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    await import(${JSON.stringify(new URL('../dist/embed/index.js', import.meta.url).href)});
     new sdk.VoiceRoom({ serverUrl: 'https://voice.example' }).state;
   `;
   const { spawnSync } = await import('node:child_process');

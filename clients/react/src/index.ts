@@ -12,15 +12,12 @@ export { ParticipantTile, type ParticipantTileProps } from './participant-tile.j
 export { RoomAudio, resumeAudio, type RoomAudioProps } from './remote-audio.js';
 export { idleSnapshot, type RemoteAudioTrack, type VoiceRoomSnapshot } from './room-store.js';
 export { formatAmount, liveLine, shortAddress } from './format.js';
+export type { AuthSource, CreateRoom, FetchPreview, RoomError, VoiceRoomLike } from './room-types.js';
 export type {
-  AuthSource,
   CloseReason,
   ConnectionState,
-  CreateRoom,
-  FetchPreview,
   MicrophoneState,
   Notice,
-  RoomError,
   Participant,
   RoomPreview,
   RoomSettings,
@@ -28,6 +25,5 @@ export type {
   SettingsPatch,
   VoiceAuth,
   VoiceError,
-  VoiceRoomLike,
   VoiceRoomOptions,
-} from './room-types.js';
+} from '@pnl-voice/client';

@@ -1,7 +1,7 @@
 /** One participant: avatar with a speaking ring, name, badges (host, YES/NO and size), and the actions this user may take on them. */
 import type { CSSProperties } from 'react';
 import { formatAmount, hueOf, shortAddress } from './format.js';
-import type { Participant } from './room-types.js';
+import type { Participant } from '@pnl-voice/client';
 import type { UseVoiceRoomResult } from './use-voice-room.js';
 
 /** A voice level above this counts as speaking for the ring. */

@@ -1,6 +1,6 @@
 /** The room's title and one line that says what is going on: live or not, how many speak and listen, who hosts. */
 import { liveLine, shortAddress } from './format.js';
-import type { RoomPreview } from './room-types.js';
+import type { RoomPreview } from '@pnl-voice/client';
 import type { UseVoiceRoomResult } from './use-voice-room.js';
 
 export interface RoomHeaderProps {

@@ -11,11 +11,10 @@ import type {
   MicrophoneState,
   Notice,
   Participant,
-  RoomError,
   RoomSettings,
   RoomSnapshot,
-  VoiceRoomLike,
-} from './room-types.js';
+} from '@pnl-voice/client';
+import type { RoomError, VoiceRoomLike } from './room-types.js';
 
 /** One remote speaker's audio, to be played. */
 export interface RemoteAudioTrack {

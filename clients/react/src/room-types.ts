@@ -1,34 +1,8 @@
-/** The parts of `@pnl-voice/client` this package builds on, named for its users. */
-import type {
-  CloseReason,
-  ConnectionState,
-  MicrophoneState,
-  Notice,
-  Participant,
-  RoomPreview,
-  RoomSettings,
-  RoomSnapshot,
-  SettingsPatch,
-  VoiceAuth,
-  VoiceError,
-  VoiceRoom as VoiceRoomClient,
-  VoiceRoomOptions,
-} from '@pnl-voice/client';
-
-export type {
-  CloseReason,
-  ConnectionState,
-  MicrophoneState,
-  Notice,
-  Participant,
-  RoomPreview,
-  RoomSettings,
-  RoomSnapshot,
-  SettingsPatch,
-  VoiceAuth,
-  VoiceError,
-  VoiceRoomOptions,
-};
+/**
+ * This package's own types around the room. The SDK's types it builds on are
+ * re-exported by `index.ts` straight from `@pnl-voice/client`.
+ */
+import type { RoomPreview, VoiceAuth, VoiceRoom as VoiceRoomClient, VoiceRoomOptions } from '@pnl-voice/client';
 
 /** A failure as the UI shows it: the SDK's `VoiceError` (server or client code), or another error under its name. */
 export interface RoomError {

@@ -1,5 +1,5 @@
 /** The sentence the status line (an ARIA live region) reads out for the room's state. */
-import type { CloseReason, Notice } from './room-types.js';
+import type { CloseReason, Notice } from '@pnl-voice/client';
 import type { UseVoiceRoomResult } from './use-voice-room.js';
 
 const CLOSED: Record<CloseReason, string> = {

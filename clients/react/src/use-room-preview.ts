@@ -3,10 +3,10 @@
  * counts, host), from the server's public preview endpoint. Fetched in an
  * effect and refreshed while `enabled`, so rendering stays side-effect free.
  */
-import { fetchPreview as defaultFetchPreview } from '@pnl-voice/client';
+import { fetchPreview as defaultFetchPreview, type RoomPreview } from '@pnl-voice/client';
 import { useEffect, useRef, useState } from 'react';
 import { toRoomError } from './room-store.js';
-import type { FetchPreview, RoomError, RoomPreview } from './room-types.js';
+import type { FetchPreview, RoomError } from './room-types.js';
 
 export interface UseRoomPreviewOptions {
   /** Fetch and refresh only while true (e.g. until the user joins). Default true. */

@@ -3,10 +3,10 @@
  * object is made in an effect, so rendering (on the server too) touches
  * no browser API; the state comes through `useSyncExternalStore`.
  */
-import { VoiceRoom } from '@pnl-voice/client';
+import { VoiceRoom, type SettingsPatch, type VoiceRoomOptions } from '@pnl-voice/client';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { RoomStore, type VoiceRoomSnapshot } from './room-store.js';
-import type { AuthSource, CreateRoom, SettingsPatch, VoiceRoomLike, VoiceRoomOptions } from './room-types.js';
+import type { AuthSource, CreateRoom, VoiceRoomLike } from './room-types.js';
 
 export interface UseVoiceRoomOptions {
   /** The voice server, e.g. `https://voice.example.com`. */

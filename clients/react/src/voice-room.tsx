@@ -5,12 +5,13 @@
  * `<VoiceRoomView>` is the same UI over a `useVoiceRoom` result the page
  * already has.
  */
+import type { RoomPreview } from '@pnl-voice/client';
 import { useCallback, useId, useRef, useState, type CSSProperties } from 'react';
 import { ParticipantTile } from './participant-tile.js';
 import { RemoteAudio, resumeAudio } from './remote-audio.js';
 import { RoomControls } from './room-controls.js';
 import { RoomHeader } from './room-header.js';
-import type { FetchPreview, RoomPreview } from './room-types.js';
+import type { FetchPreview } from './room-types.js';
 import { shortAddress } from './format.js';
 import { statusText } from './status-text.js';
 import { useRoomPreview } from './use-room-preview.js';

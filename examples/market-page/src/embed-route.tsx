@@ -4,15 +4,15 @@
  * scrolls. The player signs in with this page's wallet over its bridge;
  * the page drives it with commands and logs every event it reports.
  */
+import { loadEmbed, type EmbedController, type FrameEvent } from '@pnl-voice/client/embed';
 import { useEffect, useRef, useState } from 'react';
 import type { PageConfig } from './config';
-import { loadEmbedScript, type EmbedController, type EmbedEvent } from './embed-api';
 import { MarketPanel } from './market';
 
 interface LoggedEvent {
   id: number;
   at: string;
-  event: EmbedEvent;
+  event: FrameEvent;
 }
 
 export function EmbedRoute({ config }: { config: PageConfig }) {
@@ -23,9 +23,9 @@ export function EmbedRoute({ config }: { config: PageConfig }) {
   useEffect(() => {
     let active = true;
     let next = 0;
-    const log = (event: EmbedEvent) =>
+    const log = (event: FrameEvent) =>
       setEvents((list) => [...list, { id: next++, at: new Date().toISOString().slice(11, 19), event }]);
-    loadEmbedScript(config.serverUrl).then(
+    loadEmbed(config.serverUrl).then(
       (api) => {
         if (!active) return;
         controller.current = api.embed({

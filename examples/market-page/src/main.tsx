@@ -1,11 +1,11 @@
 /** The sample market page: three routes in the hash, each showing the same market with the voice room wired in a different way. */
+import { injectedWallet } from '@pnl-voice/client';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { readConfig, type PageConfig } from './config';
 import { EmbedRoute } from './embed-route';
 import { HookRoute } from './hook-route';
 import { ReactRoute } from './react-route';
-import { injectedWallet } from './wallet';
 
 const ROUTES = [
   { hash: '#/react', label: '<VoiceRoom> component' },

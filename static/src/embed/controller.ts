@@ -4,40 +4,23 @@
  * is this iframe's window and whose origin is the voice server's, and
  * posts only to that origin.
  */
+import type {
+  BridgeRequest,
+  EmbedController,
+  EmbedMode,
+  EmbedOptions,
+  FrameEvent,
+  FrameEventType,
+  HostCommand,
+  Layout,
+} from '@pnl-voice/client/embed';
 import { fallbackBox } from './fallback';
 import { applyLayout, createFrame, roomUrl } from './frame-element';
-import { DEFAULT_TIMEOUT_MS, type EmbedMode, type EmbedOptions } from './options';
-import {
-  envelope,
-  originOf,
-  readMessage,
-  type BridgeRequest,
-  type FrameEvent,
-  type HostCommand,
-  type Layout,
-} from './protocol';
+import { DEFAULT_TIMEOUT_MS } from './options';
+import { envelope, originOf, readMessage } from './protocol';
 import { WalletBridge } from './wallet-bridge';
 
-type EventType = FrameEvent['type'];
-type EventOf<T extends EventType> = Extract<FrameEvent, { type: T }>;
-
-/** What `PNLVoice.embed` returns: commands to the room and its events. */
-export interface EmbedController {
-  readonly iframe: HTMLIFrameElement;
-  join(): void;
-  leave(): void;
-  mute(muted: boolean): void;
-  raiseHand(): void;
-  lowerHand(): void;
-  /** Docked mode: grows the pill to the full room, or back. */
-  expand(expanded: boolean): void;
-  /** Listens to one event type; returns the unsubscribe function. */
-  on<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
-  /** Removes the iframe (leaving the room) and stops listening. */
-  destroy(): void;
-}
-
-const FRAME_EVENTS: ReadonlySet<string> = new Set<EventType>([
+const FRAME_EVENTS: ReadonlySet<string> = new Set<FrameEventType>([
   'ready', 'joined', 'left', 'participant-joined', 'participant-left', 'speaking', 'queue', 'error', 'layout',
 ]);
 

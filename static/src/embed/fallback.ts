@@ -4,7 +4,7 @@
  * by this page's origin (its Content-Security-Policy `frame-ancestors`),
  * which the browser would otherwise show as a grey "refused to connect" box.
  */
-import type { EmbedMode } from './options';
+import type { EmbedMode } from '@pnl-voice/client/embed';
 
 export interface FallbackText {
   /** This page's origin. */

@@ -4,8 +4,7 @@
  * viewport (clear of the safe areas), so it stays on screen while the
  * market page scrolls, and sized by the room page's `layout` messages.
  */
-import type { EmbedMode } from './options';
-import type { Layout } from './protocol';
+import type { EmbedMode, Layout } from '@pnl-voice/client/embed';
 
 /** What the docked frame is before the room page says otherwise: the collapsed pill. */
 export const INITIAL_LAYOUT: Layout = { mode: 'collapsed', width: 380, height: 72 };

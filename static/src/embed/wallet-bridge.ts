@@ -8,56 +8,12 @@
  * Only the sign-in challenge of PNL Voice for this very wallet is signed:
  * the bridge can never be used to make the user sign anything else.
  */
-import { fromBase64, toBase64, type BridgeRequest, type BridgeResponse } from './protocol';
-
-interface PublicKeyLike {
-  toString(): string;
-}
-
-/** A signer the host page passes in: its address (base58 or a PublicKey) and ed25519 signing. */
-export interface HostSigner {
-  publicKey: string | PublicKeyLike;
-  signMessage(message: Uint8Array): Promise<Uint8Array>;
-}
-
-/** The part of an injected Solana wallet (Phantom, Solflare, `window.solana`) the bridge uses. */
-interface InjectedWallet {
-  publicKey?: PublicKeyLike | null;
-  connect(): Promise<unknown>;
-  signMessage(message: Uint8Array, display?: 'utf8'): Promise<{ signature: Uint8Array } | Uint8Array>;
-}
-
-type WalletWindow = Window & { phantom?: { solana?: InjectedWallet }; solflare?: InjectedWallet; solana?: InjectedWallet };
+import { injectedWallet, walletSigner } from '@pnl-voice/client';
+import type { BridgeRequest, BridgeResponse, HostSigner } from '@pnl-voice/client/embed';
+import { fromBase64, toBase64 } from './protocol';
 
 /** The line of the server's challenge that says what the signature is for. */
 const SIGN_IN_LINE = 'Sign in to PNL Voice Rooms.';
-
-function injectedWallet(): InjectedWallet | undefined {
-  const w = window as WalletWindow;
-  const provider = w.phantom?.solana ?? w.solflare ?? w.solana;
-  return typeof provider?.signMessage === 'function' ? provider : undefined;
-}
-
-function hasPublicKey(value: unknown): value is { publicKey: PublicKeyLike } {
-  return typeof value === 'object' && value !== null && 'publicKey' in value && value.publicKey != null;
-}
-
-/** Connects the injected wallet when it has not shared its address yet. */
-async function injectedSigner(provider: InjectedWallet): Promise<HostSigner | undefined> {
-  let publicKey = provider.publicKey;
-  if (!publicKey) {
-    const connected = await provider.connect();
-    publicKey = hasPublicKey(connected) ? connected.publicKey : provider.publicKey;
-  }
-  if (!publicKey) return undefined;
-  return {
-    publicKey,
-    signMessage: async (message) => {
-      const signed = await provider.signMessage(message, 'utf8');
-      return signed instanceof Uint8Array ? signed : signed.signature;
-    },
-  };
-}
 
 /** Whether `message` is the voice server's sign-in challenge for `address`. */
 function isSignInChallenge(message: Uint8Array, address: string): boolean {
@@ -107,7 +63,7 @@ export class WalletBridge {
     if (this.configured) return Promise.resolve(this.configured);
     const provider = injectedWallet();
     if (!provider) return Promise.resolve(undefined);
-    this.signer ??= injectedSigner(provider);
+    this.signer ??= walletSigner(provider);
     return this.signer;
   }
 }

@@ -9,14 +9,8 @@
  * `ready` with its own `ready` when it runs embed.js: only then does the
  * frame ask it for a wallet.
  */
-import {
-  envelope,
-  readMessage,
-  type BridgeRequest,
-  type BridgeResponse,
-  type FrameEvent,
-  type HostCommand,
-} from '../embed/protocol';
+import type { BridgeRequest, BridgeResponse, FrameEvent, HostCommand } from '@pnl-voice/client/embed';
+import { envelope, readMessage } from '../embed/protocol';
 import { allowedOrigins, isFramed, isTrusted, reportedParentOrigin } from './parent';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

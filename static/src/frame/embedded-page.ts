@@ -3,7 +3,7 @@
  * the host's commands, the room's events for the host, the mini-player's
  * size, and the host's wallet as the signer.
  */
-import type { HostCommand } from '../embed/protocol';
+import type { HostCommand } from '@pnl-voice/client/embed';
 import type { MiniView } from '../view/mini';
 import { bridgeSigner } from './bridge-signer';
 import { FrameChannel } from './channel';

@@ -4,7 +4,7 @@
  * roster from events alone), left, people coming and going, the active
  * speaker, the raised-hands queue and errors.
  */
-import type { EmbedParticipant } from '../embed/protocol';
+import type { EmbedParticipant } from '@pnl-voice/client/embed';
 import type { FrameChannel } from './channel';
 import type { EmbeddableRoom, Participant } from './room-api';
 

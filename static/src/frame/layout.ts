@@ -3,8 +3,8 @@
  * collapsed, a panel when expanded. The host clamps both to its viewport,
  * so on a phone the panel is the screen's width minus a margin.
  */
+import type { Layout } from '@pnl-voice/client/embed';
 import { INITIAL_LAYOUT } from '../embed/frame-element';
-import type { Layout } from '../embed/protocol';
 
 export const LAYOUTS: Record<Layout['mode'], Layout> = {
   collapsed: INITIAL_LAYOUT,

@@ -2,16 +2,16 @@
 //!
 //! `libmediasoup-worker.a` (built by mediasoup-sys) was compiled against the
 //! system libraries through the shim subprojects of `scripts/worker-shims.sh`,
-//! so it does not contain their code. The flags are passed as link *args*, not
-//! `rustc-link-lib`: link args come after every rlib on the linker line, which
-//! GNU ld with `--as-needed` requires.
+//! so it does not contain their code; libsrtp is the one library built into the
+//! worker itself (from Debian's source, on OpenSSL), so it is not listed here.
+//! The flags are passed as link *args*, not `rustc-link-lib`: link args come
+//! after every rlib on the linker line, which GNU ld with `--as-needed` requires.
 
 use std::process::Command;
 
 const SYSTEM_LIBS: &[&str] = &[
     "openssl",
     "libuv",
-    "libsrtp2",
     "usrsctp",
     "absl_flat_hash_map",
     "absl_flat_hash_set",

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages the build and the server need, if any is
-# missing; with the argument `test`, also what the tests need (redis-server,
+# missing, and lets apt fetch the libsrtp2 source package the worker builds
+# (scripts/deb-src.sh); with the argument `test`, also what the tests need (redis-server,
 # Chromium, coturn, and promtool and docker-compose to check the deployment
 # files); with `peer`, Janus for the side-by-side benchmark. Idempotent and
 # quiet when everything is there.
 set -eu
 
-PACKAGES="build-essential pkg-config python3 python3-venv libssl-dev libuv1-dev libsrtp2-dev \
+PACKAGES="build-essential pkg-config python3 python3-venv dpkg-dev libssl-dev libuv1-dev \
 libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
 if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
@@ -34,3 +35,4 @@ if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
+"$(dirname "$0")/deb-src.sh"

@@ -6,10 +6,18 @@
 # `*_dep` mediasoup's meson.build expects, and an empty static library where it
 # expects one to `link_whole`; build.rs links the real libraries.
 #
+# libsrtp is the exception: Debian's libsrtp2 is built on NSS, whose PKCS#11
+# path cost about 28% of the server's CPU (one PK11_Encrypt per packet). Its
+# subproject is Debian's own libsrtp2 source package instead (`apt-get source`,
+# cached in PNL_VOICE_SRC_CACHE outside the clone), which mediasoup's meson.build
+# configures with crypto-library=openssl and links whole into the worker.
+#
 # Usage: scripts/worker-shims.sh [path/to/mediasoup-sys-0.6.0]
 # Without a path, the crate is located with `cargo metadata` (after a fetch).
-# Idempotent: files are only written when their content changes, so cargo does
-# not see a changed crate and rebuild the worker for nothing.
+# Idempotent: files are only written when their content changes. Cargo never
+# looks for changes in a registry crate, so when a subproject did change, the
+# worker built over the old one is removed from the cargo target folder (and
+# the fuzz builds' folder, PNL_VOICE_FUZZ_TARGET) to be built again.
 set -eu
 
 ms="${1:-}"
@@ -30,8 +38,9 @@ put() {
     mkdir -p "$(dirname "$1")"
     tmp="$1.tmp.$$"
     cat > "$tmp"
-    if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+    if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; changed=1; fi
 }
+changed=0
 # empty DIR: the empty C file the placeholder static libraries compile.
 empty() { printf '' | put "$sp/$1/shim.c"; }
 
@@ -61,22 +70,33 @@ option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)
 M
 
-empty libsrtp-2.5.0
-put "$sp/libsrtp-2.5.0/meson.build" <<'M'
-project('libsrtp2', 'c', version: '2.5.0')
-srtp = dependency('libsrtp2')
-# mediasoup includes <srtp.h>; Debian installs <srtp2/srtp.h>.
-libsrtp2_dep = declare_dependency(
-  dependencies: srtp,
-  compile_args: ['-I' + srtp.get_variable(pkgconfig: 'includedir') / 'srtp2'],
-)
-libsrtp2 = static_library('srtp2_shim', 'shim.c')
-M
-put "$sp/libsrtp-2.5.0/meson_options.txt" <<'M'
-option('crypto-library', type: 'combo', choices: ['none', 'openssl', 'nss'], value: 'none')
-option('crypto-library-kdf', type: 'feature', value: 'auto')
-option('tests', type: 'feature', value: 'auto')
-M
+# libsrtp: Debian's source package, unpacked once into the cache (apt needs a
+# deb-src entry: scripts/deb-src.sh, run by `make setup`), then copied whole
+# into the subproject folder unless the same Debian revision is already there.
+cache="${PNL_VOICE_SRC_CACHE:-/var/tmp/pnl-voice-src}"
+srtp="$cache/libsrtp2-2.5.0"
+if [ ! -f "$srtp/meson.build" ]; then
+    mkdir -p "$cache"
+    fetch="$(mktemp -d "$cache/.fetch.XXXXXX")"
+    # apt's note that root downloads unsandboxed is noise: shown on failure only.
+    (cd "$fetch" && apt-get source -qq libsrtp2 >"$fetch.log" 2>&1) || {
+        cat "$fetch.log" >&2
+        echo "worker-shims: apt-get source libsrtp2 failed (run scripts/deb-src.sh as root)" >&2
+        exit 1
+    }
+    [ -f "$fetch/libsrtp2-2.5.0/meson.build" ] || {
+        echo "worker-shims: Debian's libsrtp2 source is not 2.5.0: $(ls "$fetch")" >&2
+        exit 1
+    }
+    mv "$fetch/libsrtp2-2.5.0" "$srtp"
+    rm -rf "$fetch" "$fetch.log"
+fi
+if ! cmp -s "$srtp/debian/changelog" "$sp/libsrtp-2.5.0/debian/changelog"; then
+    rm -rf "$sp/libsrtp-2.5.0" "$sp/libsrtp-2.5.0.tmp"
+    cp -R "$srtp" "$sp/libsrtp-2.5.0.tmp"
+    mv "$sp/libsrtp-2.5.0.tmp" "$sp/libsrtp-2.5.0"
+    changed=1
+fi
 
 usrsctp=usrsctp-4e06feb01cadcd127d119486b98a4bd3d64aa1e7
 empty "$usrsctp"
@@ -113,4 +133,16 @@ project('catch2', 'cpp', version: '2.13.7')
 catch2_dep = declare_dependency()
 M
 
+# stale DIR: forget the worker built in cargo target folder DIR (every profile
+# and target triple), so that cargo builds it again over the new subprojects.
+stale() {
+    [ -d "$1" ] || return 0
+    find "$1" -maxdepth 4 -type d \( -path '*/.fingerprint/mediasoup-sys-*' \
+        -o -path '*/build/mediasoup-sys-*' \) -prune -exec rm -rf {} +
+}
+if [ "$changed" = 1 ]; then
+    stale "${CARGO_TARGET_DIR:-$(dirname "$0")/../target}"
+    stale "${PNL_VOICE_FUZZ_TARGET:-/var/tmp/pnl-voice-fuzz-target}"
+    echo "worker-shims: subprojects changed, the worker will be built again"
+fi
 echo "worker-shims: ready in $sp"

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use support::flows::{start_call, Call, T};
 use support::frames::numbered_frame;
 use support::node::random_address;
+use support::ports::free_rtc_ports;
 use support::redis::RedisServer;
 use support::signal::SignalClient;
 use support::wallet::TestWallet;
@@ -58,8 +59,10 @@ impl Cluster {
             .arg(&config)
             .args(["cluster", "--processes", "2"])
             .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")
-            .env("MEDIASOUP_RTC_MIN_PORT", "45000")
-            .env("MEDIASOUP_RTC_MAX_PORT", "45199")
+            .env(
+                "MEDIASOUP_WEBRTC_SERVER_PORT",
+                free_rtc_ports(2).to_string(),
+            )
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

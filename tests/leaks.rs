@@ -26,6 +26,7 @@ use serde_json::json;
 use support::api::reserve;
 use support::flows::{join_room, T};
 use support::node::{market_with_founder, random_address, TestNode};
+use support::ports::free_rtc_ports;
 use support::redis::RedisServer;
 use support::wallet::TestWallet;
 use tokio::sync::{watch, Notify};
@@ -200,6 +201,7 @@ async fn hub_with(registry: Arc<dyn Registry>) -> Arc<Hub> {
     let mut config = Config::default();
     config.media.listen_ip = "127.0.0.1".parse().unwrap();
     config.media.log_level = "error".into();
+    config.media.webrtc_server_port = Some(free_rtc_ports(1));
     config.rooms.destroy_after_minutes = 0;
     config.data_dir =
         std::env::temp_dir().join(format!("pnl-voice-data-{}", rand::random::<u64>()));

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::node::TestNode;
+use support::ports::free_rtc_ports;
 use support::signal::{SignalClient, WireError};
 use support::wallet::TestWallet;
 
@@ -111,6 +112,10 @@ async fn secrets_and_tokens_stay_out_of_the_logs_and_error_messages() {
         .env("PNL_VOICE_WORKERS", "1")
         .env("PNL_VOICE_DATA_DIR", &data)
         .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")
+        .env(
+            "MEDIASOUP_WEBRTC_SERVER_PORT",
+            free_rtc_ports(1).to_string(),
+        )
         .env("PNL_VOICE_JWT_SECRET", jwt_secret)
         .env("TURN_URLS", "turn:127.0.0.1:3478")
         .env("TURN_SECRET", turn_secret)

@@ -30,9 +30,6 @@ impl BenchServer {
         std::fs::create_dir_all(&dir).unwrap();
         let markets_file = dir.join("markets.json");
         std::fs::write(&markets_file, json!({ "markets": markets }).to_string()).unwrap();
-        // One RTC port per transport; the server process inherits these.
-        std::env::set_var("MEDIASOUP_RTC_MIN_PORT", "20000");
-        std::env::set_var("MEDIASOUP_RTC_MAX_PORT", "29999");
         let node = NodeProcess::start(&format!(
             "markets_file = {:?}\ndata_dir = {:?}\nregistry_cpu_threshold_percent = 10000.0\n{config}",
             markets_file.display().to_string(),

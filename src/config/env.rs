@@ -36,7 +36,11 @@ pub(super) fn apply(
         config.media.rtc_max_port = parse("MEDIASOUP_RTC_MAX_PORT", &v)?;
     }
     if let Some(v) = get("MEDIASOUP_WEBRTC_SERVER_PORT") {
-        config.media.webrtc_server_port = Some(parse("MEDIASOUP_WEBRTC_SERVER_PORT", &v)?);
+        // `off`: back to a port per transport from the RTC range.
+        config.media.webrtc_server_port = match v.trim() {
+            "off" => None,
+            port => Some(parse("MEDIASOUP_WEBRTC_SERVER_PORT", port)?),
+        };
     }
     if let Some(v) = get("REDIS_URL") {
         config.redis_url = Some(v);

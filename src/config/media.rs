@@ -26,7 +26,8 @@ pub struct MediaConfig {
     pub rtc_min_port: u16,
     /// Highest RTC port.
     pub rtc_max_port: u16,
-    /// Base port of the per-worker WebRtcServer (worker N uses base + N).
+    /// Base port of the per-worker WebRtcServer (worker N uses base + N);
+    /// `None` gives each transport its own port from the range instead.
     pub webrtc_server_port: Option<u16>,
     /// Offer ICE over TCP as well as UDP.
     pub enable_tcp: bool,

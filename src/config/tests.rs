@@ -49,6 +49,7 @@ fn defaults_match_the_contract() {
     assert_eq!(c.http_listen.to_string(), "0.0.0.0:3001");
     assert_eq!(c.media.rtc_min_port, 40000);
     assert_eq!(c.media.rtc_max_port, 40100);
+    assert_eq!(c.media.webrtc_server_port, Some(40000));
     assert_eq!(c.media.listen_ip.to_string(), "0.0.0.0");
     assert_eq!(c.media.announced_ip, None);
     assert_eq!(
@@ -103,6 +104,10 @@ fn file_overrides_defaults_and_env_overrides_file() {
     assert_eq!(c.rooms.max_participants, 10);
     assert!(c.rooms.speaker_only, "unset fields keep their defaults");
     assert_eq!(c.media.rtc_min_port, 1000);
+    assert_eq!(
+        c.media.webrtc_server_port, None,
+        "a media table without a server port uses the range"
+    );
 
     let c = Config::load_from(
         Some(file.path()),
@@ -135,6 +140,18 @@ fn file_overrides_defaults_and_env_overrides_file() {
 }
 
 #[test]
+fn the_webrtc_server_port_is_set_or_turned_off_from_the_environment() {
+    let port = |value| {
+        Config::load_from(None, None, env(&[("MEDIASOUP_WEBRTC_SERVER_PORT", value)]))
+            .unwrap()
+            .media
+            .webrtc_server_port
+    };
+    assert_eq!(port("44444"), Some(44444));
+    assert_eq!(port("off"), None);
+}
+
+#[test]
 fn bad_values_are_refused_with_the_variable_named() {
     let cases: &[(&str, &str, &str)] = &[
         ("PNL_VOICE_HTTP_LISTEN", "nope", "PNL_VOICE_HTTP_LISTEN"),
@@ -143,6 +160,11 @@ fn bad_values_are_refused_with_the_variable_named() {
         ("MEDIASOUP_ANNOUNCED_IP", "0.0.0.0", "announced_ip"),
         ("MEDIASOUP_RTC_MIN_PORT", "50000", "rtc_min_port"),
         ("MEDIASOUP_RTC_MAX_PORT", "70000", "MEDIASOUP_RTC_MAX_PORT"),
+        (
+            "MEDIASOUP_WEBRTC_SERVER_PORT",
+            "on",
+            "MEDIASOUP_WEBRTC_SERVER_PORT",
+        ),
         ("PNL_VOICE_JWT_SECRET", "short", "jwt_secret"),
         ("PNL_VOICE_PUBLIC_URL", "ftp://x", "public_url"),
         ("TURN_URLS", "turn:127.0.0.1:3478", "turn_secret"),

@@ -30,7 +30,13 @@ const AUDIO_LEVEL_ID: u8 = 1;
 /// A room on a fresh one-worker pool, its observers listening.
 async fn room_on_a_worker() -> Arc<LiveRoom> {
     let runtime = tokio::runtime::Handle::current();
-    let pool = WorkerPool::start(MediaConfig::default(), 1, &runtime)
+    // A port per transport from the range: unit tests start pools at once,
+    // and the default WebRtcServer port can be held by one pool only.
+    let media = MediaConfig {
+        webrtc_server_port: None,
+        ..MediaConfig::default()
+    };
+    let pool = WorkerPool::start(media, 1, &runtime)
         .await
         .expect("worker starts");
     let slot = pool.pick().expect("a worker");

@@ -10,6 +10,10 @@ pub enum MediaError {
     /// No worker is alive to take a room.
     #[error("no media worker available")]
     NoWorker,
+    /// The node has no RTC port (or file descriptor) left for a transport:
+    /// its capacity, not a fault.
+    #[error("this node has no media port left for another transport")]
+    NoPorts,
     /// The worker refused or failed a request.
     #[error("media worker request failed: {0}")]
     Worker(String),
@@ -27,7 +31,9 @@ pub enum MediaError {
 impl From<MediaError> for ApiError {
     fn from(e: MediaError) -> Self {
         match e {
-            MediaError::NoWorker => ApiError::new(ErrorCode::Capacity, e.to_string()),
+            MediaError::NoWorker | MediaError::NoPorts => {
+                ApiError::new(ErrorCode::Capacity, e.to_string())
+            }
             MediaError::Worker(_) => ApiError::internal(e),
             MediaError::BadRtpParameters(_) | MediaError::BadDtlsParameters(_) => {
                 ApiError::bad_request(e.to_string())

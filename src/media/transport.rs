@@ -2,6 +2,7 @@
 //! mediasoup-client's `createSendTransport`/`createRecvTransport` take.
 
 use mediasoup::prelude::*;
+use mediasoup::worker::RequestError;
 
 use super::{MediaError, WorkerSlot};
 use crate::config::MediaConfig;
@@ -25,12 +26,28 @@ pub async fn create_webrtc_transport(
     let transport = router
         .create_webrtc_transport(options)
         .await
-        .map_err(|e| MediaError::Worker(e.to_string()))?;
+        .map_err(creation_error)?;
     transport
         .set_max_incoming_bitrate(config.max_incoming_bitrate)
         .await
         .map_err(|e| MediaError::Worker(e.to_string()))?;
     Ok(transport)
+}
+
+/// Out of ports (the RTC range is used up) or of file descriptors, the worker
+/// refuses a transport with only a message to tell it from a fault; the client
+/// is told the node is full (`CAPACITY`), the log keeps the worker's words.
+fn creation_error(e: RequestError) -> MediaError {
+    match &e {
+        RequestError::Response { reason }
+            if reason.contains("no more available ports")
+                || reason.contains("too many open files") =>
+        {
+            tracing::warn!(%reason, "a WebRTC transport was refused for want of ports");
+            MediaError::NoPorts
+        }
+        _ => MediaError::Worker(e.to_string()),
+    }
 }
 
 /// `{id, iceParameters, iceCandidates, dtlsParameters, sctpParameters}`; each
@@ -46,5 +63,31 @@ pub fn transport_data(transport: &WebRtcTransport) -> TransportData {
             .collect(),
         dtls_parameters: transport.dtls_parameters(),
         sctp_parameters: (),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ApiError, ErrorCode};
+
+    fn code(reason: &str) -> ErrorCode {
+        let e = RequestError::Response {
+            reason: reason.into(),
+        };
+        ApiError::from(creation_error(e)).code
+    }
+
+    #[test]
+    fn running_out_of_ports_or_sockets_is_capacity_and_the_rest_internal() {
+        assert_eq!(
+            code("no more available ports [transport:udp, ip:'127.0.0.1', numAttempt:101]"),
+            ErrorCode::Capacity
+        );
+        assert_eq!(
+            code("port bind failed due to too many open files [transport:udp, ip:'127.0.0.1', port:40001, attempt:1/101]"),
+            ErrorCode::Capacity
+        );
+        assert_eq!(code("Router closed"), ErrorCode::Internal);
     }
 }

@@ -128,12 +128,13 @@ export class VoiceServer {
     this.origin = `http://127.0.0.1:${port}`;
     this.logFile = path.join(dir, 'server.log');
     this.runs = 0;
-    // RTC ports of our own, clear of the server's default range other test suites use.
-    this.rtcMin = 41000 + Math.floor(Math.random() * 80) * 100;
   }
 
   async spawn() {
     this.runs += 1;
+    // The worker's RTC port (UDP and TCP), its own and kept across restarts:
+    // other servers, of this suite or another, may run at the same time.
+    this.rtcPort ??= await freePort();
     const out = openSync(this.logFile, 'a');
     this.child = spawn(this.bin, [], {
       cwd: REPO_ROOT,
@@ -142,8 +143,7 @@ export class VoiceServer {
         ...cleanEnv(),
         PNL_VOICE_HTTP_LISTEN: `127.0.0.1:${this.port}`,
         MEDIASOUP_LISTEN_IP: '127.0.0.1',
-        MEDIASOUP_RTC_MIN_PORT: String(this.rtcMin),
-        MEDIASOUP_RTC_MAX_PORT: String(this.rtcMin + 99),
+        MEDIASOUP_WEBRTC_SERVER_PORT: String(this.rtcPort),
         PNL_VOICE_WORKERS: '1',
         PNL_VOICE_DEV: '1',
         PNL_VOICE_METRICS_SAMPLE_SECS: '1',
@@ -353,6 +353,21 @@ function readSelectedCandidates() {
   })();
 }
 
+/** SRTP cipher suites (`srtpCipher` of the transport stats) of the page's connected peer connections. */
+function readSrtpCiphers() {
+  return (async () => {
+    const ciphers = [];
+    for (const pc of window.__pcs ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      const report = await pc.getStats();
+      report.forEach((s) => {
+        if (s.type === 'transport' && s.srtpCipher) ciphers.push(s.srtpCipher);
+      });
+    }
+    return ciphers;
+  })();
+}
+
 /**
  * One user: a browser context (own storage, so own guest wallet preset from
  * `wallet.seed`) and page on the server's origin.
@@ -498,6 +513,11 @@ export class User {
   /** Local candidate types of the page's connected ICE pairs. */
   async selectedCandidates() {
     return this.page.evaluate(readSelectedCandidates);
+  }
+
+  /** SRTP cipher suites of the page's connected peer connections. */
+  async srtpCiphers() {
+    return this.page.evaluate(readSrtpCiphers);
   }
 
   async expectHearing(from) {

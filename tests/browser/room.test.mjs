@@ -72,6 +72,10 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     await listener.watchRings();
     await host.unmute();
     await listener.expectHearing(host);
+    // The worker's libsrtp is built on OpenSSL, with the AEAD (GCM) suites.
+    const ciphers = [...(await host.srtpCiphers()), ...(await listener.srtpCiphers())];
+    log(`SRTP cipher suites negotiated: ${ciphers.join(', ')}`);
+    assert.ok(ciphers.length > 0 && ciphers.every((c) => /^SRTP_AEAD_AES_(128|256)_GCM$/.test(c)), `SRTP suites: ${ciphers}`);
     const ring = await listener.rings(founder);
     log(`listener saw the founder's ring: ${JSON.stringify(ring)}`);
     assert.ok(ring.level > 0, 'no audio-level ring on the founder');

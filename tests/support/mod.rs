@@ -7,6 +7,7 @@ pub mod flows;
 pub mod frames;
 pub mod mongo;
 pub mod node;
+pub mod ports;
 pub mod process;
 pub mod prom;
 pub mod redis;

@@ -8,6 +8,7 @@ use pnl_voice::hub::Totals;
 use pnl_voice::server::Background;
 use serde_json::{json, Value};
 
+use super::ports::free_rtc_ports;
 use super::signal::SignalClient;
 use super::wallet::TestWallet;
 
@@ -29,8 +30,9 @@ pub fn random_address() -> String {
 }
 
 impl TestNode {
-    /// A node with one worker on 127.0.0.1, empty rooms destroyed at once,
-    /// the given markets, and `tweak` applied to the config last.
+    /// A node with one worker on 127.0.0.1, RTC ports of its own, empty rooms
+    /// destroyed at once, the given markets, and `tweak` applied to the config
+    /// last (a tweak that sets more workers gets ports for them too).
     pub fn start(markets: Vec<Value>, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config {
             http_listen: "127.0.0.1:0".parse().unwrap(),
@@ -54,7 +56,12 @@ impl TestNode {
         config.markets_file = markets_file.clone();
         config.data_dir =
             std::env::temp_dir().join(format!("pnl-voice-data-{}", rand::random::<u64>()));
+        let default_port = config.media.webrtc_server_port;
         tweak(&mut config);
+        if config.media.webrtc_server_port == default_port {
+            let workers = u16::try_from(config.worker_count()).unwrap();
+            config.media.webrtc_server_port = Some(free_rtc_ports(workers));
+        }
         let server = Background::spawn(config).expect("server starts");
         Self {
             server,

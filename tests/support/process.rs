@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use super::ports::free_rtc_ports;
 use super::signal::SignalClient;
 use super::wallet::TestWallet;
 
@@ -15,6 +16,8 @@ const HEAPTRACK_PRELOAD: &str = "/usr/lib/heaptrack/libheaptrack_preload.so";
 pub struct NodeProcess {
     /// Its HTTP port on 127.0.0.1.
     pub port: u16,
+    /// Its worker's RTC port (UDP), the same across restarts.
+    pub rtc_port: u16,
     config: PathBuf,
     child: Option<Child>,
 }
@@ -38,6 +41,7 @@ impl NodeProcess {
         .unwrap();
         let mut node = Self {
             port,
+            rtc_port: free_rtc_ports(1),
             config: path,
             child: None,
         };
@@ -60,6 +64,7 @@ impl NodeProcess {
             .arg("--config")
             .arg(&self.config)
             .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")
+            .env("MEDIASOUP_WEBRTC_SERVER_PORT", self.rtc_port.to_string())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -7,20 +7,31 @@
 //!
 //! `cargo bench --bench load` runs the small size (one room of 10, 50, 100
 //! listeners, 10 and 20 rooms of 5, a storm of 100, 20 signaling clients,
-//! 10 s windows); `PNL_BENCH_LISTENERS=100,200,400 PNL_BENCH_ROOMS=50,100
-//! PNL_BENCH_SECS=30 cargo bench --bench load` a bigger one. Results go to
-//! stdout as Markdown tables, run data and plots to `benches/results`.
+//! 10 s windows); `PNL_BENCH_LISTENERS=1000,1500,2000,3000
+//! PNL_BENCH_SECS=20 cargo bench --bench load` steps one room up, stopping
+//! after the first step that loses more than 1%. Before the steps, the
+//! machine's UDP limit is measured in the same run ([`UdpCost`]), and each
+//! step's server CPU per forwarded packet is reported against it. Results
+//! go to stdout as Markdown tables, run data and plots to `benches/results`.
 
 #[path = "common/mod.rs"]
 mod common;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::time::Duration;
+
 use common::measure::pin;
 use common::ours::Ours;
 use common::report::{out_dir, plot, points, write_json, Series};
-use common::scenario::{runtime, signaling, step, Sfu, Sizes};
+use common::scenario::{runtime, signaling, step, Sfu, Sizes, Step};
+use common::udp_cost::UdpCost;
 use plotters::style::{BLUE, RED};
+
+/// How long the UDP limit is measured before the steps.
+const UDP_COST_WINDOW: Duration = Duration::from_secs(3);
+/// Loss above which one room is not stepped up further, %.
+const STEP_UP_LOSS: f64 = 1.0;
 
 fn main() {
     let sizes = Sizes::from_env();
@@ -28,10 +39,17 @@ fn main() {
     runtime().block_on(async {
         let ours = Ours::start().await;
         pin(ours.pid());
+        let udp = UdpCost::measure(UDP_COST_WINDOW);
         println!("| scenario | rooms | listeners | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | generator CPU % | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
         println!("|---|---|---|---|---|---|---|---|---|---|---|");
-        let mut rows = Vec::new();
+        let (mut rows, mut steps) = (Vec::new(), Vec::new());
         for plan in sizes.plans {
+            let lost_before = steps
+                .iter()
+                .any(|s: &Step| s.plan.scenario == plan.scenario && s.loss_percent > STEP_UP_LOSS);
+            if plan.rooms == 1 && lost_before {
+                continue;
+            }
             let s = step(&ours, plan, window).await;
             println!(
                 "| {} | {} | {} | {} |",
@@ -41,7 +59,10 @@ fn main() {
                 s.cells()
             );
             rows.push(s.json());
+            steps.push(s);
         }
+        println!();
+        per_packet_table(&steps, &udp);
         println!();
         println!("| scenario | clients | requests/s | server CPU % (1 core) | requests/s per core |");
         println!("|---|---|---|---|---|");
@@ -80,4 +101,31 @@ fn main() {
             plot(&out_dir().join(file), title, &series);
         }
     });
+}
+
+/// The server's CPU per forwarded packet in each step next to the UDP
+/// limit's (the sender's CPU per datagram, measured in this run), and how
+/// many of the samples the listeners' counting mode checked str0m decrypted.
+fn per_packet_table(steps: &[Step], udp: &UdpCost) {
+    println!(
+        "UDP limit in this run: {:.0} pkt/s sent, {:.0} received; sender {:.2} µs/pkt, receiver {:.2} µs/pkt",
+        udp.sent_per_sec, udp.received_per_sec, udp.send_us, udp.receive_us
+    );
+    println!();
+    println!("| scenario | rooms | listeners | loss % | server µs/pkt | UDP limit µs/pkt | server / UDP limit | samples authenticated |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for s in steps {
+        println!(
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.0}% | {} of {} |",
+            s.plan.scenario,
+            s.plan.rooms,
+            s.listeners,
+            s.loss_percent,
+            s.server_us_per_packet(),
+            udp.send_us,
+            100.0 * s.server_us_per_packet() / udp.send_us.max(0.001),
+            s.samples_authenticated,
+            s.samples
+        );
+    }
 }

@@ -237,3 +237,49 @@ async fn a_failed_dtls_handshake_is_reported_as_voice_error() {
     assert!(error["message"].as_str().unwrap().contains("DTLS"));
     recv.close().await;
 }
+
+/// The load generator's listeners: after the first frames, a transport in
+/// counting mode counts every packet its speaker sends without handing each
+/// to str0m, and str0m still decrypts the one in `SAMPLE_EVERY` it gets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counting_listener_counts_every_packet_and_authenticates_samples() {
+    const COUNTED: u32 = 4 * support::rtc::SAMPLE_EVERY as u32;
+    let market = random_address();
+    let node = TestNode::start(vec![], |_| {});
+    let mut speaker_ws = node.connect(&TestWallet::new()).await;
+    let mut listener_ws = node.connect(&TestWallet::new()).await;
+    let call = support::flows::start_call(&mut speaker_ws, &mut listener_ws, &market).await;
+    let refused = call.recv.count_cheaply().await.unwrap_err();
+    assert!(refused.contains("no frame decrypted yet"), "{refused}");
+
+    let frames = |n| numbered_frame(n, 80);
+    call.send
+        .send_frames(10, Duration::from_millis(20), frames)
+        .await
+        .unwrap();
+    call.recv.wait_received(10, T).await.unwrap();
+    call.recv.count_cheaply().await.unwrap();
+    call.send
+        .send_frames(COUNTED, Duration::from_millis(20), frames)
+        .await
+        .unwrap();
+
+    let mut stats = call.recv.stats();
+    for _ in 0..50 {
+        if stats.frames_received >= u64::from(10 + COUNTED) && stats.samples_authenticated >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stats = call.recv.stats();
+    }
+    assert_eq!(stats.frames_received, u64::from(10 + COUNTED), "{stats:?}");
+    assert_eq!(stats.samples, 4, "{stats:?}");
+    assert_eq!(stats.samples_authenticated, 4, "{stats:?}");
+    assert_eq!(call.recv.received().len(), 10, "frames are no longer kept");
+
+    call.recv.close().await;
+    call.send.close().await;
+    speaker_ws.close().await;
+    listener_ws.close().await;
+    assert_eq!(node.wait_idle(T).await, Default::default());
+}

@@ -70,6 +70,41 @@ pub fn pin(pid: u64) {
     set_affinity("/proc/self/task", &generator);
 }
 
+/// Where a thread of this process runs: on the server's core or the generator's.
+#[derive(Clone, Copy, Debug)]
+pub enum Side {
+    /// The last core, where [`pin`] puts the server.
+    Server,
+    /// The other cores.
+    Generator,
+}
+
+/// Pins the calling thread to `side`'s cores (as [`pin`] lays them out),
+/// when the machine has more than one core.
+pub fn pin_this_thread(side: Side) {
+    let cores = num_cpus::get();
+    if cores < 2 {
+        return;
+    }
+    let set = match side {
+        Side::Server => cpu_set(&mut std::iter::once(cores - 1)),
+        Side::Generator => cpu_set(&mut (0..cores - 1)),
+    };
+    // SAFETY: pid 0 is the calling thread; the set is a valid cpu_set_t.
+    unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) };
+}
+
+/// CPU time the calling thread has used so far.
+pub fn thread_cpu_time() -> std::time::Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which `now` is.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    std::time::Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
 fn cpu_set(cpus: &mut dyn Iterator<Item = usize>) -> libc::cpu_set_t {
     // SAFETY: a zeroed cpu_set_t is the empty set; CPU_SET writes within it.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };

@@ -11,3 +11,4 @@ pub mod ours;
 pub mod report;
 pub mod scenario;
 pub mod server;
+pub mod udp_cost;

@@ -1,7 +1,7 @@
 //! The four scenarios, written once against [`Sfu`] so that our server and
 //! the peer get exactly the same load and are measured the same way.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
@@ -26,6 +26,10 @@ const FRAME_INTERVAL: Duration = Duration::from_millis(20);
 /// both ends of the window: frames in flight then count at neither end, so
 /// expected and received frames cover windows of the same length.
 const ARRIVAL_DELAY: Duration = Duration::from_millis(300);
+/// How long the speakers are silent before the samples of counting
+/// listeners are read: str0m holds a sample that follows a gap for up to
+/// its audio reordering timeout (1 s) before it releases the frame.
+const SAMPLE_SETTLE: Duration = Duration::from_millis(1500);
 
 /// An SFU under load, driven through its own signaling.
 #[allow(async_fn_in_trait)]
@@ -64,7 +68,9 @@ pub struct Listener<C> {
 
 impl<C> Listener<C> {
     /// Waits (bounded) for `recv`'s first frame; `started` is when the
-    /// listener asked for its transport, after its join was answered.
+    /// listener asked for its transport, after its join was answered. Then
+    /// the transport goes on in counting mode unless the run says otherwise
+    /// ([`counting_listeners`]).
     pub async fn after_first_audio(
         client: C,
         recv: RtcTransport,
@@ -72,13 +78,28 @@ impl<C> Listener<C> {
         started: Instant,
     ) -> Self {
         recv.wait_received(1, T).await.expect("first audio");
+        let first_audio_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if counting_listeners() {
+            recv.count_cheaply().await.expect("counting mode");
+        }
         Self {
             client,
             recv,
             join_ms,
-            first_audio_ms: started.elapsed().as_secs_f64() * 1000.0,
+            first_audio_ms,
         }
     }
+}
+
+/// Whether listeners count their packets with `recvmmsg` after the first
+/// frame (`RtcTransport::count_cheaply`), so that one generator core serves
+/// thousands; `PNL_BENCH_LISTENER_MODE=str0m` keeps every packet going
+/// through str0m (decrypted and depacketized) instead.
+pub fn counting_listeners() -> bool {
+    static COUNTING: OnceLock<bool> = OnceLock::new();
+    *COUNTING.get_or_init(|| {
+        std::env::var("PNL_BENCH_LISTENER_MODE").map_or(true, |mode| mode != "str0m")
+    })
 }
 
 /// One step of a scenario.
@@ -182,6 +203,10 @@ pub struct Step {
     pub join_ms: [f64; 2],
     /// First-audio latency p50 and p99, ms.
     pub first_audio_ms: [f64; 2],
+    /// Packets the listeners' counting mode handed to str0m to authenticate.
+    pub samples: u64,
+    /// Of those, the ones str0m decrypted.
+    pub samples_authenticated: u64,
 }
 
 impl Step {
@@ -194,7 +219,14 @@ impl Step {
             "generatorCpuPercent": self.generator_cpu_percent, "rssMiB": self.rss_mib,
             "joinMsP50": self.join_ms[0], "joinMsP99": self.join_ms[1],
             "firstAudioMsP50": self.first_audio_ms[0], "firstAudioMsP99": self.first_audio_ms[1],
+            "serverUsPerPacket": self.server_us_per_packet(),
+            "samples": self.samples, "samplesAuthenticated": self.samples_authenticated,
         })
+    }
+
+    /// The server's CPU time per forwarded packet over the window, µs.
+    pub fn server_us_per_packet(&self) -> f64 {
+        self.cpu_percent / 100.0 * 1e6 / self.forwarded_per_sec.max(1.0)
     }
 
     /// Markdown cells: set-up s, forwarded pkt/s, loss %, server CPU %,
@@ -257,6 +289,18 @@ fn received<C>(calls: &[Call<C>]) -> u64 {
         .sum()
 }
 
+/// Samples the listeners' counting mode handed to str0m, and how many of
+/// them str0m decrypted.
+fn samples<C>(calls: &[Call<C>]) -> (u64, u64) {
+    calls
+        .iter()
+        .flat_map(|c| c.joined.iter())
+        .map(|l| l.recv.stats())
+        .fold((0, 0), |(n, ok), s| {
+            (n + s.samples, ok + s.samples_authenticated)
+        })
+}
+
 /// Frames each call's listeners should get: sent frames times listeners.
 fn expected<C>(calls: &[Call<C>]) -> u64 {
     calls
@@ -293,6 +337,13 @@ pub async fn step<S: Sfu>(sfu: &S, plan: Plan, window: Duration) -> Step {
             .collect();
         [percentile(&mut values, 0.5), percentile(&mut values, 0.99)]
     };
+    for call in &calls {
+        call.talking.abort();
+    }
+    if counting_listeners() {
+        tokio::time::sleep(SAMPLE_SETTLE).await;
+    }
+    let (samples, samples_authenticated) = samples(&calls);
     let result = Step {
         plan,
         listeners: plan.rooms * plan.listeners,
@@ -304,9 +355,10 @@ pub async fn step<S: Sfu>(sfu: &S, plan: Plan, window: Duration) -> Step {
         rss_mib: server_after.rss_mib(),
         join_ms: latencies(|l| l.join_ms),
         first_audio_ms: latencies(|l| l.first_audio_ms),
+        samples,
+        samples_authenticated,
     };
     for call in calls {
-        call.talking.abort();
         for listener in call.joined {
             listener.recv.close().await;
             S::close(listener.client).await;

@@ -6,11 +6,15 @@
 //! `produce` with [`RtcTransport::produce_params`] → [`RtcTransport::wait_connected`] →
 //! [`RtcTransport::send_frames`]. For a receive transport, after `start`: `consume` →
 //! [`RtcTransport::expect_consumer`] → `resumeConsumer` → [`RtcTransport::wait_received`].
+//! A receive transport under load then goes on with [`RtcTransport::count_cheaply`].
 
+mod counting;
 mod driver;
 mod params;
 
 use std::net::IpAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -21,6 +25,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
+use counting::Counted;
 pub use driver::ReceivedFrame;
 use driver::{Command, Driver, Reply, State};
 use params::{
@@ -30,6 +35,9 @@ use params::{
 /// Why a transport negotiated with SDP cannot build mediasoup parameters.
 const NO_ROUTER: &str = "an SDP-negotiated transport has no router capabilities";
 
+/// In counting mode, one RTP packet in this many goes to str0m to be authenticated.
+pub const SAMPLE_EVERY: u64 = counting::SAMPLE_EVERY;
+
 /// How long [`RtcTransport::close`] waits for the driver to finish.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
@@ -38,10 +46,16 @@ const CLOSE_WAIT: Duration = Duration::from_secs(2);
 pub struct TransportStats {
     /// Frames handed to str0m after the connection was up.
     pub frames_sent: u64,
-    /// Frames received on all consumers of this transport.
+    /// Frames received on all consumers of this transport (in counting
+    /// mode, the RTP packets counted since, too).
     pub frames_received: u64,
-    /// Payload bytes received on all consumers of this transport.
+    /// Payload bytes received on all consumers of this transport (before
+    /// counting mode only).
     pub bytes_received: u64,
+    /// In counting mode, the packets handed to str0m to be authenticated.
+    pub samples: u64,
+    /// Of those, the ones str0m decrypted into frames.
+    pub samples_authenticated: u64,
 }
 
 /// One client-side WebRTC transport: one str0m `Rtc`, one UDP socket, one driver task.
@@ -56,6 +70,8 @@ pub struct RtcTransport {
     commands: mpsc::UnboundedSender<Command>,
     state: watch::Receiver<State>,
     task: JoinHandle<()>,
+    /// What the counting thread counted (zero unless counting).
+    counted: Arc<Counted>,
 }
 
 impl RtcTransport {
@@ -106,6 +122,7 @@ impl RtcTransport {
             commands,
             state,
             task,
+            counted: Arc::default(),
         })
     }
 
@@ -144,6 +161,7 @@ impl RtcTransport {
             commands,
             state,
             task,
+            counted: Arc::default(),
         })
     }
 
@@ -276,9 +294,24 @@ impl RtcTransport {
         let s = self.state.borrow();
         TransportStats {
             frames_sent: s.frames_sent,
-            frames_received: s.frames_received,
+            frames_received: s.frames_received + self.counted.packets.load(Ordering::Relaxed),
             bytes_received: s.bytes_received,
+            samples: self.counted.sampled.load(Ordering::Relaxed),
+            samples_authenticated: s.samples_authenticated,
         }
+    }
+
+    /// Goes on receiving in counting mode, for load generators: from now
+    /// on a thread shared by all counting transports reads the socket with
+    /// `recvmmsg`, counts the packets of the SSRCs str0m has decrypted
+    /// frames from, and hands str0m one packet in [`SAMPLE_EVERY`] to
+    /// authenticate, with everything that is not RTP (STUN, DTLS, RTCP), so
+    /// the transport stays connected. Frames are no longer kept
+    /// ([`RtcTransport::received`]); [`RtcTransport::stats`] keeps counting.
+    /// Fails before the first frame has arrived.
+    pub async fn count_cheaply(&self) -> Result<(), String> {
+        let counted = self.counted.clone();
+        self.call(|reply| Command::Count { counted, reply }).await
     }
 
     /// Waits until the driver stops (e.g. the server closed the transport) and returns why,

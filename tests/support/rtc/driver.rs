@@ -1,7 +1,10 @@
 //! The task that owns one str0m `Rtc` and its UDP socket: it feeds packets, timeouts
 //! and commands in one at a time and drains `poll_output` after each.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::os::fd::AsFd;
+use std::sync::Arc;
 use std::time::Duration;
 
 use str0m::media::{Frequency, MediaKind, MediaTime, Mid, Pt};
@@ -11,6 +14,8 @@ use str0m::{Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{sleep_until, Instant};
+
+use super::counting::{self, Counted, Entry, Forwarded};
 
 /// Most received frames kept for inspection; counters keep counting past it.
 const MAX_KEPT_FRAMES: usize = 10_000;
@@ -50,6 +55,11 @@ pub(super) enum Command {
     },
     /// Write one Opus frame on the send stream.
     Write { payload: Vec<u8>, reply: Reply<()> },
+    /// Hand the socket to the counting thread (see [`counting`]).
+    Count {
+        counted: Arc<Counted>,
+        reply: Reply<()>,
+    },
     /// Close gracefully and stop.
     Close,
 }
@@ -75,6 +85,8 @@ pub(super) struct State {
     pub frames_received: u64,
     pub bytes_received: u64,
     pub frames_sent: u64,
+    /// In counting mode, the sampled packets str0m decrypted into frames.
+    pub samples_authenticated: u64,
 }
 
 /// The send stream, once declared.
@@ -92,6 +104,14 @@ pub(super) struct Driver {
     state: watch::Sender<State>,
     sending: Option<Sending>,
     closed_by_peer: bool,
+    /// The SSRC of the last RTP packet fed to str0m: a frame str0m emits
+    /// next was decrypted from that SSRC's packets.
+    last_rtp_ssrc: Option<u32>,
+    /// SSRCs str0m has decrypted frames from.
+    authenticated: HashSet<u32>,
+    /// In counting mode, what the counting thread passes on; the driver no
+    /// longer reads its socket.
+    counting: Option<mpsc::UnboundedReceiver<Forwarded>>,
 }
 
 impl Driver {
@@ -108,6 +128,9 @@ impl Driver {
             state,
             sending: None,
             closed_by_peer: false,
+            last_rtp_ssrc: None,
+            authenticated: HashSet::new(),
+            counting: None,
         }
     }
 
@@ -163,9 +186,13 @@ impl Driver {
                         Ok(())
                     }
                 },
-                received = self.socket.recv_from(&mut buf) => match received {
+                received = self.socket.recv_from(&mut buf), if self.counting.is_none() => match received {
                     Ok((len, source)) => self.receive(source, &buf[..len]),
                     Err(e) => Err(format!("socket receive: {e}")),
+                },
+                forwarded = next_forwarded(&mut self.counting) => match forwarded {
+                    Some((source, datagram)) => self.receive(source, &datagram),
+                    None => Err("the counting thread stopped".to_owned()),
                 },
                 () = sleep_until(wake) => {
                     if Instant::now() >= end {
@@ -206,7 +233,13 @@ impl Driver {
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Connected => self.state.send_modify(|s| s.connected = true),
+            Event::MediaData(_) if self.counting.is_some() => {
+                self.state.send_modify(|s| s.samples_authenticated += 1)
+            }
             Event::MediaData(data) => self.state.send_modify(|s| {
+                if let Some(ssrc) = self.last_rtp_ssrc {
+                    self.authenticated.insert(ssrc);
+                }
                 s.frames_received += 1;
                 s.bytes_received += data.data.len() as u64;
                 if s.frames.len() < MAX_KEPT_FRAMES {
@@ -226,6 +259,9 @@ impl Driver {
         let Ok(receive) = Receive::new(Protocol::Udp, source, self.local, datagram) else {
             return Ok(());
         };
+        if let Some(ssrc) = counting::rtp_ssrc(datagram) {
+            self.last_rtp_ssrc = Some(ssrc);
+        }
         self.rtc
             .handle_input(Input::Receive(std::time::Instant::now(), receive))
             .map_err(|e| format!("rtc input: {e}"))
@@ -258,6 +294,9 @@ impl Driver {
             }
             Command::Write { payload, reply } => {
                 let _ = reply.send(self.write(payload));
+            }
+            Command::Count { counted, reply } => {
+                let _ = reply.send(self.count(counted));
             }
             // Closing changes the run loop's own state, so the loop handles it.
             Command::Close => {}
@@ -292,6 +331,37 @@ impl Driver {
         Ok(())
     }
 
+    /// Switches to counting mode: NACKs off (the samples leave gaps that are
+    /// not losses), the socket handed to the counting thread.
+    fn count(&mut self, counted: Arc<Counted>) -> Result<(), String> {
+        if self.counting.is_some() {
+            return Err("already counting".to_owned());
+        }
+        if self.authenticated.is_empty() {
+            return Err("no frame decrypted yet: nothing to count".to_owned());
+        }
+        let mut api = self.rtc.direct_api();
+        for ssrc in &self.authenticated {
+            if let Some(stream) = api.stream_rx(&Ssrc::from(*ssrc)) {
+                stream.suppress_nack(true);
+            }
+        }
+        let socket = self
+            .socket
+            .as_fd()
+            .try_clone_to_owned()
+            .map_err(|e| format!("duplicate the socket: {e}"))?;
+        let (to_driver, from_reaper) = mpsc::unbounded_channel();
+        counting::register(Entry {
+            socket: socket.into(),
+            ssrcs: self.authenticated.clone(),
+            counted,
+            to_driver,
+        });
+        self.counting = Some(from_reaper);
+        Ok(())
+    }
+
     fn write(&mut self, payload: Vec<u8>) -> Result<(), String> {
         if !self.state.borrow().connected {
             return Err("not connected yet: str0m would drop the frame".to_owned());
@@ -316,5 +386,16 @@ impl Driver {
         sending.next_rtp_time += TICKS_PER_FRAME;
         self.state.send_modify(|s| s.frames_sent += 1);
         Ok(())
+    }
+}
+
+/// The next datagram from the counting thread; pending forever when not
+/// counting, so that `select!` ignores it.
+async fn next_forwarded(
+    counting: &mut Option<mpsc::UnboundedReceiver<Forwarded>>,
+) -> Option<Forwarded> {
+    match counting {
+        Some(from_reaper) => from_reaper.recv().await,
+        None => std::future::pending().await,
     }
 }

@@ -77,7 +77,17 @@ impl<C> Listener<C> {
         join_ms: f64,
         started: Instant,
     ) -> Self {
-        recv.wait_received(1, T).await.expect("first audio");
+        if let Err(e) = recv.wait_received(1, T).await {
+            panic!(
+                "first audio: {e}; transport {} {}",
+                recv.id(),
+                if recv.is_connected() {
+                    "connected"
+                } else {
+                    "never connected"
+                }
+            );
+        }
         let first_audio_ms = started.elapsed().as_secs_f64() * 1000.0;
         if counting_listeners() {
             recv.count_cheaply().await.expect("counting mode");

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -96,10 +95,40 @@ struct Sending {
     next_rtp_time: u64,
 }
 
+/// The transport's UDP socket: read by the driver, or, in counting mode,
+/// by the counting thread, the driver only sending on it.
+enum Socket {
+    /// Registered with tokio; the driver receives and sends.
+    Driven(UdpSocket),
+    /// Out of tokio (so that its packets no longer wake the runtime); a
+    /// duplicate of the one the counting thread reads, for sending.
+    Counted(std::net::UdpSocket),
+}
+
+impl Socket {
+    /// The next datagram; never, in counting mode.
+    async fn recv_from(&self, buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr)> {
+        match self {
+            Self::Driven(socket) => socket.recv_from(buf).await,
+            Self::Counted(_) => std::future::pending().await,
+        }
+    }
+
+    /// Sends one datagram (without waiting in counting mode: a full send
+    /// buffer loses it, as the network might).
+    async fn send_to(&self, datagram: &[u8], destination: SocketAddr) -> std::io::Result<usize> {
+        match self {
+            Self::Driven(socket) => socket.send_to(datagram, destination).await,
+            Self::Counted(socket) => socket.send_to(datagram, destination),
+        }
+    }
+}
+
 /// Owns the `Rtc`, its socket and the published state.
 pub(super) struct Driver {
     rtc: Rtc,
-    socket: UdpSocket,
+    /// `None` only while it is handed over to the counting thread.
+    socket: Option<Socket>,
     local: SocketAddr,
     state: watch::Sender<State>,
     sending: Option<Sending>,
@@ -123,7 +152,7 @@ impl Driver {
     ) -> Self {
         Self {
             rtc,
-            socket,
+            socket: Some(Socket::Driven(socket)),
             local,
             state,
             sending: None,
@@ -173,7 +202,18 @@ impl Driver {
                     "closed locally".to_owned()
                 };
             }
-            let wake = Instant::from_std(next).min(end);
+            let mut wake = Instant::from_std(next);
+            if self.counting.is_some() {
+                // str0m asks to be woken every few milliseconds (ICE pair
+                // checks, RTCP timing) and copes with lateness; in counting
+                // mode the wake-ups of thousands of transports are the
+                // generator's main cost, so they come at most every tick.
+                wake = wake.max(Instant::now() + counting::TICK);
+            }
+            let wake = wake.min(end);
+            let Some(socket) = &self.socket else {
+                return "the socket was lost going into counting mode".to_owned();
+            };
             let step = tokio::select! {
                 command = commands.recv(), if !closing => match command {
                     Some(Command::Close) | None => {
@@ -186,7 +226,7 @@ impl Driver {
                         Ok(())
                     }
                 },
-                received = self.socket.recv_from(&mut buf), if self.counting.is_none() => match received {
+                received = socket.recv_from(&mut buf) => match received {
                     Ok((len, source)) => self.receive(source, &buf[..len]),
                     Err(e) => Err(format!("socket receive: {e}")),
                 },
@@ -220,10 +260,11 @@ impl Driver {
                 Output::Timeout(next) => return Ok(next),
                 Output::Transmit(transmit) => {
                     // A lost UDP datagram is normal; ICE and DTLS retransmit.
-                    let _ = self
-                        .socket
-                        .send_to(&transmit.contents, transmit.destination)
-                        .await;
+                    if let Some(socket) = &self.socket {
+                        let _ = socket
+                            .send_to(&transmit.contents, transmit.destination)
+                            .await;
+                    }
                 }
                 Output::Event(event) => self.on_event(event),
             }
@@ -332,28 +373,35 @@ impl Driver {
     }
 
     /// Switches to counting mode: NACKs off (the samples leave gaps that are
-    /// not losses), the socket handed to the counting thread.
+    /// not losses), the socket taken out of tokio and handed to the
+    /// counting thread.
     fn count(&mut self, counted: Arc<Counted>) -> Result<(), String> {
-        if self.counting.is_some() {
-            return Err("already counting".to_owned());
-        }
         if self.authenticated.is_empty() {
             return Err("no frame decrypted yet: nothing to count".to_owned());
         }
+        let socket = match self.socket.take() {
+            Some(Socket::Driven(socket)) => socket,
+            other => {
+                self.socket = other;
+                return Err("already counting".to_owned());
+            }
+        };
+        let socket = socket
+            .into_std()
+            .map_err(|e| format!("take the socket out of tokio: {e}"))?;
+        let sender = socket
+            .try_clone()
+            .map_err(|e| format!("duplicate the socket: {e}"))?;
+        self.socket = Some(Socket::Counted(sender));
         let mut api = self.rtc.direct_api();
         for ssrc in &self.authenticated {
             if let Some(stream) = api.stream_rx(&Ssrc::from(*ssrc)) {
                 stream.suppress_nack(true);
             }
         }
-        let socket = self
-            .socket
-            .as_fd()
-            .try_clone_to_owned()
-            .map_err(|e| format!("duplicate the socket: {e}"))?;
         let (to_driver, from_reaper) = mpsc::unbounded_channel();
         counting::register(Entry {
-            socket: socket.into(),
+            socket,
             ssrcs: self.authenticated.clone(),
             counted,
             to_driver,

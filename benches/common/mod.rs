@@ -8,6 +8,7 @@
 
 pub mod measure;
 pub mod ours;
+pub mod profile;
 pub mod report;
 pub mod scenario;
 pub mod server;

@@ -8,6 +8,7 @@ use futures_util::{stream, StreamExt};
 use serde_json::{json, Value};
 
 use super::measure::{percentile, Usage};
+use super::profile::Profile;
 use crate::support::flows::T;
 use crate::support::frames::numbered_frame;
 use crate::support::rtc::RtcTransport;
@@ -331,6 +332,11 @@ pub async fn step<S: Sfu>(sfu: &S, plan: Plan, window: Duration) -> Step {
     let expected_before = expected(&calls);
     let (server_before, own_before) = (Usage::of(sfu.pid()), Usage::own());
     let clock = Instant::now();
+    let profile = Profile::start(
+        sfu.pid(),
+        window,
+        &format!("{}-{}", plan.rooms, plan.listeners),
+    );
     tokio::time::sleep(ARRIVAL_DELAY).await;
     let received_before = received(&calls);
     tokio::time::sleep_until((clock + window).into()).await;
@@ -339,6 +345,9 @@ pub async fn step<S: Sfu>(sfu: &S, plan: Plan, window: Duration) -> Step {
     let expected = expected(&calls) - expected_before;
     tokio::time::sleep(ARRIVAL_DELAY).await;
     let received = received(&calls) - received_before;
+    if let Some(profile) = profile {
+        profile.finish();
+    }
     let latencies = |pick: fn(&Listener<S::Client>) -> f64| {
         let mut values: Vec<f64> = calls
             .iter()

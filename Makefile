@@ -79,9 +79,11 @@ bench: build
 	$(CARGO) bench --locked --bench load --bench udp_limit
 
 ## Ours and Janus side by side, every scenario at small size (Janus from
-## Debian); figures and plots go to benches/results.
+## Debian, on libsrtp built with OpenSSL like our worker's: see
+## benches/README.md); figures and plots go to benches/results.
 bench-peer: build
 	@scripts/setup-system.sh peer
+	@scripts/janus-srtp.sh >/dev/null
 	$(CARGO) bench --locked --bench janus
 
 ## The benchmarks at their smallest size, to keep them working (the

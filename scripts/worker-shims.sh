@@ -70,27 +70,10 @@ option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)
 M
 
-# libsrtp: Debian's source package, unpacked once into the cache (apt needs a
-# deb-src entry: scripts/deb-src.sh, run by `make setup`), then copied whole
-# into the subproject folder unless the same Debian revision is already there.
-cache="${PNL_VOICE_SRC_CACHE:-/var/tmp/pnl-voice-src}"
-srtp="$cache/libsrtp2-2.5.0"
-if [ ! -f "$srtp/meson.build" ]; then
-    mkdir -p "$cache"
-    fetch="$(mktemp -d "$cache/.fetch.XXXXXX")"
-    # apt's note that root downloads unsandboxed is noise: shown on failure only.
-    (cd "$fetch" && apt-get source -qq libsrtp2 >"$fetch.log" 2>&1) || {
-        cat "$fetch.log" >&2
-        echo "worker-shims: apt-get source libsrtp2 failed (run scripts/deb-src.sh as root)" >&2
-        exit 1
-    }
-    [ -f "$fetch/libsrtp2-2.5.0/meson.build" ] || {
-        echo "worker-shims: Debian's libsrtp2 source is not 2.5.0: $(ls "$fetch")" >&2
-        exit 1
-    }
-    mv "$fetch/libsrtp2-2.5.0" "$srtp"
-    rm -rf "$fetch" "$fetch.log"
-fi
+# libsrtp: Debian's source package, unpacked once into the cache
+# (scripts/srtp-source.sh), then copied whole into the subproject folder
+# unless the same Debian revision is already there.
+srtp="$("$(dirname "$0")/srtp-source.sh")"
 if ! cmp -s "$srtp/debian/changelog" "$sp/libsrtp-2.5.0/debian/changelog"; then
     rm -rf "$sp/libsrtp-2.5.0" "$sp/libsrtp-2.5.0.tmp"
     cp -R "$srtp" "$sp/libsrtp-2.5.0.tmp"

@@ -15,6 +15,7 @@ use tokio::net::UdpSocket;
 
 use super::client::JanusClient;
 use super::process::JanusProcess;
+use super::srtp::Srtp;
 use crate::common::scenario::{Listener, Sfu};
 use crate::support::flows::{LIFETIME, T};
 use crate::support::rtc::RtcTransport;
@@ -39,10 +40,10 @@ pub struct Room {
 }
 
 impl Janus {
-    /// Starts Janus and creates scenario 4's room.
-    pub async fn start() -> Self {
+    /// Starts Janus on `srtp` and creates scenario 4's room.
+    pub async fn start(srtp: Srtp) -> Self {
         let janus = Self {
-            process: JanusProcess::start().await,
+            process: JanusProcess::start(srtp).await,
             next_room: AtomicU64::new(SIGNALING_ROOM + 1),
         };
         let mut client = janus.client().await;

@@ -1,11 +1,14 @@
 //! Janus (Debian's `janus` 1.1.2) as its own process, with a configuration
 //! of its own: VideoRoom only, WebSocket API on a free loopback port, one
 //! event loop for all media, and the `loopback_only.c` shim preloaded so
-//! that its ICE candidates are 127.0.0.1 (see `benches/README.md`).
+//! that its ICE candidates are 127.0.0.1 (see `benches/README.md`); on the
+//! libsrtp build asked for ([`Srtp`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::srtp::Srtp;
 
 /// Where Debian installs Janus's plugins.
 const PLUGIN_DIR: &str = "/usr/lib/x86_64-linux-gnu/janus";
@@ -42,9 +45,10 @@ pub struct JanusProcess {
 
 impl JanusProcess {
     /// Writes the configuration, builds the shim and starts Janus with it
-    /// preloaded; returns once the WebSocket port accepts connections.
+    /// preloaded, on `srtp`; returns once the WebSocket port accepts
+    /// connections and Janus is seen to map that libsrtp.
     /// `PNL_BENCH_JANUS_LOG=<file>` appends Janus's log at debug level 5 there.
-    pub async fn start() -> Self {
+    pub async fn start(srtp: Srtp) -> Self {
         let dir = std::env::temp_dir().join(format!("pnl-voice-janus-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -65,12 +69,18 @@ impl JanusProcess {
             ),
             None => Stdio::null(),
         };
-        let child = Command::new("janus")
+        let mut command = Command::new("janus");
+        command
             .arg("--configs-folder")
             .arg(&dir)
             .arg("--config")
             .arg(dir.join("janus.jcfg"))
-            .env("LD_PRELOAD", &shim)
+            .env("LD_PRELOAD", &shim);
+        let inherited = std::env::var("LD_LIBRARY_PATH").ok();
+        if let Some(path) = srtp.library_path(inherited.as_deref()) {
+            command.env("LD_LIBRARY_PATH", path);
+        }
+        let child = command
             .stdin(Stdio::null())
             .stdout(stdout)
             .stderr(Stdio::inherit())
@@ -78,6 +88,7 @@ impl JanusProcess {
             .expect("janus is installed (apt install janus)");
         let mut janus = Self { child, dir, port };
         janus.wait_ready().await;
+        srtp.check_mapped(janus.child.id());
         janus
     }
 

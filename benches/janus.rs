@@ -26,6 +26,7 @@ use common::measure::pin;
 use common::ours::Ours;
 use common::report::{out_dir, plot, points, write_json, Series};
 use common::scenario::{runtime, signaling, step, Plan, Sfu, Signaling, Sizes, Step};
+use common::udp_cost::UdpCost;
 use janus::peer::Janus;
 use janus::srtp::Srtp;
 use plotters::style::{RGBColor, BLUE, RED};
@@ -142,11 +143,37 @@ fn signaling_row(rows: &mut Vec<Value>, clients: usize, sfu: &str, srtp: &str, s
     );
 }
 
+/// How long the UDP limit is measured before the steps.
+const UDP_COST_WINDOW: Duration = Duration::from_secs(3);
+
+/// Per step and SFU: the server's CPU per forwarded packet against the UDP
+/// limit's measured in this run, and listeners per core of server CPU.
+fn per_packet_table(steps: &[(String, Step)], udp: &UdpCost) {
+    println!("{udp}");
+    println!();
+    println!("| scenario | rooms | listeners | SFU | loss % | server µs/pkt | server / UDP limit | listeners per core |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (sfu, s) in steps {
+        println!(
+            "| {} | {} | {} | {sfu} | {:.2} | {:.2} | {:.0}% | {:.0} |",
+            s.plan.scenario,
+            s.plan.rooms,
+            s.listeners,
+            s.loss_percent,
+            s.server_us_per_packet(),
+            100.0 * s.server_us_per_packet() / udp.send_us.max(0.001),
+            s.listeners as f64 * 100.0 / s.cpu_percent.max(0.1)
+        );
+    }
+}
+
 fn main() {
     let sizes = Sizes::from_env();
     let window = sizes.window;
     let backends = Srtp::from_env();
     runtime().block_on(async {
+        let udp = UdpCost::measure(UDP_COST_WINDOW);
+        let mut steps = Vec::new();
         println!("| scenario | rooms | listeners | SFU | set-up s | forwarded pkt/s | loss % | server CPU % (1 core) | generator CPU % | RSS MiB | join p50/p99 ms | first audio p50/p99 ms |");
         println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
         let mut rows = Vec::new();
@@ -160,8 +187,12 @@ fn main() {
                 println!("{head} {} | {} |", peer(srtp), theirs.cells());
                 println!("{head} ours/Janus ({}) | {} |", srtp.crypto(), ratio_cells(&ours, &theirs));
                 rows.push(with_sfu(theirs.json(), &peer(srtp), srtp.crypto()));
+                steps.push((peer(srtp), theirs));
             }
+            steps.push(("pnl-voice".to_owned(), ours));
         }
+        println!();
+        per_packet_table(&steps, &udp);
         println!();
         println!("| scenario | clients | SFU | requests/s | server CPU % (1 core) | requests/s per core |");
         println!("|---|---|---|---|---|---|");

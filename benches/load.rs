@@ -107,10 +107,7 @@ fn main() {
 /// limit's (the sender's CPU per datagram, measured in this run), and how
 /// many of the samples the listeners' counting mode checked str0m decrypted.
 fn per_packet_table(steps: &[Step], udp: &UdpCost) {
-    println!(
-        "UDP limit in this run: {:.0} pkt/s sent, {:.0} received; sender {:.2} µs/pkt, receiver {:.2} µs/pkt",
-        udp.sent_per_sec, udp.received_per_sec, udp.send_us, udp.receive_us
-    );
+    println!("{udp}");
     println!();
     println!("| scenario | rooms | listeners | loss % | server µs/pkt | UDP limit µs/pkt | server / UDP limit | samples authenticated |");
     println!("|---|---|---|---|---|---|---|---|");

@@ -80,3 +80,13 @@ impl UdpCost {
         }
     }
 }
+
+impl std::fmt::Display for UdpCost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "UDP limit in this run: {:.0} pkt/s sent, {:.0} received; sender {:.2} µs/pkt, receiver {:.2} µs/pkt",
+            self.sent_per_sec, self.received_per_sec, self.send_us, self.receive_us
+        )
+    }
+}

@@ -52,7 +52,11 @@ impl NodeProcess {
     /// Starts the process (again, with the same config) and waits for /health.
     pub async fn restart(&mut self) {
         assert!(self.child.is_none(), "still running");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pnl-voice"));
+        // PNL_VOICE_BIN runs another build of the server (a benchmark of a
+        // copied binary while the target folder is rebuilt meanwhile).
+        let binary = std::env::var("PNL_VOICE_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_pnl-voice").to_owned());
+        let mut command = Command::new(binary);
         // Leak hunting (benches/README.md, "Soak"): every allocation of the
         // server process traced by Debian's heaptrack into this file.
         if let Ok(trace) = std::env::var("PNL_VOICE_HEAPTRACK") {

@@ -390,7 +390,7 @@ async fn hostile_input_gets_contract_errors_and_the_call_notices_nothing() {
             let about = message["data"]["walletAddress"]
                 .as_str()
                 .or(message["data"]["user"]["walletAddress"].as_str());
-            let harmless = matches!(event, "voice:audio_levels" | "voice:active_speaker")
+            let harmless = matches!(event, "voice:speaking" | "voice:active_speaker")
                 || (matches!(event, "voice:user_joined" | "voice:user_left")
                     && about == Some(&attacker.address()));
             assert!(harmless, "a member of the call saw {message}");

@@ -36,6 +36,8 @@ pub(super) struct Inner {
     pub(super) active_speaker: Option<Address>,
     /// When the last audio levels were reported.
     pub(super) last_levels: Option<std::time::Instant>,
+    /// Who is audible now, as members were last told (`voice:speaking`).
+    pub(super) audible: super::audible::Audible<Address>,
     /// Routers beside the main one, for listeners past the fan-out threshold.
     pub(super) fanouts: Vec<super::fanout::Fanout>,
     /// Producers piped to fan-out routers, as (fan-out index, producer).
@@ -182,6 +184,7 @@ impl LiveRoom {
                 epoch: 0,
                 active_speaker: None,
                 last_levels: None,
+                audible: super::audible::Audible::new(super::audible::HOLD),
                 fanouts: Vec::new(),
                 piped: HashSet::new(),
             }),

@@ -2,6 +2,7 @@
 //! wallet. It turns a decided join or leave into media and events, creates a
 //! room's router on first join and destroys it once the room stays empty.
 
+mod audible;
 mod fanout;
 mod live_room;
 mod media_ops;

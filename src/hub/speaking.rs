@@ -1,5 +1,11 @@
 //! Who is speaking: mediasoup's AudioLevelObserver (levels about 4 times a
-//! second, speaking time) and ActiveSpeakerObserver (the dominant speaker).
+//! second, for speaking time and the set of audible speakers) and
+//! ActiveSpeakerObserver (the dominant speaker).
+//!
+//! Members are told only of changes (`voice:speaking`, `voice:active_speaker`),
+//! never of each level report: a report to every member would cost a socket
+//! frame per member 4 times a second, growing with the audience. Clients
+//! read the levels they draw from the RTP they receive (`ssrc-audio-level`).
 //!
 //! mediasoup calls the observers' handlers on its worker thread while it
 //! holds the lock of that worker's handler table, which every mediasoup
@@ -25,7 +31,7 @@ use tokio::sync::mpsc;
 use super::live_room::{Inner, LiveRoom};
 use crate::address::Address;
 use crate::media::MediaError;
-use crate::protocol::{event, AudioLevel, ServerEvent};
+use crate::protocol::{event, ServerEvent};
 
 /// Level report interval, in milliseconds.
 const LEVEL_INTERVAL_MS: u16 = 250;
@@ -40,10 +46,10 @@ const FINDINGS_CAPACITY: usize = 64;
 /// What the observers reported, on its way from mediasoup's thread to the room.
 #[derive(Debug)]
 enum Finding {
-    /// Producers above the threshold with their volumes (dBov), reported at `at`.
-    Volumes {
+    /// Producers above the threshold, reported at `at`.
+    Heard {
         at: Instant,
-        volumes: Vec<(ProducerId, i8)>,
+        producers: Vec<ProducerId>,
     },
     /// Nobody above the threshold any more.
     Silence,
@@ -86,10 +92,9 @@ impl Observers {
         let to_room = post.clone();
         self.levels
             .on_volumes(move |volumes| {
-                let volumes = volumes.iter().map(|v| (v.producer.id(), v.volume));
-                to_room(Finding::Volumes {
+                to_room(Finding::Heard {
                     at: Instant::now(),
-                    volumes: volumes.collect(),
+                    producers: volumes.iter().map(|v| v.producer.id()).collect(),
                 });
             })
             .detach();
@@ -101,9 +106,25 @@ impl Observers {
             .on_dominant_speaker(move |dominant| post(Finding::Dominant(dominant.producer.id())))
             .detach();
         tokio::spawn(async move {
-            while let Some(finding) = rx.recv().await {
+            // Silence sends no reports: a timer takes the quiet out of the set.
+            let mut expiry = None;
+            loop {
+                let finding = tokio::select! {
+                    finding = rx.recv() => match finding {
+                        Some(finding) => Some(finding),
+                        None => break,
+                    },
+                    () = sleep_until(expiry) => None,
+                };
                 let Some(room) = room.upgrade() else { break };
-                apply(&mut room.lock(), finding);
+                let mut inner = room.lock();
+                if let Some(finding) = finding {
+                    apply(&mut inner, finding);
+                }
+                if inner.audible.expire(Instant::now()) {
+                    announce_audible(&inner);
+                }
+                expiry = inner.audible.next_expiry();
             }
         });
     }
@@ -163,39 +184,57 @@ impl Drop for Watched {
     }
 }
 
-/// Brings `finding` into the room: speaking time, then events to the members.
+/// Brings `finding` into the room: speaking time, then events to the
+/// members when who is audible or dominant changed.
 fn apply(inner: &mut Inner, finding: Finding) {
     match finding {
-        Finding::Volumes { at, volumes } => {
+        Finding::Heard { at, producers } => {
             let heard = inner
                 .last_levels
                 .replace(at)
                 .map_or(INTERVAL, |last| at.duration_since(last).min(2 * INTERVAL))
                 .as_secs_f64();
-            let mut levels = Vec::new();
-            for (producer, volume) in volumes {
+            let mut audible = Vec::new();
+            for producer in producers {
                 if let Some(wallet) = owner_of(inner, producer) {
                     inner.rules.add_speaking_time(&wallet, heard);
-                    levels.push(AudioLevel {
-                        wallet_address: wallet,
-                        volume,
-                    });
+                    audible.push(wallet);
                 }
             }
-            broadcast(inner, event(&ServerEvent::AudioLevels { levels }));
+            if inner.audible.report(at, audible) {
+                announce_audible(inner);
+            }
         }
         Finding::Silence => inner.last_levels = None,
         Finding::Dominant(producer) => {
-            if let Some(wallet) = owner_of(inner, producer) {
-                inner.active_speaker = Some(wallet.clone());
-                broadcast(
-                    inner,
-                    event(&ServerEvent::ActiveSpeaker {
-                        wallet_address: wallet,
-                    }),
-                );
+            let Some(wallet) = owner_of(inner, producer) else {
+                return;
+            };
+            if inner.active_speaker.as_ref() == Some(&wallet) {
+                return;
             }
+            inner.active_speaker = Some(wallet.clone());
+            broadcast(
+                inner,
+                event(&ServerEvent::ActiveSpeaker {
+                    wallet_address: wallet,
+                }),
+            );
         }
+    }
+}
+
+/// Tells every member who is audible now.
+fn announce_audible(inner: &Inner) {
+    let wallet_addresses = inner.audible.members();
+    broadcast(inner, event(&ServerEvent::Speaking { wallet_addresses }));
+}
+
+/// Sleeps until `at`, or forever without one.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -21,7 +21,7 @@ pub use requests::{
     ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
     ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,
 };
-pub use server_event::{AudioLevel, ServerEvent};
+pub use server_event::ServerEvent;
 
 #[cfg(test)]
 mod tests;

@@ -73,11 +73,14 @@ pub enum ServerEvent {
         /// Who speaks loudest now.
         wallet_address: Address,
     },
-    /// Who is heard and how loud, a few times a second while anyone speaks.
-    #[serde(rename = "voice:audio_levels")]
-    AudioLevels {
-        /// One entry per audible speaker.
-        levels: Vec<AudioLevel>,
+    /// The set of audible speakers changed: someone started speaking, or
+    /// fell silent for a second. Levels themselves are read by clients from
+    /// the RTP they receive (`ssrc-audio-level`), so this is the fallback
+    /// for drawing who speaks, sent only on a change, not per level report.
+    #[serde(rename = "voice:speaking")]
+    Speaking {
+        /// Everyone audible now, in address order (empty: silence).
+        wallet_addresses: Vec<Address>,
     },
     /// The founder removed this participant; the socket closes next.
     #[serde(rename = "voice:kicked")]
@@ -100,16 +103,6 @@ pub enum ServerEvent {
     /// A failure outside any request (a transport's DTLS failed, a flood).
     #[serde(rename = "voice:error")]
     Error(ApiError),
-}
-
-/// One speaker's level in `voice:audio_levels`.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AudioLevel {
-    /// The speaker.
-    pub wallet_address: Address,
-    /// Average volume in dBov, from -127 (silence) to 0 (loudest).
-    pub volume: i8,
 }
 
 impl From<&RoomEvent> for ServerEvent {

@@ -253,13 +253,10 @@ fn every_event_keeps_its_wire_shape() {
             json!({"event": "voice:active_speaker", "data": {"walletAddress": w}}),
         ),
         (
-            ServerEvent::AudioLevels {
-                levels: vec![AudioLevel {
-                    wallet_address: w.clone(),
-                    volume: -40,
-                }],
+            ServerEvent::Speaking {
+                wallet_addresses: vec![w.clone()],
             },
-            json!({"event": "voice:audio_levels", "data": {"levels": [{"walletAddress": w, "volume": -40}]}}),
+            json!({"event": "voice:speaking", "data": {"walletAddresses": [w]}}),
         ),
         (
             ServerEvent::Kicked {

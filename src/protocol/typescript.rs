@@ -47,8 +47,7 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 33] = [
-    "AudioLevel",
+const WIRE_TYPES: [&str; 32] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
@@ -153,7 +152,6 @@ fn socket_methods(cfg: &Config) -> String {
 fn render() -> Files {
     let cfg = config();
     let mut files = Files::new();
-    add::<AudioLevel>(&mut files, &cfg);
     add::<ConnectTransportRequest>(&mut files, &cfg);
     add::<ConsumeRequest>(&mut files, &cfg);
     add::<ConsumerData>(&mut files, &cfg);

@@ -479,18 +479,31 @@ export class User {
       window.__rings = {};
       setInterval(() => {
         for (const tile of document.querySelectorAll('.tile')) {
-          const seen = (window.__rings[tile.dataset.wallet] ??= { level: 0, active: false });
+          const seen = (window.__rings[tile.dataset.wallet] ??= { level: 0, active: false, levels: [] });
           const level = Number(tile.querySelector('.avatar')?.style.getPropertyValue('--level') || 0);
           seen.level = Math.max(seen.level, level);
           seen.active ||= tile.dataset.active === 'true';
+          if (level > 0 && !seen.levels.includes(level) && seen.levels.length < 50) seen.levels.push(level);
         }
       }, 50);
     });
   }
 
-  /** What `watchRings` saw of `wallet`: `{level, active}`. */
+  /** What `watchRings` saw of `wallet`: `{level, active, levels}` (the highest level, the active mark, the distinct levels drawn). */
   async rings(wallet) {
-    return this.page.evaluate((w) => window.__rings?.[w] ?? { level: 0, active: false }, wallet.address);
+    return this.page.evaluate((w) => window.__rings?.[w] ?? { level: 0, active: false, levels: [] }, wallet.address);
+  }
+
+  /** The highest `audioLevel` the page's receivers report from the packets' level extension (`getSynchronizationSources`). */
+  async sourceLevel() {
+    return this.page.evaluate(() =>
+      Math.max(
+        0,
+        ...(window.__pcs ?? []).flatMap((pc) =>
+          pc.getReceivers().flatMap((r) => r.getSynchronizationSources().map((s) => s.audioLevel ?? 0)),
+        ),
+      ),
+    );
   }
 
   /** Audio counters of the page, summed over its frames (an embedded room's peer connections live in its iframe). */

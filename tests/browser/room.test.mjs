@@ -76,6 +76,13 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     const ciphers = [...(await host.srtpCiphers()), ...(await listener.srtpCiphers())];
     log(`SRTP cipher suites negotiated: ${ciphers.join(', ')}`);
     assert.ok(ciphers.length > 0 && ciphers.every((c) => /^SRTP_AEAD_AES_(128|256)_GCM$/.test(c)), `SRTP suites: ${ciphers}`);
+    // The ring follows the levels the listener's browser reads from the packets
+    // (ssrc-audio-level via getSynchronizationSources): many distinct levels,
+    // where the server's voice:speaking fallback would draw one fixed level.
+    const heardLevel = await listener.sourceLevel();
+    log(`listener's receivers report the founder's audioLevel up to ${heardLevel}`);
+    assert.ok(heardLevel > 0, 'no audioLevel in getSynchronizationSources: the level extension is not forwarded');
+    await listener.waitFor('the ring to follow the measured level', (w) => (window.__rings?.[w]?.levels.length ?? 0) >= 3, founder.address);
     const ring = await listener.rings(founder);
     log(`listener saw the founder's ring: ${JSON.stringify(ring)}`);
     assert.ok(ring.level > 0, 'no audio-level ring on the founder');

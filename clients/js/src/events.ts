@@ -42,7 +42,7 @@ export interface RoomSnapshot {
   settings: RoomSettings | null;
   /** The dominant speaker the server last named. */
   activeSpeaker: string | null;
-  /** Voice level (0 to 1) by wallet; empty when nobody is heard. */
+  /** Voice level (0 to 1) by wallet, measured from the audio in this browser; empty when nobody is heard. */
   levels: ReadonlyMap<string, number>;
   microphone: MicrophoneState;
   /** Speakers this client muted for itself (`setSpeakerMutedLocally`). */

@@ -17,7 +17,7 @@ export { signIn, type SignedIn, type Signer } from './auth.js';
 export { injectedWallet, walletSigner, type InjectedWallet } from './wallet-signer.js';
 export { guestSigner, type GuestSignerOptions } from './guest-signer.js';
 export { fetchPreview } from './preview.js';
-export { levelOf } from './room-state.js';
+export { levelOf } from './levels.js';
 export { listMicrophones, type MicrophoneDevice, type Platform, type SocketLike } from './platform.js';
 export {
   describeError,

@@ -4,6 +4,7 @@
  * own (paused) producer. A failed ICE connection is restarted in place.
  */
 import type { types } from 'mediasoup-client';
+import { receivedLevel, sentLevel } from './levels.js';
 import type { Platform } from './platform.js';
 import { describeError, VoiceError } from './protocol.js';
 import type { Signaling } from './signaling.js';
@@ -110,6 +111,26 @@ export class MediaLink {
     if (!received?.consumer) return;
     received.consumer.close();
     this.listener.trackRemoved(producerId, received.walletAddress);
+  }
+
+  /**
+   * Levels (0 to 1) read now: each remote speaker's from the audio received
+   * (`ssrc-audio-level`), and the own one (`own`, 0 while muted) from the
+   * sender's stats. A speaker whose receiver cannot tell is left out.
+   */
+  async measureLevels(now: number): Promise<{ received: Map<string, number>; own?: number }> {
+    const received = new Map<string, number>();
+    for (const { walletAddress, consumer } of this.received.values()) {
+      const receiver = consumer?.rtpReceiver;
+      if (!consumer || !receiver?.getSynchronizationSources) continue;
+      const level = consumer.paused ? 0 : receivedLevel(receiver.getSynchronizationSources(), now);
+      received.set(walletAddress, Math.max(level, received.get(walletAddress) ?? 0));
+    }
+    const producer = this.producer;
+    if (!producer || producer.closed) return { received };
+    if (producer.paused) return { received, own: 0 };
+    const own = sentLevel(await producer.getStats().catch(() => new Map()));
+    return own === undefined ? { received } : { received, own };
   }
 
   /** Pauses or resumes, here and on the server, every consumer of one speaker. */

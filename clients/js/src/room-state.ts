@@ -4,6 +4,7 @@
  * applies a server event; the other functions apply the client's own
  * confirmed actions (the server does not echo an actor's changes back to it).
  */
+import { drawnLevels, sameLevels } from './levels.js';
 import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
 
 export interface RoomData {
@@ -16,16 +17,10 @@ export interface RoomData {
   readonly settings: RoomSettings;
   /** The dominant speaker the server last named. */
   readonly activeSpeaker: string | null;
-  /** Voice level (0 to 1) of each wallet heard in the latest report. */
+  /** Who the server last said is audible (`voice:speaking`). */
+  readonly audible: readonly string[];
+  /** Voice level (0 to 1) of each wallet heard at the latest measurement. */
   readonly levels: ReadonlyMap<string, number>;
-}
-
-/** Server level reports come this often; each one counts as that much speaking time. */
-export const LEVEL_INTERVAL_S = 0.25;
-
-/** The server reports voices from -60 dBov up: -60…-10 dBov maps to 0…1. */
-export function levelOf(volume: number): number {
-  return Math.min(1, Math.max(0, (volume + 60) / 50));
 }
 
 export function roomFromJoin(join: JoinData): RoomData {
@@ -37,6 +32,7 @@ export function roomFromJoin(join: JoinData): RoomData {
     queue: [],
     settings: join.settings,
     activeSpeaker: join.activeSpeaker,
+    audible: [],
     levels: new Map(),
   };
   return withQueue(room, join.speakerQueue);
@@ -62,8 +58,8 @@ export function reduceRoom(room: RoomData, { event, data }: ServerEvent): RoomDa
       return withSettings(room, data.settings);
     case 'voice:active_speaker':
       return { ...room, activeSpeaker: data.walletAddress };
-    case 'voice:audio_levels':
-      return heard(room, data.levels);
+    case 'voice:speaking':
+      return { ...room, audible: data.walletAddresses };
     default:
       return room; // media, errors and the end of the stay are the session's
   }
@@ -135,27 +131,28 @@ export function withSettings(room: RoomData, settings: RoomSettings): RoomData {
   return withQueue({ ...room, settings, participants }, []);
 }
 
-/** No level report for a while: nobody is heard. */
-export function quiet(room: RoomData): RoomData {
-  return room.levels.size === 0 ? room : { ...room, levels: new Map() };
-}
-
 /** The connection is being rebuilt: nobody is heard, nobody is speaking. */
 export function silenced(room: RoomData): RoomData {
-  return room.activeSpeaker === null ? quiet(room) : { ...quiet(room), activeSpeaker: null };
+  if (room.activeSpeaker === null && room.audible.length === 0 && room.levels.size === 0) return room;
+  return { ...room, activeSpeaker: null, audible: [], levels: new Map() };
 }
 
-/** A level report: the new levels, and speaking time for everyone heard. */
-function heard(room: RoomData, reported: ReadonlyArray<{ walletAddress: string; volume: number }>): RoomData {
-  const participants = new Map(room.participants);
+/**
+ * A measurement (`measured` levels by wallet, with the server's audible set
+ * for those not measured) that covers `seconds`: the levels to draw, and
+ * that much speaking time for everyone heard. The same object while nobody is heard.
+ */
+export function heard(room: RoomData, measured: ReadonlyMap<string, number>, seconds: number): RoomData {
   const levels = new Map<string, number>();
-  for (const { walletAddress, volume } of reported) {
-    const participant = participants.get(walletAddress);
+  const participants = new Map(room.participants);
+  for (const [wallet, level] of drawnLevels(measured, room.audible)) {
+    const participant = participants.get(wallet);
     if (!participant) continue;
-    levels.set(walletAddress, levelOf(volume));
-    participants.set(walletAddress, { ...participant, speakingTime: participant.speakingTime + LEVEL_INTERVAL_S });
+    levels.set(wallet, level);
+    participants.set(wallet, { ...participant, speakingTime: participant.speakingTime + seconds });
   }
-  return { ...room, participants, levels };
+  if (levels.size === 0) return room.levels.size === 0 ? room : { ...room, levels };
+  return { ...room, participants, levels: sameLevels(levels, room.levels) ? room.levels : levels };
 }
 
 function withParticipants(room: RoomData, participants: ReadonlyMap<string, Participant>): RoomData {

@@ -18,16 +18,17 @@ import {
   type RoomSnapshot,
   type VoiceRoomEventName,
 } from './events.js';
+import { LEVEL_POLL_MS } from './levels.js';
 import { MediaLink } from './media.js';
 import { Microphone } from './microphone.js';
 import { browserPlatform, type Platform, type TimerHandle } from './platform.js';
 import { describeError, VoiceError, type ServerEventHandlers } from './protocol.js';
 import {
   granted,
+  heard,
   me,
   mutedAll,
   patched,
-  quiet,
   reduceRoom,
   removed,
   revoked,
@@ -66,8 +67,8 @@ const TOKEN_MARGIN_MS = 60_000;
 export const BACKOFF_FIRST_MS = 500;
 export const BACKOFF_MAX_MS = 8_000;
 const HEALTH_TIMEOUT_MS = 3_000;
-/** Without a level report for this long, nobody is heard. */
-const LEVEL_HOLD_MS = 700;
+/** Most speaking time one measurement counts for (a throttled background tab measures rarely). */
+const MAX_MEASURED_S = 1;
 /** Join refusals that a retry cannot fix. */
 const FINAL_CODES: readonly string[] = ['BANNED', 'FORBIDDEN', 'INVALID_ADDRESS', 'ROOM_FULL', 'NOT_FOUND'];
 
@@ -354,6 +355,7 @@ export class VoiceRoom {
     this.reconnectInfo = null;
     this.audioPath = 'ok';
     this.setConnection('connected');
+    this.measureLevels(link);
     this.emitter.emit('connected', { rejoined });
     const you = this.room ? me(this.room) : undefined;
     if (you?.isSpeaker) void this.startSending(stay);
@@ -408,11 +410,7 @@ export class VoiceRoom {
     // Sent to everyone but the producer's owner (whose revocation comes as speaker_revoked).
     'voice:producer_closed': ({ producerId }) => this.link?.dropConsumer(producerId),
     'voice:active_speaker': (data) => this.applyEvent({ event: 'voice:active_speaker', data }),
-    'voice:audio_levels': (data) => {
-      this.applyEvent({ event: 'voice:audio_levels', data });
-      this.platform.clearTimeout(this.levelTimer);
-      this.levelTimer = this.platform.setTimeout(() => this.applyOwn(quiet), LEVEL_HOLD_MS);
-    },
+    'voice:speaking': (data) => this.applyEvent({ event: 'voice:speaking', data }),
     'voice:settings_updated': ({ settings }) => this.applySettings(settings),
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
@@ -462,6 +460,29 @@ export class VoiceRoom {
     if (next === this.room) return;
     this.room = next;
     this.publish();
+  }
+
+  /**
+   * Reads the levels every LEVEL_POLL_MS while `link` is the connection's:
+   * from the audio itself, so level traffic does not grow with the room.
+   */
+  private measureLevels(link: MediaLink): void {
+    let last = this.platform.now();
+    const measure = async (): Promise<void> => {
+      const { received, own } = await link
+        .measureLevels(this.platform.now())
+        .catch(() => ({ received: new Map<string, number>(), own: undefined }));
+      if (link !== this.link) return;
+      const now = this.platform.now();
+      const seconds = Math.min(MAX_MEASURED_S, Math.max(0, now - last) / 1000);
+      last = now;
+      this.applyOwn((room) => {
+        const measured = own === undefined ? received : new Map(received).set(room.self, own);
+        return heard(room, measured, seconds);
+      });
+      this.levelTimer = this.platform.setTimeout(() => void measure(), LEVEL_POLL_MS);
+    };
+    this.levelTimer = this.platform.setTimeout(() => void measure(), LEVEL_POLL_MS);
   }
 
   private becameSpeaker(): void {

@@ -206,7 +206,8 @@ export class FakeServer {
         },
         setTimeout: (callback, ms) => {
           delays.push(ms);
-          return setTimeout(callback, ms / 100);
+          // Unref'd: a room still joined when its test ends polls levels, which must not keep node running.
+          return setTimeout(callback, ms / 100).unref();
         },
         clearTimeout: (handle) => clearTimeout(handle),
         random: () => 0.5,
@@ -289,6 +290,7 @@ class FakeConsumer {
     this.id = id;
     this.producerId = producerId;
     this.track = new FakeTrack();
+    this.rtpReceiver = new FakeReceiver();
     this.paused = false;
     this.closed = false;
   }
@@ -303,6 +305,20 @@ class FakeConsumer {
   }
 }
 
+/** An RTCRtpReceiver's synchronization sources, as the received packets' level extension fills them. */
+class FakeReceiver {
+  constructor() {
+    this.sources = [];
+  }
+  /** A packet of `audioLevel` (linear, 1 = 0 dBov) played just now. */
+  hear(audioLevel, timestamp = Date.now()) {
+    this.sources = [{ source: 1, timestamp, audioLevel, rtpTimestamp: 0 }];
+  }
+  getSynchronizationSources() {
+    return this.sources;
+  }
+}
+
 class FakeProducer extends EventEmitter {
   constructor(id, track) {
     super();
@@ -310,6 +326,11 @@ class FakeProducer extends EventEmitter {
     this.track = track;
     this.paused = false;
     this.closed = false;
+    /** The microphone's level as the sender's `media-source` stats report it. */
+    this.audioLevel = 0;
+  }
+  async getStats() {
+    return new Map([['ms', { type: 'media-source', kind: 'audio', audioLevel: this.audioLevel }]]);
   }
   pause() {
     this.paused = true;

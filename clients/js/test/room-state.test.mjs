@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   granted,
-  levelOf,
+  heard,
   me,
   mutedAll,
-  quiet,
   reduceRoom,
   removed,
   roomFromJoin,
@@ -91,20 +90,29 @@ test('voice:settings_updated: opening the floor makes everyone a speaker and emp
   assert.equal(me(closed).isSpeaker, false);
 });
 
-test('voice:active_speaker names the speaker; voice:audio_levels sets levels and speaking time', () => {
+test('voice:active_speaker names the speaker; voice:speaking stands in for the levels nobody measured', () => {
   let room = reduceRoom(start(), { event: 'voice:active_speaker', data: { walletAddress: FOUNDER } });
   assert.equal(room.activeSpeaker, FOUNDER);
-  room = reduceRoom(room, {
-    event: 'voice:audio_levels',
-    data: { levels: [{ walletAddress: FOUNDER, volume: -35 }, { walletAddress: 'Stranger', volume: -10 }] },
-  });
-  assert.deepEqual([...room.levels], [[FOUNDER, 0.5]]);
-  assert.equal(get(room, FOUNDER).speakingTime, 0.25);
-  assert.equal(quiet(room).levels.size, 0);
-  assert.equal(quiet(room).activeSpeaker, FOUNDER);
-  assert.equal(silenced(room).activeSpeaker, null);
-  assert.equal(levelOf(-127), 0);
-  assert.equal(levelOf(0), 1);
+  room = reduceRoom(room, { event: 'voice:speaking', data: { walletAddresses: [FOUNDER, OTHER, 'Stranger'] } });
+  assert.deepEqual(room.audible, [FOUNDER, OTHER, 'Stranger']);
+  // The founder is measured, OTHER is not (the server's word), ME is measured silent.
+  const measured = new Map([[FOUNDER, 0.8], [ME, 0]]);
+  room = heard(room, measured, 0.15);
+  assert.deepEqual([...room.levels], [[FOUNDER, 0.8], [OTHER, 0.5]]);
+  assert.equal(get(room, FOUNDER).speakingTime, 0.15);
+  assert.equal(get(room, OTHER).speakingTime, 0.15);
+  assert.equal(get(room, ME).speakingTime, 0);
+  const again = heard(room, measured, 0.15);
+  assert.equal(again.levels, room.levels, 'unchanged levels keep their object');
+  assert.equal(get(again, FOUNDER).speakingTime, 0.3);
+  room = reduceRoom(again, { event: 'voice:speaking', data: { walletAddresses: [] } });
+  room = heard(room, new Map([[FOUNDER, 0]]), 0.15);
+  assert.equal(room.levels.size, 0);
+  assert.equal(heard(room, new Map(), 0.15), room, 'silence changes nothing');
+  assert.equal(room.activeSpeaker, FOUNDER);
+  const rebuilt = silenced(reduceRoom(room, { event: 'voice:speaking', data: { walletAddresses: [OTHER] } }));
+  assert.equal(rebuilt.activeSpeaker, null);
+  assert.deepEqual(rebuilt.audible, []);
 });
 
 test('events that are not about the room leave it as it is', () => {

@@ -55,7 +55,7 @@ test('server events become typed room events and a new snapshot each time', asyn
   server.event('voice:user_joined', { user: newcomer });
   server.event('voice:hand_raised', { walletAddress: OTHER, queue: [OTHER] });
   server.event('voice:active_speaker', { walletAddress: FOUNDER });
-  server.event('voice:audio_levels', { levels: [{ walletAddress: FOUNDER, volume: -10 }] });
+  server.event('voice:speaking', { walletAddresses: [FOUNDER] });
   server.event('voice:user_muted', { walletAddress: FOUNDER, muted: false });
   server.event('voice:settings_updated', { settings: { ...room.state.settings, maxParticipants: 9 } });
   server.event('voice:user_left', { walletAddress: OTHER });
@@ -64,7 +64,8 @@ test('server events become typed room events and a new snapshot each time', asyn
   assert.deepEqual(events('participant-joined'), [newcomer]);
   assert.deepEqual(events('queue'), [[OTHER], []]);
   assert.deepEqual(events('speaking'), [{ walletAddress: FOUNDER }]);
-  assert.equal(events('levels')[0].get(FOUNDER), 1);
+  await until(() => events('levels').length > 0, 'the audible founder drawn (nothing measured: the fallback)');
+  assert.equal(events('levels')[0].get(FOUNDER), 0.5);
   assert.deepEqual(events('participant-updated').map((p) => [p.walletAddress, p.isMuted, p.handRaised]), [
     [OTHER, true, true],
     [FOUNDER, false, false],
@@ -72,8 +73,9 @@ test('server events become typed room events and a new snapshot each time', asyn
   assert.equal(events('settings').at(-1).maxParticipants, 9);
   assert.deepEqual(events('participant-left'), [{ walletAddress: OTHER }]);
   assert.equal(events('error')[0].code, 'RATE_LIMITED');
-  assert.equal(room.state.participants.find((p) => p.walletAddress === FOUNDER).speakingTime, 0.25);
-  await until(() => room.state.levels.size === 0, 'levels to fade without reports');
+  assert.ok(room.state.participants.find((p) => p.walletAddress === FOUNDER).speakingTime > 0);
+  server.event('voice:speaking', { walletAddresses: [] });
+  await until(() => room.state.levels.size === 0, 'levels to fade once nobody is audible');
 });
 
 test('raise and lower hand update the queue from the replies', async () => {

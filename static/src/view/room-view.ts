@@ -80,7 +80,7 @@ export class RoomView {
     if (focusKey) this.restoreFocus(focusKey);
   }
 
-  /** Rings follow the latest report (0–1 by wallet); anyone not in it is silent. Speaking times are updated in place. */
+  /** Rings follow the latest levels (0–1 by wallet, measured in this browser); anyone not in them is silent. Speaking times are updated in place. */
   levels(loud: ReadonlyMap<string, number>, participants: readonly Participant[]): void {
     this.loud = loud;
     const times = new Map(participants.map((p) => [p.walletAddress, p.speakingTime]));

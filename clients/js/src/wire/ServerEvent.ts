@@ -1,5 +1,4 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
-import type { AudioLevel } from "./AudioLevel.js";
 import type { Participant } from "./Participant.js";
 import type { ProducerInfo } from "./ProducerInfo.js";
 import type { RoomSettings } from "./RoomSettings.js";
@@ -53,11 +52,11 @@ queue: Array<string>, } } | { "event": "voice:new_producer", "data": ProducerInf
 /**
  * Who speaks loudest now.
  */
-walletAddress: string, } } | { "event": "voice:audio_levels", "data": { 
+walletAddress: string, } } | { "event": "voice:speaking", "data": { 
 /**
- * One entry per audible speaker.
+ * Everyone audible now, in address order (empty: silence).
  */
-levels: Array<AudioLevel>, } } | { "event": "voice:kicked", "data": { 
+walletAddresses: Array<string>, } } | { "event": "voice:kicked", "data": { 
 /**
  * Why.
  */

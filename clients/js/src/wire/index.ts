@@ -1,5 +1,4 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
-export type { AudioLevel } from "./AudioLevel.js";
 export type { ConnectTransportRequest } from "./ConnectTransportRequest.js";
 export type { ConsumeRequest } from "./ConsumeRequest.js";
 export type { ConsumerData } from "./ConsumerData.js";

@@ -58,6 +58,9 @@ fn main() {
                 s.listeners,
                 s.cells()
             );
+            if let (n @ 1.., Some(why)) = &s.failed {
+                println!("<!-- {n} listeners heard no audio in time (counted as lost), the first: {why} -->");
+            }
             rows.push(s.json());
             steps.push(s);
         }

@@ -64,7 +64,7 @@ impl Sfu for Ours {
         (Room { market, producer }, speaker, send)
     }
 
-    async fn listener(&self, room: &Room) -> Listener<SignalClient> {
+    async fn listener(&self, room: &Room) -> Result<Listener<SignalClient>, String> {
         let (mut client, _) = self.server.node().connect(&TestWallet::new()).await;
         let started = Instant::now();
         let caps = join_room(&mut client, &room.market).await;

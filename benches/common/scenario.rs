@@ -44,8 +44,8 @@ pub trait Sfu {
     /// Opens a new room with a speaker whose send transport is connected.
     async fn speaker(&self) -> (Self::Room, Self::Client, RtcTransport);
     /// A listener joins `room` and consumes its speaker; returns once the
-    /// first frame has arrived.
-    async fn listener(&self, room: &Self::Room) -> Listener<Self::Client>;
+    /// first frame has arrived, or why none did in time.
+    async fn listener(&self, room: &Self::Room) -> Result<Listener<Self::Client>, String>;
     /// Scenario 4: a new member of the one signaling room.
     async fn member(&self) -> Self::Client;
     /// Scenario 4: one change of the member's state that the room tells
@@ -71,34 +71,33 @@ impl<C> Listener<C> {
     /// Waits (bounded) for `recv`'s first frame; `started` is when the
     /// listener asked for its transport, after its join was answered. Then
     /// the transport goes on in counting mode unless the run says otherwise
-    /// ([`counting_listeners`]).
+    /// ([`counting_listeners`]). A server too busy to get audio to the
+    /// listener in time fails the listener, not the run.
     pub async fn after_first_audio(
         client: C,
         recv: RtcTransport,
         join_ms: f64,
         started: Instant,
-    ) -> Self {
+    ) -> Result<Self, String> {
         if let Err(e) = recv.wait_received(1, T).await {
-            panic!(
-                "first audio: {e}; transport {} {}",
-                recv.id(),
-                if recv.is_connected() {
-                    "connected"
-                } else {
-                    "never connected"
-                }
-            );
+            let connected = if recv.is_connected() {
+                "connected"
+            } else {
+                "never connected"
+            };
+            recv.close().await;
+            return Err(format!("first audio: {e}; the transport {connected}"));
         }
         let first_audio_ms = started.elapsed().as_secs_f64() * 1000.0;
         if counting_listeners() {
             recv.count_cheaply().await.expect("counting mode");
         }
-        Self {
+        Ok(Self {
             client,
             recv,
             join_ms,
             first_audio_ms,
-        }
+        })
     }
 }
 
@@ -196,8 +195,10 @@ fn sizes(name: &str, default: &str) -> Vec<usize> {
 pub struct Step {
     /// What was run.
     pub plan: Plan,
-    /// Listeners in all rooms.
+    /// Listeners in all rooms that heard audio.
     pub listeners: usize,
+    /// Listeners that did not hear audio in time, with the first reason.
+    pub failed: (usize, Option<String>),
     /// Until every listener had heard audio, s.
     pub setup_s: f64,
     /// Frames all listeners received per second of the window.
@@ -232,6 +233,7 @@ impl Step {
             "firstAudioMsP50": self.first_audio_ms[0], "firstAudioMsP99": self.first_audio_ms[1],
             "serverUsPerPacket": self.server_us_per_packet(),
             "samples": self.samples, "samplesAuthenticated": self.samples_authenticated,
+            "failedListeners": self.failed.0,
         })
     }
 
@@ -265,6 +267,8 @@ struct Call<C> {
     send: Arc<RtcTransport>,
     talking: tokio::task::JoinHandle<()>,
     joined: Vec<Listener<C>>,
+    /// Listeners that heard no audio in time, and the first one's reason.
+    failed: (usize, Option<String>),
 }
 
 async fn call<S: Sfu>(sfu: &S, listeners: usize, concurrency: usize) -> Call<S::Client> {
@@ -279,16 +283,27 @@ async fn call<S: Sfu>(sfu: &S, listeners: usize, concurrency: usize) -> Call<S::
         })
     };
     let room = &room;
-    let joined = stream::iter(0..listeners)
+    let outcomes: Vec<_> = stream::iter(0..listeners)
         .map(|_| sfu.listener(room))
         .buffer_unordered(concurrency)
         .collect()
         .await;
+    let (mut joined, mut failed) = (Vec::new(), (0, None));
+    for outcome in outcomes {
+        match outcome {
+            Ok(listener) => joined.push(listener),
+            Err(e) => {
+                failed.0 += 1;
+                failed.1.get_or_insert(e);
+            }
+        }
+    }
     Call {
         speaker,
         send,
         talking,
         joined,
+        failed,
     }
 }
 
@@ -312,11 +327,12 @@ fn samples<C>(calls: &[Call<C>]) -> (u64, u64) {
         })
 }
 
-/// Frames each call's listeners should get: sent frames times listeners.
+/// Frames each call's listeners should get: sent frames times listeners,
+/// those that never heard audio included (they lose everything).
 fn expected<C>(calls: &[Call<C>]) -> u64 {
     calls
         .iter()
-        .map(|c| c.send.stats().frames_sent * c.joined.len() as u64)
+        .map(|c| c.send.stats().frames_sent * (c.joined.len() + c.failed.0) as u64)
         .sum()
 }
 
@@ -365,7 +381,10 @@ pub async fn step<S: Sfu>(sfu: &S, plan: Plan, window: Duration) -> Step {
     let (samples, samples_authenticated) = samples(&calls);
     let result = Step {
         plan,
-        listeners: plan.rooms * plan.listeners,
+        listeners: calls.iter().map(|c| c.joined.len()).sum(),
+        failed: calls.iter().fold((0, None), |(n, first), c| {
+            (n + c.failed.0, first.or_else(|| c.failed.1.clone()))
+        }),
         setup_s,
         forwarded_per_sec: received as f64 / window.as_secs_f64(),
         loss_percent: (100.0 * (1.0 - received as f64 / expected.max(1) as f64)).max(0.0),

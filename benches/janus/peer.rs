@@ -143,7 +143,7 @@ impl Sfu for Janus {
         (Room { id, feed }, client, send)
     }
 
-    async fn listener(&self, room: &Room) -> Listener<JanusClient> {
+    async fn listener(&self, room: &Room) -> Result<Listener<JanusClient>, String> {
         let mut client = self.client().await;
         let started = Instant::now();
         let attached = client

@@ -173,8 +173,14 @@ impl Sizes {
     }
 }
 
-/// The generator's runtime: all clients on one worker thread.
+/// Longest life of a benchmark's transports: a step of thousands of
+/// listeners takes minutes to set up on a saturated server.
+const TRANSPORT_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// The generator's runtime: all clients on one worker thread. Transports
+/// opened on it live up to [`TRANSPORT_LIFETIME`].
 pub fn runtime() -> tokio::runtime::Runtime {
+    crate::support::flows::set_lifetime(TRANSPORT_LIFETIME);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -17,7 +17,7 @@ use super::client::JanusClient;
 use super::process::JanusProcess;
 use super::srtp::Srtp;
 use crate::common::scenario::{Listener, Sfu};
-use crate::support::flows::{LIFETIME, T};
+use crate::support::flows::{lifetime, T};
 use crate::support::rtc::RtcTransport;
 
 /// The Opus payload type the clients offer and answer with.
@@ -135,8 +135,9 @@ impl Sfu for Janus {
         let feed = joined["plugindata"]["data"]["id"]
             .as_u64()
             .expect("publisher id");
-        let send = RtcTransport::negotiated(rtc, socket, Some((mid, Pt::from(OPUS_PT))), LIFETIME)
-            .unwrap();
+        let send =
+            RtcTransport::negotiated(rtc, socket, Some((mid, Pt::from(OPUS_PT))), lifetime())
+                .unwrap();
         send.wait_connected(T).await.unwrap();
         // Janus offers the feed to subscribers once its side is up too.
         client.wait_up(T).await.unwrap();
@@ -160,7 +161,7 @@ impl Sfu for Janus {
         let offer = SdpOffer::from_sdp_string(sdp_of(&attached)).expect("Janus's offer");
         assert_loopback(sdp_of(&attached));
         let answer = rtc.sdp_api().accept_offer(offer).unwrap();
-        let recv = RtcTransport::negotiated(rtc, socket, None, LIFETIME).unwrap();
+        let recv = RtcTransport::negotiated(rtc, socket, None, lifetime()).unwrap();
         client
             .message(
                 json!({"request": "start"}),

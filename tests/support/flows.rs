@@ -2,6 +2,7 @@
 //! (receive transport + consumer), as mediasoup-client does them.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -13,6 +14,21 @@ use super::signal::SignalClient;
 pub const T: Duration = Duration::from_secs(10);
 /// Longest life of a test transport.
 pub const LIFETIME: Duration = Duration::from_secs(90);
+
+/// The life of transports opened from now on, in seconds ([`set_lifetime`]).
+static LIFETIME_SECS: AtomicU64 = AtomicU64::new(LIFETIME.as_secs());
+
+/// How long transports opened from now on live at most: [`LIFETIME`]
+/// unless [`set_lifetime`] said otherwise.
+pub fn lifetime() -> Duration {
+    Duration::from_secs(LIFETIME_SECS.load(Ordering::Relaxed))
+}
+
+/// Sets the life of transports opened from now on, for runs longer than a
+/// test (a benchmark's set-up of thousands of listeners takes minutes).
+pub fn set_lifetime(lifetime: Duration) {
+    LIFETIME_SECS.store(lifetime.as_secs(), Ordering::Relaxed);
+}
 
 fn lo() -> IpAddr {
     "127.0.0.1".parse().unwrap()
@@ -30,7 +46,7 @@ pub async fn open_transport(
         .request("createTransport", json!({"direction": direction}))
         .await
         .map_err(|e| format!("createTransport: {e}"))?;
-    let transport = RtcTransport::new(lo(), &reply, caps, LIFETIME).await?;
+    let transport = RtcTransport::new(lo(), &reply, caps, lifetime()).await?;
     client
         .request(
             "connectTransport",

@@ -109,7 +109,7 @@ soak-smoke: build
 	PNL_SOAK_LISTENERS=3 PNL_SOAK_DESTROY_MINUTES=0 $(CARGO) bench --locked --bench soak
 
 ## Each fuzz target for FUZZ_SECS seconds (default 30), growing its corpus
-## in fuzz/corpus; fails if one crashes (README, "Fuzzing").
+## in fuzz/corpus; fails if one crashes (docs/testing.md, "Fuzzing").
 fuzz: worker-shims
 	@scripts/fuzz.sh
 

@@ -1,5 +1,5 @@
 //! Typed configuration: built-in defaults, then an optional TOML file, then
-//! environment variables (README, "Configuration"), validated once at
+//! environment variables (docs/configuration.md), validated once at
 //! start so that a bad value stops the server with a clear message.
 
 mod env;

@@ -1,4 +1,5 @@
-//! Environment variables over the configuration (README, "Configuration").
+//! Environment variables over the configuration (docs/configuration.md,
+//! "Environment variables").
 
 use std::str::FromStr;
 

@@ -1,7 +1,8 @@
 //! Durable records: rooms, participations and abuse reports (the MongoDB
-//! collections of the README, "Records"). MongoDB in production, an embedded SQLite
-//! file by default. Writes never wait on the store: the [`Recorder`] queues
-//! them (bounded) for a writer task that applies them in batches.
+//! collections of docs/operations.md, "Records"). MongoDB in production, an
+//! embedded SQLite file by default. Writes never wait on the store: the
+//! [`Recorder`] queues them (bounded) for a writer task that applies them in
+//! batches.
 
 mod error;
 mod mongo;

@@ -1,5 +1,5 @@
 //! The production store: MongoDB through the official driver, with the
-//! collections and indexes of the README, "Records".
+//! collections and indexes of docs/operations.md, "Records".
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
-//! What the store keeps (the collections of the README, "Records") and the writes that
-//! change it.
+//! What the store keeps (the collections of docs/operations.md, "Records") and
+//! the writes that change it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;

@@ -41,7 +41,7 @@ pub const STORE_DROPPED: &str = "voice_store_dropped_total";
 /// Open signaling sockets (gauge).
 pub const SOCKETS_OPEN: &str = "voice_sockets_open";
 
-/// Every series this server exports (README, "Metrics").
+/// Every series this server exports (docs/operations.md, "Metrics").
 pub const ALL: &[&str] = &[
     ROOMS_ACTIVE,
     ROOMS_CREATED,

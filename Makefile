@@ -17,7 +17,7 @@ PNL_SOAK_ROOMS ?= 16
 PNL_SOAK_LISTENERS ?= 6
 PNL_SOAK_DESTROY_MINUTES ?= 1
 
-.PHONY: bench bench-peer bench-smoke soak soak-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test clients-test browser-test lint wire-types clean
+.PHONY: bench bench-peer bench-smoke soak soak-smoke fuzz deploy-check all setup system-deps test-deps worker-shims web build run test clients-test browser-test check wire-types clean
 
 all: build
 
@@ -65,6 +65,7 @@ test-deps:
 ## Every test: unit, integration, end to end with the real worker and Redis,
 ## and the web client in a real Chromium.
 test: setup test-deps
+	$(MAKE) --no-print-directory check
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --workspace --no-fail-fast
 	$(MAKE) --no-print-directory clients-test
 	$(MAKE) --no-print-directory fuzz
@@ -133,9 +134,16 @@ browser-test: build examples/market-page/dist/index.html
 wire-types: worker-shims
 	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) --lib wire_types
 
-lint: setup
+## The fast loop, first in `make test`: formatting, clippy with warnings
+## as errors on every target, the library's unit tests, and the type
+## checks of the SDK, the React package and the web client.
+check: setup clients/js/dist/index.js clients/react/dist/index.js
 	$(CARGO) fmt --check
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
+	$(CARGO) test $(CARGO_FLAGS) --lib
+	cd clients/js && npm run typecheck
+	cd clients/react && npm run typecheck
+	cd static && npm run typecheck
 
 clean:
 	$(CARGO) clean

@@ -161,7 +161,7 @@ fn per_packet_table(steps: &[(String, Step)], udp: &UdpCost) {
             s.listeners,
             s.loss_percent,
             s.server_us_per_packet(),
-            100.0 * s.server_us_per_packet() / udp.send_us.max(0.001),
+            s.percent_of_udp_limit(udp.send_us),
             s.listeners as f64 * 100.0 / s.cpu_percent.max(0.1)
         );
     }

@@ -123,7 +123,7 @@ fn per_packet_table(steps: &[Step], udp: &UdpCost) {
             s.loss_percent,
             s.server_us_per_packet(),
             udp.send_us,
-            100.0 * s.server_us_per_packet() / udp.send_us.max(0.001),
+            s.percent_of_udp_limit(udp.send_us),
             s.samples_authenticated,
             s.samples
         );

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,21 +16,6 @@ use support::redis::RedisServer;
 use support::signal::SignalClient;
 use support::wallet::TestWallet;
 
-/// Two consecutive free ports on 127.0.0.1.
-fn free_port_pair() -> u16 {
-    for _ in 0..50 {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if port < 65000 && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
-    panic!("no two consecutive free ports");
-}
-
 struct Cluster {
     parent: Child,
     base: u16,
@@ -39,7 +23,8 @@ struct Cluster {
 
 impl Cluster {
     fn start(redis: &RedisServer) -> Self {
-        let base = free_port_pair();
+        // The HTTP ports of the cluster's two nodes (free for TCP too).
+        let base = free_rtc_ports(2);
         let dir = std::env::temp_dir().join(format!("pnl-voice-cluster-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let config = dir.join("cluster.toml");

@@ -248,6 +248,12 @@ impl Step {
         self.cpu_percent / 100.0 * 1e6 / self.forwarded_per_sec.max(1.0)
     }
 
+    /// [`Step::server_us_per_packet`] as a percentage of the UDP limit's
+    /// cost per packet sent, `udp_send_us`.
+    pub fn percent_of_udp_limit(&self, udp_send_us: f64) -> f64 {
+        100.0 * self.server_us_per_packet() / udp_send_us.max(0.001)
+    }
+
     /// Markdown cells: set-up s, forwarded pkt/s, loss %, server CPU %,
     /// generator CPU %, RSS MiB, join p50/p99 ms, first audio p50/p99 ms.
     pub fn cells(&self) -> String {

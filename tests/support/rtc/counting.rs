@@ -104,7 +104,9 @@ pub(super) fn rtp_ssrc(datagram: &[u8]) -> Option<u32> {
     (rtp_version && !rtcp).then(|| u32::from_be_bytes(datagram[8..12].try_into().expect("4 bytes")))
 }
 
-/// The buffers of one `recvmmsg` call, reused for every socket.
+/// The buffers of one `recvmmsg` call, set up once and reused for every
+/// socket. The headers point into the other three, whose heap storage never
+/// moves: none of the vectors grows after [`Batch::new`].
 struct Batch {
     buffers: Vec<[u8; MAX_DATAGRAM]>,
     addresses: Vec<MaybeUninit<libc::sockaddr_storage>>,
@@ -114,11 +116,35 @@ struct Batch {
 
 impl Batch {
     fn new() -> Self {
+        let mut buffers = vec![[0u8; MAX_DATAGRAM]; BATCH];
+        let mut addresses = vec![MaybeUninit::<libc::sockaddr_storage>::zeroed(); BATCH];
+        let mut iovecs: Vec<libc::iovec> = buffers
+            .iter_mut()
+            .map(|buffer| libc::iovec {
+                iov_base: buffer.as_mut_ptr().cast(),
+                iov_len: MAX_DATAGRAM,
+            })
+            .collect();
+        let headers = iovecs
+            .iter_mut()
+            .zip(addresses.iter_mut())
+            .map(|(iovec, address)| {
+                // SAFETY: an all-zero msghdr is valid (null pointers, zero lengths).
+                let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+                header.msg_name = address.as_mut_ptr().cast();
+                header.msg_iov = iovec;
+                header.msg_iovlen = 1;
+                libc::mmsghdr {
+                    msg_hdr: header,
+                    msg_len: 0,
+                }
+            })
+            .collect();
         Self {
-            buffers: vec![[0u8; MAX_DATAGRAM]; BATCH],
-            addresses: vec![MaybeUninit::zeroed(); BATCH],
-            iovecs: Vec::with_capacity(BATCH),
-            headers: Vec::with_capacity(BATCH),
+            buffers,
+            addresses,
+            iovecs,
+            headers,
         }
     }
 
@@ -163,25 +189,9 @@ impl Batch {
 
     /// One non-blocking `recvmmsg` on `socket`: how many datagrams arrived.
     fn receive(&mut self, socket: &UdpSocket) -> io::Result<usize> {
-        self.iovecs.clear();
-        self.headers.clear();
-        for (buffer, address) in self.buffers.iter_mut().zip(self.addresses.iter_mut()) {
-            self.iovecs.push(libc::iovec {
-                iov_base: buffer.as_mut_ptr().cast(),
-                iov_len: MAX_DATAGRAM,
-            });
-            // SAFETY: an all-zero msghdr is valid (null pointers, zero lengths).
-            let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
-            header.msg_name = address.as_mut_ptr().cast();
-            header.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
-            self.headers.push(libc::mmsghdr {
-                msg_hdr: header,
-                msg_len: 0,
-            });
-        }
-        for (header, iovec) in self.headers.iter_mut().zip(self.iovecs.iter_mut()) {
-            header.msg_hdr.msg_iov = iovec;
-            header.msg_hdr.msg_iovlen = 1;
+        // The kernel shortens each address length to what it wrote.
+        for header in &mut self.headers {
+            header.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as u32;
         }
         // SAFETY: every header points at its own buffer, address and iovec,
         // all alive and unmoved for the call; the kernel writes within the

@@ -100,17 +100,30 @@ struct Sending {
 enum Socket {
     /// Registered with tokio; the driver receives and sends.
     Driven(UdpSocket),
-    /// Out of tokio (so that its packets no longer wake the runtime); a
-    /// duplicate of the one the counting thread reads, for sending.
-    Counted(std::net::UdpSocket),
+    /// Out of tokio (so that its packets no longer wake the runtime).
+    Counted {
+        /// A duplicate of the one the counting thread reads, for sending.
+        sender: std::net::UdpSocket,
+        /// What the counting thread passes on.
+        from_reaper: mpsc::UnboundedReceiver<Forwarded>,
+    },
 }
 
 impl Socket {
-    /// The next datagram; never, in counting mode.
-    async fn recv_from(&self, buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr)> {
+    /// The next datagram for str0m, copied into `buf`: from the socket, or
+    /// in counting mode what the counting thread passes on.
+    async fn recv_from(&mut self, buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr)> {
         match self {
             Self::Driven(socket) => socket.recv_from(buf).await,
-            Self::Counted(_) => std::future::pending().await,
+            Self::Counted { from_reaper, .. } => {
+                let (source, datagram) = from_reaper
+                    .recv()
+                    .await
+                    .ok_or_else(|| std::io::Error::other("the counting thread stopped"))?;
+                let len = datagram.len().min(buf.len());
+                buf[..len].copy_from_slice(&datagram[..len]);
+                Ok((len, source))
+            }
         }
     }
 
@@ -119,7 +132,7 @@ impl Socket {
     async fn send_to(&self, datagram: &[u8], destination: SocketAddr) -> std::io::Result<usize> {
         match self {
             Self::Driven(socket) => socket.send_to(datagram, destination).await,
-            Self::Counted(socket) => socket.send_to(datagram, destination),
+            Self::Counted { sender, .. } => sender.send_to(datagram, destination),
         }
     }
 }
@@ -138,9 +151,6 @@ pub(super) struct Driver {
     last_rtp_ssrc: Option<u32>,
     /// SSRCs str0m has decrypted frames from.
     authenticated: HashSet<u32>,
-    /// In counting mode, what the counting thread passes on; the driver no
-    /// longer reads its socket.
-    counting: Option<mpsc::UnboundedReceiver<Forwarded>>,
 }
 
 impl Driver {
@@ -159,7 +169,6 @@ impl Driver {
             closed_by_peer: false,
             last_rtp_ssrc: None,
             authenticated: HashSet::new(),
-            counting: None,
         }
     }
 
@@ -203,7 +212,7 @@ impl Driver {
                 };
             }
             let mut wake = Instant::from_std(next);
-            if self.counting.is_some() {
+            if self.counting() {
                 // str0m asks to be woken every few milliseconds (ICE pair
                 // checks, RTCP timing) and copes with lateness; in counting
                 // mode the wake-ups of thousands of transports are the
@@ -211,7 +220,7 @@ impl Driver {
                 wake = wake.max(Instant::now() + counting::TICK);
             }
             let wake = wake.min(end);
-            let Some(socket) = &self.socket else {
+            let Some(socket) = &mut self.socket else {
                 return "the socket was lost going into counting mode".to_owned();
             };
             let step = tokio::select! {
@@ -229,10 +238,6 @@ impl Driver {
                 received = socket.recv_from(&mut buf) => match received {
                     Ok((len, source)) => self.receive(source, &buf[..len]),
                     Err(e) => Err(format!("socket receive: {e}")),
-                },
-                forwarded = next_forwarded(&mut self.counting) => match forwarded {
-                    Some((source, datagram)) => self.receive(source, &datagram),
-                    None => Err("the counting thread stopped".to_owned()),
                 },
                 () = sleep_until(wake) => {
                     if Instant::now() >= end {
@@ -274,7 +279,7 @@ impl Driver {
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Connected => self.state.send_modify(|s| s.connected = true),
-            Event::MediaData(_) if self.counting.is_some() => {
+            Event::MediaData(_) if self.counting() => {
                 self.state.send_modify(|s| s.samples_authenticated += 1)
             }
             Event::MediaData(data) => self.state.send_modify(|s| {
@@ -392,7 +397,6 @@ impl Driver {
         let sender = socket
             .try_clone()
             .map_err(|e| format!("duplicate the socket: {e}"))?;
-        self.socket = Some(Socket::Counted(sender));
         let mut api = self.rtc.direct_api();
         for ssrc in &self.authenticated {
             if let Some(stream) = api.stream_rx(&Ssrc::from(*ssrc)) {
@@ -406,8 +410,16 @@ impl Driver {
             counted,
             to_driver,
         });
-        self.counting = Some(from_reaper);
+        self.socket = Some(Socket::Counted {
+            sender,
+            from_reaper,
+        });
         Ok(())
+    }
+
+    /// Whether the counting thread reads the socket.
+    fn counting(&self) -> bool {
+        matches!(self.socket, Some(Socket::Counted { .. }))
     }
 
     fn write(&mut self, payload: Vec<u8>) -> Result<(), String> {
@@ -434,16 +446,5 @@ impl Driver {
         sending.next_rtp_time += TICKS_PER_FRAME;
         self.state.send_modify(|s| s.frames_sent += 1);
         Ok(())
-    }
-}
-
-/// The next datagram from the counting thread; pending forever when not
-/// counting, so that `select!` ignores it.
-async fn next_forwarded(
-    counting: &mut Option<mpsc::UnboundedReceiver<Forwarded>>,
-) -> Option<Forwarded> {
-    match counting {
-        Some(from_reaper) => from_reaper.recv().await,
-        None => std::future::pending().await,
     }
 }

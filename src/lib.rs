@@ -6,6 +6,8 @@
 //! [`media`] performs the mediasoup side; events go back through each
 //! member's outbox.
 
+#![warn(missing_docs)]
+
 pub mod address;
 pub mod app;
 pub mod auth;

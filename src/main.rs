@@ -1,5 +1,7 @@
 //! `pnl-voice`: serves voice rooms on embedded defaults, or as configured.
 
+#![warn(missing_docs)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -7,6 +7,8 @@
 //! the receiver then resolves to [`Closed`] unless a value was already sent,
 //! and [`Sender::send`] fails.
 
+#![warn(missing_docs)]
+
 mod channel;
 mod receiver;
 mod sender;

@@ -332,6 +332,10 @@ async fn hostile_input_gets_contract_errors_and_the_call_notices_nothing() {
     let mut listener_ws = node.connect(&listener).await;
     let call = start_call(&mut founder_ws, &mut listener_ws, &market).await;
     let totals = node.server.app.hub.totals();
+    // What the call itself sent (the founder's own `voice:user_muted`, say)
+    // is not the attack's doing.
+    founder_ws.clear_buffered();
+    listener_ws.clear_buffered();
 
     let mut attacker_ws = node.connect(&attacker).await;
     assert_eq!(

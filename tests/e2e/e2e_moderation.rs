@@ -251,6 +251,12 @@ async fn mute_all_pauses_every_speaker_but_the_founder() {
     .await
     .unwrap();
     let (g_send, g_producer) = start_speaking(&mut g, &caps).await;
+    // An actor receives its own events: here the guest's own unmute.
+    let own = g
+        .next_event("voice:user_muted", T)
+        .await
+        .expect("its own unmute comes back to the speaker");
+    assert_eq!(own["muted"], json!(false));
     let (f_recv, _) = start_listening(&mut f, &caps, &g_producer).await;
     g_send.wait_connected(T).await.unwrap();
     f_recv.wait_connected(T).await.unwrap();
@@ -271,6 +277,16 @@ async fn mute_all_pauses_every_speaker_but_the_founder() {
         (muted["walletAddress"].clone(), muted["muted"].clone()),
         (json!(guest.address()), json!(true))
     );
+    let seen_by_founder = loop {
+        let e = f
+            .next_event("voice:user_muted", T)
+            .await
+            .expect("the founder gets its own mute_all's events");
+        if e["muted"] == json!(true) {
+            break e;
+        }
+    };
+    assert_eq!(seen_by_founder["walletAddress"], json!(guest.address()));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = f_recv.stats().bytes_received;
     g_send

@@ -17,8 +17,7 @@
 mod common;
 #[path = "janus/mod.rs"]
 mod janus;
-#[path = "../tests/support/mod.rs"]
-mod support;
+use pnl_voice_testkit as support;
 
 use std::time::Duration;
 

@@ -16,8 +16,7 @@
 
 #[path = "common/mod.rs"]
 mod common;
-#[path = "../tests/support/mod.rs"]
-mod support;
+use pnl_voice_testkit as support;
 
 use std::time::Duration;
 

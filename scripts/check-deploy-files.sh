@@ -3,7 +3,7 @@
 # engine): promtool for the Prometheus config and alert rules, the classic
 # docker-compose for the compose file, dockerfile-utils for the Dockerfile,
 # and JSON parsing for the Grafana files (the dashboard's metrics are
-# checked against a live /metrics by tests/metrics_e2e.rs).
+# checked against a live /metrics by tests/api/metrics_e2e.rs).
 set -eu
 cd "$(dirname "$0")/.."
 

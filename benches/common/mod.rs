@@ -4,7 +4,7 @@
 //! (`soak/`) too, start our server as a [`server::BenchServer`] process and
 //! use the `/proc` readings and the plots.
 //! Include with `#[path = "common/mod.rs"] mod common;` next to
-//! `tests/support` as `support`.
+//! `use pnl_voice_testkit as support;`.
 
 pub mod measure;
 pub mod ours;

@@ -28,8 +28,7 @@
 #[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;
-#[path = "../../tests/support/mod.rs"]
-mod support;
+use pnl_voice_testkit as support;
 
 mod churn;
 mod report;

@@ -1,5 +1,5 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 document of the REST API,
-//! `docs/openapi.json` compiled in (tests/openapi.rs checks it against the
+//! `docs/openapi.json` compiled in (tests/api/openapi.rs checks it against the
 //! real endpoints).
 
 use actix_web::HttpResponse;

@@ -51,18 +51,18 @@ impl Inner {
             .ok_or_else(|| ApiError::new(ErrorCode::NotInRoom, "not in this room"))
     }
 
-    /// Sends each event to every member but `actor` (a kick goes to the
-    /// kicked member alone, and is delivered by whoever closes its session).
-    pub(super) fn publish(&self, actor: Option<&Address>, events: &[RoomEvent]) {
+    /// Sends each event to every member, `_actor` (who acted) included, so
+    /// clients apply only the server's events and hold no copy of the rules
+    /// (docs/protocol.md, "Server events"). A kick goes to the kicked member
+    /// alone, and is delivered by whoever closes its session.
+    pub(super) fn publish(&self, _actor: Option<&Address>, events: &[RoomEvent]) {
         for e in events {
             if matches!(e, RoomEvent::Kicked { .. }) {
                 continue;
             }
             let frame = event(&ServerEvent::from(e));
-            for (wallet, m) in &self.members {
-                if Some(wallet) != actor {
-                    m.outbox.send(frame.clone());
-                }
+            for m in self.members.values() {
+                m.outbox.send(frame.clone());
             }
         }
     }

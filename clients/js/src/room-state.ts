@@ -1,8 +1,9 @@
 /**
  * The room as this client knows it, as immutable values: participants, the
- * speaker queue, the settings, who is speaking and how loud. `reduceRoom`
- * applies a server event; the other functions apply the client's own
- * confirmed actions (the server does not echo an actor's changes back to it).
+ * speaker queue, the settings, who is speaking and how loud. It changes only
+ * by the server's events (`reduceRoom`), which reach the participant who
+ * acted too, and by the levels measured here: the room's rules stay on the
+ * server, and no action of this client is applied ahead of its events.
  */
 import { drawnLevels, sameLevels } from './levels.js';
 import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
@@ -69,13 +70,13 @@ export function me(room: RoomData): Participant | undefined {
   return room.participants.get(room.self);
 }
 
-export function patched(room: RoomData, walletAddress: string, change: Partial<Participant>): RoomData {
+function patched(room: RoomData, walletAddress: string, change: Partial<Participant>): RoomData {
   const participant = room.participants.get(walletAddress);
   if (!participant) return room;
   return withParticipants(room, new Map(room.participants).set(walletAddress, { ...participant, ...change }));
 }
 
-export function removed(room: RoomData, walletAddress: string): RoomData {
+function removed(room: RoomData, walletAddress: string): RoomData {
   if (!room.participants.has(walletAddress)) return room;
   const participants = new Map(room.participants);
   participants.delete(walletAddress);
@@ -95,7 +96,7 @@ export function removed(room: RoomData, walletAddress: string): RoomData {
 }
 
 /** The FIFO queue after a change; hand flags follow it. */
-export function withQueue(room: RoomData, queue: readonly string[]): RoomData {
+function withQueue(room: RoomData, queue: readonly string[]): RoomData {
   const kept = queue.filter((wallet) => room.participants.has(wallet));
   const participants = new Map(room.participants);
   for (const [wallet, participant] of participants) {
@@ -105,26 +106,17 @@ export function withQueue(room: RoomData, queue: readonly string[]): RoomData {
   return { ...room, participants, queue: kept };
 }
 
-export function granted(room: RoomData, walletAddress: string): RoomData {
+function granted(room: RoomData, walletAddress: string): RoomData {
   const next = patched(room, walletAddress, { isSpeaker: true });
   return withQueue(next, next.queue.filter((wallet) => wallet !== walletAddress));
 }
 
-export function revoked(room: RoomData, walletAddress: string): RoomData {
+function revoked(room: RoomData, walletAddress: string): RoomData {
   return patched(room, walletAddress, { isSpeaker: false, isMuted: true });
 }
 
-/** `mute_all`: every speaker but the founder is muted. */
-export function mutedAll(room: RoomData): RoomData {
-  const participants = new Map(room.participants);
-  for (const [wallet, participant] of participants) {
-    if (participant.isSpeaker && !participant.isFounder) participants.set(wallet, { ...participant, isMuted: true });
-  }
-  return withParticipants(room, participants);
-}
-
 /** New settings; opening the floor makes everyone a speaker and empties the queue. */
-export function withSettings(room: RoomData, settings: RoomSettings): RoomData {
+function withSettings(room: RoomData, settings: RoomSettings): RoomData {
   if (settings.speakerOnly) return { ...room, settings };
   const participants = new Map(room.participants);
   for (const [wallet, participant] of participants) participants.set(wallet, { ...participant, isSpeaker: true });

@@ -23,21 +23,7 @@ import { MediaLink } from './media.js';
 import { Microphone } from './microphone.js';
 import { browserPlatform, type Platform, type TimerHandle } from './platform.js';
 import { describeError, VoiceError, type ServerEventHandlers } from './protocol.js';
-import {
-  granted,
-  heard,
-  me,
-  mutedAll,
-  patched,
-  reduceRoom,
-  removed,
-  revoked,
-  roomFromJoin,
-  silenced,
-  withQueue,
-  withSettings,
-  type RoomData,
-} from './room-state.js';
+import { heard, me, reduceRoom, roomFromJoin, silenced, type RoomData } from './room-state.js';
 import { Signaling } from './signaling.js';
 import { announceChanges, buildSnapshot, type SnapshotParts } from './snapshot.js';
 import type {
@@ -196,8 +182,8 @@ export class VoiceRoom {
   async raiseHand(): Promise<number> {
     const { signaling } = this.joined();
     this.wantHand = true;
+    // The queue changes with the server's `voice:hand_raised`, which comes before this reply.
     const { position } = await signaling.request('voice:raise_hand', {});
-    this.applyOwn((r) => withQueue(r, [...r.queue.filter((w) => w !== r.self), r.self]));
     return position;
   }
 
@@ -205,7 +191,6 @@ export class VoiceRoom {
     const { signaling } = this.joined();
     this.wantHand = false;
     await signaling.request('voice:lower_hand', {});
-    this.applyOwn((r) => withQueue(r, r.queue.filter((w) => w !== r.self)));
   }
 
   /** Founder: lets `wallet` speak. */
@@ -231,8 +216,8 @@ export class VoiceRoom {
   /** Founder: changes the room's settings (absent fields stay). */
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const { signaling } = this.joined();
-    const { settings } = await signaling.request('voice:update_settings', patch);
-    this.applySettings(settings);
+    // Applied from the server's `voice:settings_updated`, which comes before this reply.
+    await signaling.request('voice:update_settings', patch);
   }
 
   /** Stops (or restarts) receiving one speaker on this device only: their consumers are paused on the server. */
@@ -377,8 +362,9 @@ export class VoiceRoom {
     'voice:user_left': (data) => this.applyEvent({ event: 'voice:user_left', data }),
     'voice:user_muted': (data) => {
       this.applyEvent({ event: 'voice:user_muted', data });
-      // Own actions are confirmed by replies: an event about oneself is the founder's mute_all.
-      if (data.walletAddress === this.room?.self && data.muted) {
+      // Muted while this client still sends: the founder's mute_all (an own
+      // mute pauses the producer before asking the server).
+      if (data.walletAddress === this.room?.self && data.muted && this.link?.sending && !this.link.paused) {
         this.wantLive = false;
         this.talking = false;
         this.link?.pause();
@@ -425,7 +411,7 @@ export class VoiceRoom {
   };
 
   private applyEvent(event: ServerEvent): void {
-    this.applyOwn((room) => reduceRoom(room, event));
+    this.change((room) => reduceRoom(room, event));
   }
 
   private queueChanged(event: ServerEvent & { data: { queue: readonly string[] } }): void {
@@ -435,28 +421,25 @@ export class VoiceRoom {
 
   private applySettings(settings: RoomSettings): void {
     const wasSpeaker = this.room ? (me(this.room)?.isSpeaker ?? false) : false;
-    this.applyOwn((room) => withSettings(room, settings));
+    this.applyEvent({ event: 'voice:settings_updated', data: { settings } });
     if (!wasSpeaker && this.room && me(this.room)?.isSpeaker) this.becameSpeaker();
   }
 
   // ---------- own actions ----------
 
-  /** A founder's action; the server does not echo it back, so it is applied here. */
+  /**
+   * A founder's action. Its effect comes as the server's events, which reach
+   * the founder too, before this reply: the room's rules stay on the server.
+   */
   private async moderate(action: ModerateAction, target?: string): Promise<void> {
     const { signaling } = this.joined();
     await signaling.request('voice:moderate', target ? { action, targetWallet: target } : { action });
-    this.applyOwn((room) => {
-      if (action === 'mute_all') return mutedAll(room);
-      if (!target) return room;
-      if (action === 'grant_speaker') return granted(room, target);
-      if (action === 'revoke_speaker') return revoked(room, target);
-      return removed(room, target);
-    });
   }
 
-  private applyOwn(change: (room: RoomData) => RoomData): void {
+  /** Applies `update` (a server event, or levels measured here) to the room, publishing a change. */
+  private change(update: (room: RoomData) => RoomData): void {
     if (!this.room) return;
-    const next = change(this.room);
+    const next = update(this.room);
     if (next === this.room) return;
     this.room = next;
     this.publish();
@@ -476,7 +459,7 @@ export class VoiceRoom {
       const now = this.platform.now();
       const seconds = Math.min(MAX_MEASURED_S, Math.max(0, now - last) / 1000);
       last = now;
-      this.applyOwn((room) => {
+      this.change((room) => {
         const measured = own === undefined ? received : new Map(received).set(room.self, own);
         return heard(room, measured, seconds);
       });
@@ -517,9 +500,8 @@ export class VoiceRoom {
     const { link, signaling, room } = this;
     if (!link?.sending || !signaling || !room || link.paused === muted) return;
     if (muted) link.pause();
-    await signaling.request('voice:mute', { muted });
+    await signaling.request('voice:mute', { muted }); // isMuted follows the server's voice:user_muted
     if (!muted) link.resume();
-    this.applyOwn((r) => patched(r, r.self, { isMuted: muted }));
     this.publish();
   }
 

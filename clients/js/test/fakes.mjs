@@ -56,11 +56,48 @@ export async function until(check, what = 'condition', ms = 3000) {
   }
 }
 
+/** What the fake server keeps of a socket's room: its wallet, the queue, who speaks (wallet → live). */
+function roomOf(join) {
+  const speakers = new Map();
+  for (const p of [...join.participants, join.you]) if (p.isSpeaker && !p.isFounder) speakers.set(p.walletAddress, !p.isMuted);
+  return { self: join.you.walletAddress, queue: [...join.speakerQueue], speakers };
+}
+
+/** A founder's action: its events, to the founder's own socket. */
+function moderate(socket, { action, targetWallet }) {
+  const room = socket.room;
+  const send = (event, data) => socket.deliver({ event, data });
+  if (action === 'grant_speaker') {
+    room.speakers.set(targetWallet, false);
+    send('voice:speaker_granted', { walletAddress: targetWallet });
+    if (room.queue.includes(targetWallet)) {
+      room.queue = room.queue.filter((w) => w !== targetWallet);
+      send('voice:hand_lowered', { walletAddress: targetWallet, queue: room.queue });
+    }
+  } else if (action === 'revoke_speaker') {
+    room.speakers.delete(targetWallet);
+    send('voice:speaker_revoked', { walletAddress: targetWallet });
+  } else if (action === 'kick') {
+    room.speakers.delete(targetWallet);
+    room.queue = room.queue.filter((w) => w !== targetWallet);
+    send('voice:user_left', { walletAddress: targetWallet });
+  } else if (action === 'mute_all') {
+    for (const [wallet, live] of room.speakers) {
+      if (!live) continue;
+      room.speakers.set(wallet, false);
+      send('voice:user_muted', { walletAddress: wallet, muted: true });
+    }
+  }
+}
+
 export const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The voice server: sockets, replies by method (overridable per test with
  * `server.reply[method] = (data, socket) => data | {error}`), events, drops.
+ * Like the real server, it sends an action's events to everyone in the room,
+ * the actor included, before the reply: here to the socket that asked, from
+ * the room its join returned (`socket.room`).
  */
 export class FakeServer {
   constructor() {
@@ -102,8 +139,11 @@ export class FakeServer {
   answer(method, data, socket) {
     if (this.reply[method]) return this.reply[method](data, socket);
     switch (method) {
-      case 'voice:join':
-        return this.join(data, socket);
+      case 'voice:join': {
+        const join = this.join(data, socket);
+        if (!join.error) socket.room = roomOf(join);
+        return join;
+      }
       case 'createTransport':
         return { id: `t-${data.direction}-${this.sockets.length}`, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
       case 'voice:producers':
@@ -114,10 +154,32 @@ export class FakeServer {
         return { id: 'p-me' };
       case 'restartIce':
         return { iceParameters: { usernameFragment: 'new' } };
-      case 'voice:raise_hand':
-        return { position: 1 };
-      case 'voice:update_settings':
-        return { settings: { maxParticipants: 100, speakerOnly: true, autoDestroy: true, destroyAfterMinutes: 5, ...data } };
+      case 'voice:raise_hand': {
+        const room = socket.room;
+        room.queue = [...room.queue.filter((w) => w !== room.self), room.self];
+        socket.deliver({ event: 'voice:hand_raised', data: { walletAddress: room.self, queue: room.queue } });
+        return { position: room.queue.length };
+      }
+      case 'voice:lower_hand': {
+        const room = socket.room;
+        if (room.queue.includes(room.self)) {
+          room.queue = room.queue.filter((w) => w !== room.self);
+          socket.deliver({ event: 'voice:hand_lowered', data: { walletAddress: room.self, queue: room.queue } });
+        }
+        return {};
+      }
+      case 'voice:mute':
+        socket.room.speakers.set(socket.room.self, !data.muted);
+        socket.deliver({ event: 'voice:user_muted', data: { walletAddress: socket.room.self, muted: data.muted } });
+        return {};
+      case 'voice:moderate':
+        moderate(socket, data);
+        return {};
+      case 'voice:update_settings': {
+        const settings = { maxParticipants: 100, speakerOnly: true, autoDestroy: true, destroyAfterMinutes: 5, ...data };
+        socket.deliver({ event: 'voice:settings_updated', data: { settings } });
+        return { settings };
+      }
       default:
         return {};
     }

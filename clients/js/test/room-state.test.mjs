@@ -2,17 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  granted,
-  heard,
-  me,
-  mutedAll,
-  reduceRoom,
-  removed,
-  roomFromJoin,
-  silenced,
-  withSettings,
-} from '../dist/room-state.js';
+import { heard, me, reduceRoom, roomFromJoin, silenced } from '../dist/room-state.js';
 import { FOUNDER, joinData, ME, OTHER, participant } from './fakes.mjs';
 
 const start = () =>
@@ -86,7 +76,7 @@ test('voice:settings_updated: opening the floor makes everyone a speaker and emp
   assert.deepEqual(room.settings, settings);
   assert.ok([...room.participants.values()].every((p) => p.isSpeaker && !p.handRaised));
   assert.deepEqual(room.queue, []);
-  const closed = withSettings(start(), { ...settings, speakerOnly: true });
+  const closed = reduceRoom(start(), { event: 'voice:settings_updated', data: { settings: { ...settings, speakerOnly: true } } });
   assert.equal(me(closed).isSpeaker, false);
 });
 
@@ -128,12 +118,22 @@ test('events that are not about the room leave it as it is', () => {
   }
 });
 
-test('own actions: grant, kick, mute all (the founder keeps talking)', () => {
-  let room = granted(start(), OTHER);
-  room = { ...room, participants: new Map(room.participants).set(OTHER, { ...get(room, OTHER), isMuted: false }) };
-  room = mutedAll(room);
-  assert.equal(get(room, OTHER).isMuted, true);
-  assert.equal(get(room, FOUNDER).isMuted, false);
-  room = removed(room, OTHER);
+test('own actions come back as events (the actor gets them too); each carries the new state, so applying one twice changes nothing', () => {
+  const events = [
+    { event: 'voice:speaker_granted', data: { walletAddress: OTHER } },
+    { event: 'voice:hand_lowered', data: { walletAddress: OTHER, queue: [] } },
+    { event: 'voice:user_muted', data: { walletAddress: OTHER, muted: false } },
+    { event: 'voice:user_muted', data: { walletAddress: OTHER, muted: true } },
+    { event: 'voice:hand_raised', data: { walletAddress: ME, queue: [ME] } },
+    { event: 'voice:user_left', data: { walletAddress: OTHER } },
+  ];
+  let room = start();
+  for (const event of events) {
+    room = reduceRoom(room, event);
+    assert.deepEqual(reduceRoom(room, event), room, `${event.event} again`);
+  }
   assert.equal(room.participants.has(OTHER), false);
+  assert.deepEqual(room.queue, [ME]);
+  assert.equal(me(room).handRaised, true);
+  assert.equal(get(room, FOUNDER).isMuted, false);
 });

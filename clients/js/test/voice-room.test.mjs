@@ -78,7 +78,7 @@ test('server events become typed room events and a new snapshot each time', asyn
   await until(() => room.state.levels.size === 0, 'levels to fade once nobody is audible');
 });
 
-test('raise and lower hand update the queue from the replies', async () => {
+test('raise and lower hand update the queue from the server’s events', async () => {
   const { server, room } = await joined();
   assert.equal(await room.raiseHand(), 1);
   assert.deepEqual(room.state.queue, [ME]);
@@ -88,12 +88,16 @@ test('raise and lower hand update the queue from the replies', async () => {
   assert.deepEqual(server.requestsOf('voice:lower_hand').length, 1);
 });
 
-test('moderation: every action is sent and applied here (the server does not echo it)', async () => {
+test('moderation: every action is sent, and applied from the events the server sends the founder too', async () => {
   const { server, room, fakes } = await joined({ join: founderJoin() });
   await until(() => fakes.device.transport('send')?.producer, 'the founder’s producer');
   await room.grantSpeaker(OTHER);
   assert.equal(room.state.participants.find((p) => p.walletAddress === OTHER).isSpeaker, true);
+  server.event('voice:user_muted', { walletAddress: OTHER, muted: false });
+  server.last.room.speakers.set(OTHER, true);
   await room.muteAll();
+  assert.equal(room.state.participants.find((p) => p.walletAddress === OTHER).isMuted, true);
+  assert.equal(room.state.you.isMuted, true, 'the founder is not muted by its own mute_all (it was muted already)');
   await room.revokeSpeaker(OTHER);
   assert.equal(room.state.participants.find((p) => p.walletAddress === OTHER).isSpeaker, false);
   await room.kick(OTHER);
@@ -142,8 +146,15 @@ test('the floor granted by the founder opens the microphone; revoked, it closes'
   server.event('voice:speaker_granted', { walletAddress: ME });
   await until(() => room.state.microphone.ready, 'the microphone');
   assert.deepEqual(events('notice'), ['speak-now']);
+  // Its own mute comes back as an event about itself, which is no notice.
+  await room.setMuted(false);
+  await room.setMuted(true);
+  await room.setMuted(false);
+  assert.equal(room.state.you.isMuted, false);
+  assert.deepEqual(events('notice'), ['speak-now']);
   server.event('voice:user_muted', { walletAddress: ME, muted: true });
   assert.deepEqual(events('notice'), ['speak-now', 'muted-by-founder']);
+  assert.equal(room.state.you.isMuted, true);
   server.event('voice:speaker_revoked', { walletAddress: ME });
   assert.equal(room.state.microphone.ready, false);
   assert.equal(fakes.microphone.tracks[0].readyState, 'ended');

@@ -1,0 +1,17 @@
+//! Test support for the integration tests (`tests/*/main.rs`) and the
+//! benchmarks: wallets that log in, a signaling client, str0m-based WebRTC
+//! transports, and server nodes in-process ([`node`]) or as processes of
+//! their own ([`process`]).
+
+pub mod api;
+pub mod flows;
+pub mod frames;
+pub mod mongo;
+pub mod node;
+pub mod ports;
+pub mod process;
+pub mod prom;
+pub mod redis;
+pub mod rtc;
+pub mod signal;
+pub mod wallet;

@@ -1,0 +1,15 @@
+//! The server's surface, HTTP and socket: the REST API, the OpenAPI
+//! document, the signaling contract, hostile input, the security guards,
+//! the room preview, `/health` and `/metrics`.
+//!
+//! One test binary for these suites, so the worker is linked once (the
+//! binaries of `tests/`: docs/testing.md).
+
+mod bad_input;
+mod health_resources;
+mod metrics_e2e;
+mod openapi;
+mod preview;
+mod rest_api;
+mod security;
+mod signaling_contract;

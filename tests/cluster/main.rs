@@ -1,0 +1,9 @@
+//! Several nodes: `pnl-voice cluster` (one process per core), rooms shared
+//! through a real Redis, and a node that crashes.
+//!
+//! One test binary for these suites, so the worker is linked once (the
+//! binaries of `tests/`: docs/testing.md).
+
+mod cluster;
+mod node_crash;
+mod registry_redis;

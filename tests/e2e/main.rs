@@ -1,0 +1,14 @@
+//! End to end through one in-process server node: real WebRTC clients
+//! (str0m) on the real mediasoup worker, the room's rules and its
+//! cleanup, faults inside a node, and the leaks the soak run found.
+//!
+//! One test binary for these suites, so the worker is linked once (the
+//! binaries of `tests/`: docs/testing.md).
+
+mod e2e_audio;
+mod e2e_fanout;
+mod e2e_moderation;
+mod faults;
+mod leaks;
+mod speaking_events;
+mod transport_capacity;

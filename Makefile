@@ -110,8 +110,9 @@ soak-smoke: build
 	PNL_SOAK_LISTENERS=3 PNL_SOAK_DESTROY_MINUTES=0 $(CARGO) bench --locked --bench soak
 
 ## Each fuzz target for FUZZ_SECS seconds (default 30), growing its corpus
-## in fuzz/corpus; fails if one crashes (docs/testing.md, "Fuzzing").
-fuzz: worker-shims
+## in fuzz/corpus; fails if one crashes (docs/testing.md, "Fuzzing"). The
+## targets build on the core crate alone: no mediasoup worker, no C++.
+fuzz:
 	@scripts/fuzz.sh
 
 ## The deployment files through their checkers.
@@ -129,17 +130,21 @@ clients-test: clients/js/dist/index.js clients/react/dist/index.js
 browser-test: build examples/market-page/dist/index.html
 	cd tests/browser && PNL_VOICE_BIN=$(abspath $(BIN)) npm test
 
-## Writes the TypeScript wire types (clients/js/src/wire/) from the server's
-## Rust types; the same test without PNL_VOICE_WRITE_WIRE fails when they drift.
-wire-types: worker-shims
-	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) --lib wire_types
+## Writes the TypeScript wire types (clients/js/src/wire/) from the core
+## crate's Rust types; the same test without PNL_VOICE_WRITE_WIRE fails when
+## they drift.
+wire-types:
+	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core --lib wire_types
 
 ## The fast loop, first in `make test`: formatting, clippy with warnings
-## as errors on every target, the library's unit tests, and the type
-## checks of the SDK, the React package and the web client.
+## as errors on every target of every crate, the core crate's tests (wire
+## contract, room rules, sign-in, the TypeScript drift check), the server
+## library's unit tests, and the type checks of the SDK, the React package
+## and the web client.
 check: setup clients/js/dist/index.js clients/react/dist/index.js
 	$(CARGO) fmt --check
-	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
+	$(CARGO) clippy $(CARGO_FLAGS) --all-targets --workspace -- -D warnings
+	$(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core
 	$(CARGO) test $(CARGO_FLAGS) --lib
 	cd clients/js && npm run typecheck
 	cd clients/react && npm run typecheck

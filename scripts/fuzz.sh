@@ -12,8 +12,8 @@
 #
 # cargo-fuzz is installed once, at a pinned version, into
 # PNL_VOICE_CARGO_TOOLS (outside the clone, reused by later runs); the fuzz
-# builds go to PNL_VOICE_FUZZ_TARGET, also outside the clone: the first one
-# builds every dependency again, the mediasoup worker included.
+# builds go to PNL_VOICE_FUZZ_TARGET, also outside the clone. The targets
+# build on the core crate alone (no mediasoup worker): minutes, not an hour.
 #
 # `--sanitizer none` is what lets it run on stable: AddressSanitizer needs
 # the nightly-only `-Zsanitizer`. The targets are safe Rust, so it would only

@@ -201,7 +201,7 @@ impl App {
             worker_id: room.slot.worker.id().to_string(),
             node_id: self.node_id.clone(),
             worker_url: self.ws_url(),
-            rtp_capabilities: room.router.rtp_capabilities().clone(),
+            rtp_capabilities: crate::media::wire::json(room.router.rtp_capabilities()),
             participants: admission.participants,
             speaker_queue: admission.speaker_queue,
             settings: admission.settings,

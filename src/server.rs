@@ -40,8 +40,8 @@ impl Server {
                 .wrap(http::security_headers(&shared))
                 .configure(http::configure(shared.clone()))
                 .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(crate::error::ApiError::not_found(
-                        "no such route",
+                    Err::<actix_web::HttpResponse, _>(http::HttpError(
+                        crate::error::ApiError::not_found("no such route"),
                     ))
                 }))
         })

@@ -5,26 +5,10 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use serde::Serialize;
 use sha1::Sha1;
-use ts_rs::TS;
 
 use crate::address::Address;
-
-/// One entry of `iceServers`, as `RTCPeerConnection` takes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct IceServer {
-    /// STUN or TURN URLs.
-    pub urls: Vec<String>,
-    /// The TURN username (`expiry:wallet`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub username: Option<String>,
-    /// The TURN password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub credential: Option<String>,
-}
+pub use crate::protocol::IceServer;
 
 /// STUN and TURN settings.
 #[derive(Debug, Clone, Default)]

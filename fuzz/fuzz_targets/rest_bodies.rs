@@ -1,4 +1,4 @@
-//! The REST body decoders (`http::bodies::decode`) on arbitrary bytes.
+//! The REST body decoders (`pnl_voice_core::rest::decode`) on arbitrary bytes.
 //!
 //! The first byte picks the body (`ENDPOINTS[(byte - b'0') % 7]`, so the
 //! seeds start with `0`..`6`), the rest is the body. Checks: no panic; a refusal
@@ -15,16 +15,16 @@ use std::sync::OnceLock;
 
 use chrono::Utc;
 use libfuzzer_sys::fuzz_target;
-use pnl_voice::address::Address;
-use pnl_voice::auth::{Auth, AuthError};
-use pnl_voice::config::RoomDefaults;
-use pnl_voice::error::{ApiError, ErrorCode};
-use pnl_voice::http::bodies::{
+use pnl_voice_core::address::Address;
+use pnl_voice_core::auth::{Auth, AuthError};
+use pnl_voice_core::config::RoomDefaults;
+use pnl_voice_core::error::{ApiError, ErrorCode};
+use pnl_voice_core::protocol::ModerationAction;
+use pnl_voice_core::rest::{
     decode, Body, ChallengeBody, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
     Verify, VerifyBody, WalletInMarketBody, MAX_REASON_CHARS,
 };
-use pnl_voice::protocol::ModerationAction;
-use pnl_voice::rooms::{RoomSettings, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
+use pnl_voice_core::rooms::{RoomSettings, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 use serde_json::Value;
 
 /// Each endpoint's body, and what an accepted one must satisfy given the

@@ -15,9 +15,9 @@ use std::collections::HashSet;
 use arbitrary::Arbitrary;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
-use pnl_voice::address::Address;
-use pnl_voice::config::RoomDefaults;
-use pnl_voice::rooms::{
+use pnl_voice_core::address::Address;
+use pnl_voice_core::config::RoomDefaults;
+use pnl_voice_core::rooms::{
     Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
 };
 

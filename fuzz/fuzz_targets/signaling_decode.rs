@@ -9,9 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pnl_voice::address::Address;
-use pnl_voice::error::ErrorCode;
-use pnl_voice::protocol::{decode, error_reply, ok_reply, Command, RoomCommand};
+use pnl_voice_core::address::Address;
+use pnl_voice_core::error::ErrorCode;
+use pnl_voice_core::protocol::{decode, error_reply, ok_reply, Command, RoomCommand};
 use serde_json::{json, Value};
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::json;
 
 use super::bodies::{from_object, ChallengeBody, JsonObject, VerifyBody};
-use super::envelope::ok;
+use super::envelope::{ok, HttpError};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::ApiError;
@@ -14,7 +14,7 @@ use crate::error::ApiError;
 pub async fn challenge(
     app: web::Data<App>,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let wallet = from_object::<ChallengeBody>(body.into_inner())?;
     let c = app.auth.challenge(&wallet, Utc::now());
     Ok(ok(json!({
@@ -28,7 +28,7 @@ pub async fn challenge(
 pub async fn verify(
     app: web::Data<App>,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let body = from_object::<VerifyBody>(body.into_inner())?;
     let token = app
         .auth

@@ -10,13 +10,34 @@ use serde_json::json;
 
 use crate::error::{ApiError, ErrorCode};
 
-impl ResponseError for ApiError {
+/// A wire error as a REST answer: `{success: false, error}` with the code's
+/// HTTP status. A newtype, since the error type lives in the core crate,
+/// which knows no actix; handlers return it and `?` converts any
+/// [`ApiError`] (and what converts into one) on the way.
+#[derive(Debug)]
+pub struct HttpError(pub ApiError);
+
+impl<E: Into<ApiError>> From<E> for HttpError {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for HttpError {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
+    /// The answer, and the error's one log line (`error_log::refused`).
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(json!({ "success": false, "error": self }))
+        crate::error_log::refused(&self.0, "REST");
+        HttpResponse::build(self.status_code()).json(json!({ "success": false, "error": self.0 }))
     }
 }
 
@@ -50,12 +71,13 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 }
                 other => ApiError::bad_request(format!("invalid JSON body: {other}")),
             };
-            api.into()
+            HttpError(api).into()
         })
 }
 
 /// Query-string extraction with contract errors.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _req| ApiError::bad_request(format!("invalid query: {err}")).into())
+    web::QueryConfig::default().error_handler(|err, _req| {
+        HttpError(ApiError::bad_request(format!("invalid query: {err}"))).into()
+    })
 }

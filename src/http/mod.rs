@@ -1,7 +1,7 @@
 //! HTTP surface: REST, the WebSocket upgrade, health and the web client.
 
 mod auth;
-pub mod bodies;
+pub use pnl_voice_core::rest as bodies;
 mod client_ip;
 mod embed;
 mod envelope;
@@ -13,8 +13,8 @@ mod records;
 mod voice;
 mod ws;
 
-pub use envelope::{json_config, ok, query_config};
-pub use preview::{PreviewHost, RoomPreview};
+pub use crate::protocol::{PreviewHost, RoomPreview};
+pub use envelope::{json_config, ok, query_config, HttpError};
 
 use std::sync::Arc;
 

@@ -6,14 +6,14 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::SecondsFormat;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use serde::Deserialize;
 
-use super::envelope::{cacheable, ok};
+use super::envelope::{cacheable, ok, HttpError};
 use super::voice::FORWARDED;
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
+use crate::protocol::{PreviewHost, RoomPreview};
 
 /// How long browsers and proxies may reuse a preview, in seconds: short,
 /// since people come and go, but enough to spare the node a page's reloads.
@@ -27,43 +27,13 @@ pub struct PreviewQuery {
     market_address: String,
 }
 
-/// The `data` of a preview (TypeScript: `RoomPreview`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RoomPreview {
-    /// The market (= room).
-    pub market_address: Address,
-    /// The market's question, from the markets file.
-    pub title: Option<String>,
-    /// Someone is in the room.
-    pub live: bool,
-    /// Participants who may speak (the founder and granted speakers, or
-    /// everyone in a room that is not speaker-only).
-    pub speakers: u32,
-    /// Everyone else in the room.
-    pub listeners: u32,
-    /// The market's founder, who moderates the room.
-    #[ts(inline)]
-    pub host: Option<PreviewHost>,
-    /// When the running room was created (RFC 3339), `null` when not live.
-    pub started_at: Option<String>,
-}
-
-/// The host of a previewed room.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PreviewHost {
-    /// The founder's wallet.
-    pub wallet_address: Address,
-}
-
 /// Answers from this node's room, or from the owner's when another node
 /// runs it.
 pub async fn preview(
     app: web::Data<App>,
     req: HttpRequest,
     query: web::Query<PreviewQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
     if app.hub.running_room(&market).is_none() && !req.headers().contains_key(FORWARDED) {
         let owner = app.hub.owner_of(&market).await?;
@@ -113,7 +83,7 @@ async fn forward(
     http_url: &str,
     node_id: &str,
     market: &Address,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let unreachable = |e: String| {
         tracing::warn!(owner = %node_id, error = %e, "cannot get a preview from the room's owner");
         ApiError::new(

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::bearer_wallet;
-use super::envelope::ok;
+use super::envelope::{ok, HttpError};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::ApiError;
@@ -33,7 +33,7 @@ pub struct StatsQuery {
 pub async fn stats(
     app: web::Data<App>,
     query: web::Query<StatsQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
     let store = app.hub.recorder().store();
     let room = store
@@ -60,25 +60,21 @@ pub async fn history(
     app: web::Data<App>,
     req: HttpRequest,
     query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let wallet = bearer_wallet(&app, &req)?;
     if Address::parse(&query.wallet_address)? != wallet {
-        return Err(ApiError::forbidden(
-            "a wallet may only read its own history",
-        ));
+        return Err(ApiError::forbidden("a wallet may only read its own history").into());
     }
     let limit = query.limit.unwrap_or(HISTORY_DEFAULT);
     if !(1..=HISTORY_MAX).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "`limit` must be 1..={HISTORY_MAX}"
-        )));
+        return Err(ApiError::bad_request(format!("`limit` must be 1..={HISTORY_MAX}")).into());
     }
     let participations = app.hub.recorder().store().history(&wallet, limit).await?;
     Ok(ok(json!({ "participations": participations })))
 }
 
 /// `GET /api/voice/me/data`: everything kept about the caller's wallet.
-pub async fn export(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn export(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, HttpError> {
     let wallet = bearer_wallet(&app, &req)?;
     let recorder = app.hub.recorder();
     recorder.flush(FLUSH_WAIT).await;
@@ -87,7 +83,7 @@ pub async fn export(app: web::Data<App>, req: HttpRequest) -> Result<HttpRespons
 
 /// `DELETE /api/voice/me/data`: removes the caller's wallet from every
 /// record; room totals stay.
-pub async fn erase(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn erase(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, HttpError> {
     let wallet = bearer_wallet(&app, &req)?;
     let recorder = app.hub.recorder();
     recorder.flush(FLUSH_WAIT).await;

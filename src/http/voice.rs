@@ -12,7 +12,7 @@ use super::bodies::{
     from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
     WalletInMarket, WalletInMarketBody,
 };
-use super::envelope::ok;
+use super::envelope::{ok, HttpError};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
@@ -53,7 +53,7 @@ pub async fn join(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     match app.hub.reserve(&body.wallet, &body.market).await {
@@ -61,7 +61,7 @@ pub async fn join(
         Err(e) if e.code == ErrorCode::WrongNode && !req.headers().contains_key(FORWARDED) => {
             forward_join(&app, &req, &body).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -75,7 +75,7 @@ async fn forward_join(
     app: &App,
     req: &HttpRequest,
     body: &WalletInMarket,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let owner = app.hub.owner_of(&body.market).await?.ok_or_else(|| {
         ApiError::new(ErrorCode::Capacity, "the room's owner vanished; try again")
     })?;
@@ -113,7 +113,7 @@ pub async fn leave(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     app.hub.leave_any(&body.wallet, &body.market)?;
@@ -131,7 +131,7 @@ pub struct MarketQuery {
 pub async fn participants(
     app: web::Data<App>,
     query: web::Query<MarketQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
     let participants = app
         .hub
@@ -148,7 +148,7 @@ pub async fn mute(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<MuteBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     let room = running(&app, &body.market, ErrorCode::NotInRoom)?;
@@ -161,7 +161,7 @@ pub async fn moderate(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<ModerateBody>(&app, &req, body)?;
     acting_as(&caller, &body.founder)?;
     app.hub
@@ -181,7 +181,7 @@ pub async fn settings(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<SettingsBody>(&app, &req, body)?;
     acting_as(&caller, &body.founder)?;
     let room = running(&app, &body.market, ErrorCode::NotFound)?;
@@ -194,7 +194,7 @@ pub async fn report(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, HttpError> {
     let (reporter, body) = authenticated::<ReportBody>(&app, &req, body)?;
     let in_room = app
         .hub
@@ -204,7 +204,8 @@ pub async fn report(
         return Err(ApiError::new(
             ErrorCode::NotInRoom,
             "only participants of the room may report",
-        ));
+        )
+        .into());
     }
     let report = ReportRecord {
         id: uuid::Uuid::new_v4(),

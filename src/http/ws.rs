@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::client_ip::client_ip;
+use super::envelope::HttpError;
 use super::origin;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
@@ -23,13 +24,13 @@ pub async fn upgrade(
     query: web::Query<WsQuery>,
 ) -> Result<HttpResponse, actix_web::Error> {
     if !origin::allowed(&app, &req) {
-        return Err(ApiError::forbidden("origin not allowed").into());
+        return Err(HttpError(ApiError::forbidden("origin not allowed")).into());
     }
     let token = query
         .token
         .as_deref()
-        .ok_or_else(|| ApiError::unauthorized("missing ?token="))?;
-    let wallet = app.auth.wallet_of(token).map_err(ApiError::from)?;
+        .ok_or_else(|| HttpError(ApiError::unauthorized("missing ?token=")))?;
+    let wallet = app.auth.wallet_of(token).map_err(HttpError::from)?;
     let ticket = app
         .sockets
         .enter(
@@ -37,10 +38,10 @@ pub async fn upgrade(
             app.config.limits.ws_connections_per_ip,
         )
         .ok_or_else(|| {
-            ApiError::new(
+            HttpError(ApiError::new(
                 ErrorCode::RateLimited,
                 "too many open sockets from this address",
-            )
+            ))
         })?;
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     actix_web::rt::spawn(signaling::run(

@@ -70,7 +70,7 @@ impl Inner {
     /// Drops every consumer of `producer` and tells everyone but its owner.
     pub(super) fn producer_gone(&mut self, owner: &Address, producer: ProducerId) {
         let frame = event(&ServerEvent::ProducerClosed(ProducerInfo {
-            producer_id: producer.to_string(),
+            producer_id: crate::media::wire::id(producer),
             wallet_address: owner.clone(),
         }));
         self.piped.retain(|(_, p)| *p != producer);

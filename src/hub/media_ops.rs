@@ -6,7 +6,7 @@ use mediasoup::prelude::*;
 use super::live_room::LiveRoom;
 use crate::address::Address;
 use crate::error::{ApiError, ErrorCode};
-use crate::media::{self, MediaError};
+use crate::media::{self, wire, MediaError};
 use crate::protocol::{
     event, ConsumerData, Direction, ProduceReply, ProducerInfo, ProducersReply, RestartIceReply,
     ServerEvent, TransportData,
@@ -102,7 +102,9 @@ impl LiveRoom {
     ) -> Result<RestartIceReply, ApiError> {
         let transport = self.any_transport(wallet, id)?;
         let ice_parameters = transport.restart_ice().await.map_err(worker_error)?;
-        Ok(RestartIceReply { ice_parameters })
+        Ok(RestartIceReply {
+            ice_parameters: wire::json(&ice_parameters),
+        })
     }
 
     /// `produce`: the member's one audio producer, paused while it is muted.
@@ -137,7 +139,7 @@ impl LiveRoom {
             }
             m.media.producer = Some(producer);
             let frame = event(&ServerEvent::NewProducer(ProducerInfo {
-                producer_id: id.to_string(),
+                producer_id: wire::id(id),
                 wallet_address: wallet.clone(),
             }));
             for (w, other) in inner.members.iter() {
@@ -145,7 +147,7 @@ impl LiveRoom {
                     other.outbox.send(frame.clone());
                 }
             }
-            Ok(ProduceReply { id: id.to_string() })
+            Ok(ProduceReply { id: wire::id(id) })
         })
     }
 
@@ -210,11 +212,11 @@ impl LiveRoom {
         options.paused = true;
         let consumer = transport.consume(options).await.map_err(MediaError::from)?;
         let reply = ConsumerData {
-            id: consumer.id().to_string(),
-            producer_id: producer.to_string(),
-            kind: consumer.kind(),
-            rtp_parameters: consumer.rtp_parameters().clone(),
-            consumer_type: consumer.r#type(),
+            id: wire::id(consumer.id()),
+            producer_id: wire::id(producer),
+            kind: wire::media_kind(consumer.kind()),
+            rtp_parameters: wire::json(consumer.rtp_parameters()),
+            consumer_type: wire::consumer_type(consumer.r#type()),
             producer_paused: consumer.producer_paused(),
         };
         self.with_member(wallet, |inner| {
@@ -282,7 +284,7 @@ impl LiveRoom {
                 .filter(|(w, _)| *w != wallet)
                 .filter_map(|(w, m)| {
                     m.media.producer.as_ref().map(|p| ProducerInfo {
-                        producer_id: p.id().to_string(),
+                        producer_id: wire::id(p.id()),
                         wallet_address: w.clone(),
                     })
                 })

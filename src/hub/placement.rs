@@ -49,11 +49,11 @@ impl Placement {
 
     /// `WRONG_NODE` pointing at `owner`.
     pub fn wrong_node(owner: &RoomOwner) -> ApiError {
-        ApiError {
-            code: ErrorCode::WrongNode,
-            message: format!("this room runs on node {}", owner.node_id),
-            worker_url: Some(owner.ws_url.clone()),
-        }
+        ApiError::new(
+            ErrorCode::WrongNode,
+            format!("this room runs on node {}", owner.node_id),
+        )
+        .with_worker_url(owner.ws_url.clone())
     }
 }
 

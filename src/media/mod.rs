@@ -4,6 +4,7 @@
 
 mod error;
 mod transport;
+pub mod wire;
 mod worker_pool;
 
 pub use error::MediaError;

@@ -4,9 +4,10 @@
 use mediasoup::prelude::*;
 use mediasoup::worker::RequestError;
 
+use super::wire;
 use super::{MediaError, WorkerSlot};
 use crate::config::MediaConfig;
-use crate::protocol::{IceCandidateData, TransportData};
+use crate::protocol::TransportData;
 
 /// Creates a WebRTC transport on `router`: through the worker's WebRtcServer
 /// when there is one, else on the configured listen IP and port range.
@@ -54,14 +55,14 @@ fn creation_error(e: RequestError) -> MediaError {
 /// candidate carries its IP as both `ip` and `address`.
 pub fn transport_data(transport: &WebRtcTransport) -> TransportData {
     TransportData {
-        id: transport.id().to_string(),
-        ice_parameters: transport.ice_parameters().clone(),
+        id: wire::id(transport.id()),
+        ice_parameters: wire::json(transport.ice_parameters()),
         ice_candidates: transport
             .ice_candidates()
             .iter()
-            .map(IceCandidateData::from)
+            .map(wire::ice_candidate)
             .collect(),
-        dtls_parameters: transport.dtls_parameters(),
+        dtls_parameters: wire::json(&transport.dtls_parameters()),
         sctp_parameters: (),
     }
 }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use super::{Holding, MarketSource, StaticMarkets};
+use super::{parse_balance, Holding, MarketSource, RpcError, StaticMarkets};
 use crate::address::Address;
 use crate::rooms::Profile;
 
@@ -30,25 +30,6 @@ pub struct SolanaRpcMarkets {
     metadata: StaticMarkets,
     ttl: Duration,
     cache: Mutex<HashMap<(Address, Address), Cached>>,
-}
-
-/// Why a holdings lookup failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RpcError {
-    /// Transport failure or timeout.
-    #[error("rpc request failed: {0}")]
-    Http(String),
-    /// The node answered with a JSON-RPC error.
-    #[error("rpc error {code}: {message}")]
-    Rpc {
-        /// JSON-RPC error code.
-        code: i64,
-        /// Its message.
-        message: String,
-    },
-    /// The answer did not have the documented shape.
-    #[error("unexpected rpc answer: {0}")]
-    Shape(String),
 }
 
 impl SolanaRpcMarkets {
@@ -109,31 +90,6 @@ impl SolanaRpcMarkets {
         let (yes, no) = futures_util::join!(balance(&info.yes_mint), balance(&info.no_mint));
         Ok(Holding { yes: yes?, no: no? }.profile())
     }
-}
-
-/// Sums `tokenAmount.uiAmountString` over the accounts of a
-/// `getTokenAccountsByOwner` (jsonParsed) answer.
-pub fn parse_balance(body: &Value) -> Result<f64, RpcError> {
-    if let Some(error) = body.get("error") {
-        return Err(RpcError::Rpc {
-            code: error["code"].as_i64().unwrap_or(0),
-            message: error["message"].as_str().unwrap_or("").to_string(),
-        });
-    }
-    let accounts = body["result"]["value"]
-        .as_array()
-        .ok_or_else(|| RpcError::Shape("no result.value array".into()))?;
-    let mut total = 0.0;
-    for account in accounts {
-        let amount = &account["account"]["data"]["parsed"]["info"]["tokenAmount"];
-        let ui = amount["uiAmountString"]
-            .as_str()
-            .and_then(|s| s.parse::<f64>().ok())
-            .or_else(|| amount["uiAmount"].as_f64())
-            .ok_or_else(|| RpcError::Shape("account without tokenAmount".into()))?;
-        total += ui;
-    }
-    Ok(total)
 }
 
 #[async_trait]

@@ -99,11 +99,11 @@ pub struct RegistryError(pub String);
 
 impl From<RegistryError> for ApiError {
     fn from(e: RegistryError) -> Self {
-        tracing::warn!(error = %e, "registry");
         ApiError::new(
             ErrorCode::Capacity,
             "the room registry is unavailable; try again shortly",
         )
+        .with_cause(e)
     }
 }
 

@@ -6,6 +6,7 @@ use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{LiveRoom, Outbox};
+use crate::media::wire;
 use crate::protocol::{
     error_reply, ok_reply, Command, JoinData, Reply, Request, RoomCommand, RouterCapabilities,
     SettingsReply,
@@ -41,6 +42,7 @@ impl Session {
             Ok(data) => ok_reply(&request.id, data),
             Err(error) => {
                 tracing::debug!(wallet = %self.wallet, method, code = ?error.code, "request refused");
+                crate::error_log::refused(&error, method);
                 error_reply(&request.id, &error)
             }
         }
@@ -62,7 +64,7 @@ impl Session {
         let wallet = &self.wallet;
         Ok(match command {
             RoomCommand::GetRouterRtpCapabilities => {
-                RouterCapabilities(room.router.rtp_capabilities().clone()).into()
+                RouterCapabilities(wire::json(room.router.rtp_capabilities())).into()
             }
             RoomCommand::CreateTransport { direction } => {
                 room.create_transport(wallet, direction).await?.into()
@@ -71,14 +73,22 @@ impl Session {
                 transport_id,
                 dtls_parameters,
             } => room
-                .connect_transport(wallet, &transport_id, dtls_parameters)
+                .connect_transport(
+                    wallet,
+                    transport_id.as_str(),
+                    wire::dtls_parameters(&dtls_parameters)?,
+                )
                 .await?
                 .into(),
             RoomCommand::Produce {
                 transport_id,
                 rtp_parameters,
             } => room
-                .produce(wallet, &transport_id, rtp_parameters)
+                .produce(
+                    wallet,
+                    transport_id.as_str(),
+                    wire::rtp_parameters(&rtp_parameters)?,
+                )
                 .await?
                 .into(),
             RoomCommand::Consume {
@@ -86,20 +96,28 @@ impl Session {
                 producer_id,
                 rtp_capabilities,
             } => room
-                .consume(wallet, &transport_id, &producer_id, rtp_capabilities)
+                .consume(
+                    wallet,
+                    transport_id.as_str(),
+                    producer_id.as_str(),
+                    wire::rtp_capabilities(&rtp_capabilities)?,
+                )
                 .await?
                 .into(),
-            RoomCommand::ResumeConsumer { consumer_id } => {
-                room.resume_consumer(wallet, &consumer_id).await?.into()
-            }
-            RoomCommand::PauseConsumer { consumer_id } => {
-                room.pause_consumer(wallet, &consumer_id).await?.into()
-            }
-            RoomCommand::RestartIce { transport_id } => {
-                room.restart_ice(wallet, &transport_id).await?.into()
-            }
+            RoomCommand::ResumeConsumer { consumer_id } => room
+                .resume_consumer(wallet, consumer_id.as_str())
+                .await?
+                .into(),
+            RoomCommand::PauseConsumer { consumer_id } => room
+                .pause_consumer(wallet, consumer_id.as_str())
+                .await?
+                .into(),
+            RoomCommand::RestartIce { transport_id } => room
+                .restart_ice(wallet, transport_id.as_str())
+                .await?
+                .into(),
             RoomCommand::CloseProducer { producer_id } => {
-                room.close_producer(wallet, &producer_id)?.into()
+                room.close_producer(wallet, producer_id.as_str())?.into()
             }
             RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await?.into(),
             RoomCommand::Producers => room.producers(wallet)?.into(),

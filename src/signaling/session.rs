@@ -72,7 +72,7 @@ pub async fn run(
                             continue;
                         }
                         flood = 0;
-                        let reply = match decode(&text) {
+                        let reply = match decode(&text).and_then(crate::media::wire::checked) {
                             Ok(request) => session.handle(request).await,
                             Err(e) => error_reply(&e.id, &e.error),
                         };

@@ -14,14 +14,16 @@ pub enum StoreError {
 }
 
 impl From<StoreError> for ApiError {
+    /// Keeps the store's message as the cause, for the edge's log line.
     fn from(e: StoreError) -> Self {
-        match e {
+        let error = match e {
             StoreError::Unavailable(_) => ApiError::new(
                 ErrorCode::Unavailable,
                 "the record store is unavailable; try again later",
             ),
             StoreError::Corrupt(_) => ApiError::new(ErrorCode::Internal, "unreadable record"),
-        }
+        };
+        error.with_cause(e)
     }
 }
 

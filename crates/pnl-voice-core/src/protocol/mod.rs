@@ -5,17 +5,28 @@
 
 mod command;
 mod decode;
+mod ice_server;
+mod ids;
+mod media_json;
 mod outbound;
+mod preview;
 mod replies;
 mod requests;
 mod server_event;
 
 pub use command::{Command, Direction, ModerationAction, RoomCommand};
 pub use decode::{decode, DecodeError, Request};
+pub use ice_server::IceServer;
+pub use ids::{ConsumerId, ProducerId, TransportId};
+pub use media_json::{
+    ConsumerType, DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities,
+    RtpParameters,
+};
 pub use outbound::{error_reply, event, ok_reply};
+pub use preview::{PreviewHost, RoomPreview};
 pub use replies::{
-    ConsumerData, Empty, IceCandidateData, JoinData, ProduceReply, ProducerInfo, ProducersReply,
-    RaiseHandReply, Reply, RestartIceReply, RouterCapabilities, SettingsReply, TransportData,
+    ConsumerData, Empty, JoinData, ProduceReply, ProducerInfo, ProducersReply, RaiseHandReply,
+    Reply, RestartIceReply, RouterCapabilities, SettingsReply, TransportData,
 };
 pub use requests::{
     ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,

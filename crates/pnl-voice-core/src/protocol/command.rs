@@ -1,9 +1,10 @@
 //! Typed client requests.
 
-use mediasoup::prelude::{DtlsParameters, RtpCapabilities, RtpParameters};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::ids::{ConsumerId, ProducerId, TransportId};
+use super::media_json::{DtlsParameters, RtpCapabilities, RtpParameters};
 use crate::address::Address;
 use crate::rooms::SettingsPatch;
 
@@ -59,45 +60,45 @@ pub enum RoomCommand {
     /// `connectTransport`.
     ConnectTransport {
         /// The transport.
-        transport_id: String,
+        transport_id: TransportId,
         /// The client's DTLS role and fingerprints.
         dtls_parameters: DtlsParameters,
     },
     /// `produce`.
     Produce {
         /// The send transport.
-        transport_id: String,
+        transport_id: TransportId,
         /// The client's RTP parameters.
         rtp_parameters: RtpParameters,
     },
     /// `consume`.
     Consume {
         /// The receive transport.
-        transport_id: String,
+        transport_id: TransportId,
         /// The producer to receive.
-        producer_id: String,
+        producer_id: ProducerId,
         /// The client device's capabilities.
         rtp_capabilities: RtpCapabilities,
     },
     /// `resumeConsumer`.
     ResumeConsumer {
         /// The consumer.
-        consumer_id: String,
+        consumer_id: ConsumerId,
     },
     /// `pauseConsumer`.
     PauseConsumer {
         /// The consumer.
-        consumer_id: String,
+        consumer_id: ConsumerId,
     },
     /// `restartIce`.
     RestartIce {
         /// The transport.
-        transport_id: String,
+        transport_id: TransportId,
     },
     /// `closeProducer`.
     CloseProducer {
         /// The producer.
-        producer_id: String,
+        producer_id: ProducerId,
     },
     /// `voice:mute`.
     Mute {

@@ -1,18 +1,17 @@
 //! The `data` of the server's replies (`{id, ok: true, data}`), one type per
 //! method. TypeScript clients get the same shapes (`clients/js/src/wire/`).
 
-use std::net::IpAddr;
-
-use mediasoup::consumer::ConsumerType;
-use mediasoup::prelude::{
-    DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilitiesFinalized, RtpParameters,
-};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::ice_server::IceServer;
+use super::ids::{ConsumerId, ProducerId, TransportId};
+use super::media_json::{
+    ConsumerType, DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities,
+    RtpParameters,
+};
 use crate::address::Address;
 use crate::rooms::{ParticipantView, RoomSettings};
-use crate::turn::IceServer;
 
 /// What joining a room gives (`voice:join`, and `POST /api/voice/join`).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -28,7 +27,7 @@ pub struct JoinData {
     pub worker_url: String,
     /// The router's capabilities, for `device.load`.
     #[ts(type = "import('mediasoup-client').types.RtpCapabilities")]
-    pub rtp_capabilities: RtpCapabilitiesFinalized,
+    pub rtp_capabilities: RtpCapabilities,
     /// Everyone in the room, the caller included.
     pub participants: Vec<ParticipantView>,
     /// The raise-hand queue, first in line first.
@@ -48,13 +47,13 @@ pub struct JoinData {
 #[serde(rename_all = "camelCase")]
 pub struct TransportData {
     /// The transport.
-    pub id: String,
+    pub id: TransportId,
     /// ICE username fragment and password.
     #[ts(type = "import('mediasoup-client').types.IceParameters")]
     pub ice_parameters: IceParameters,
     /// Where the server listens.
     #[ts(type = "Array<import('mediasoup-client').types.IceCandidate>")]
-    pub ice_candidates: Vec<IceCandidateData>,
+    pub ice_candidates: Vec<IceCandidate>,
     /// The server's DTLS role and fingerprints.
     #[ts(type = "import('mediasoup-client').types.DtlsParameters")]
     pub dtls_parameters: DtlsParameters,
@@ -65,35 +64,15 @@ pub struct TransportData {
     pub sctp_parameters: (),
 }
 
-/// A mediasoup ICE candidate that carries its IP as both `ip` and `address`
-/// (mediasoup-client reads either, depending on its version).
-#[derive(Debug, Clone, Serialize)]
-pub struct IceCandidateData {
-    /// The candidate, `ip` included.
-    #[serde(flatten)]
-    pub candidate: IceCandidate,
-    /// The candidate's IP again.
-    pub address: IpAddr,
-}
-
-impl From<&IceCandidate> for IceCandidateData {
-    fn from(candidate: &IceCandidate) -> Self {
-        Self {
-            candidate: candidate.clone(),
-            address: candidate.ip,
-        }
-    }
-}
-
 /// Reply of `consume`: what `transport.consume` takes. The consumer starts
 /// paused; `resumeConsumer` starts it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsumerData {
     /// The consumer.
-    pub id: String,
+    pub id: ConsumerId,
     /// The producer it receives.
-    pub producer_id: String,
+    pub producer_id: ProducerId,
     /// Always `audio`.
     #[ts(type = "import('mediasoup-client').types.MediaKind")]
     pub kind: MediaKind,
@@ -113,7 +92,7 @@ pub struct ConsumerData {
 #[serde(rename_all = "camelCase")]
 pub struct ProducerInfo {
     /// The producer.
-    pub producer_id: String,
+    pub producer_id: ProducerId,
     /// Its owner.
     pub wallet_address: Address,
 }
@@ -121,13 +100,13 @@ pub struct ProducerInfo {
 /// Reply of `getRouterRtpCapabilities`.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(type = "import('mediasoup-client').types.RtpCapabilities")]
-pub struct RouterCapabilities(pub RtpCapabilitiesFinalized);
+pub struct RouterCapabilities(pub RtpCapabilities);
 
 /// Reply of `produce`.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ProduceReply {
     /// The new producer.
-    pub id: String,
+    pub id: ProducerId,
 }
 
 /// Reply of `restartIce`.

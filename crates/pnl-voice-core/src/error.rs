@@ -104,6 +104,11 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub worker_url: Option<String>,
+    /// What went wrong underneath, for the server's log line only (never
+    /// serialized: a cause may name internals).
+    #[serde(skip)]
+    #[ts(skip)]
+    cause: Option<String>,
 }
 
 impl ApiError {
@@ -113,7 +118,29 @@ impl ApiError {
             code,
             message: message.into(),
             worker_url: None,
+            cause: None,
         }
+    }
+
+    /// The same error, pointing the client at the node whose WebSocket
+    /// URL is `url` (with `WRONG_NODE`).
+    pub fn with_worker_url(mut self, url: impl Into<String>) -> Self {
+        self.worker_url = Some(url.into());
+        self
+    }
+
+    /// The same error, remembering `cause` for the log (clients never see
+    /// it). Errors are values: nothing is logged here; the edge that
+    /// answers with the error logs it once, with the request's context.
+    pub fn with_cause(mut self, cause: impl std::fmt::Display) -> Self {
+        self.cause = Some(cause.to_string());
+        self
+    }
+
+    /// The cause recorded by [`ApiError::with_cause`] or
+    /// [`ApiError::internal`], if any.
+    pub fn cause(&self) -> Option<&str> {
+        self.cause.as_deref()
     }
 
     /// `BAD_REQUEST`.
@@ -136,10 +163,13 @@ impl ApiError {
         Self::new(ErrorCode::NotFound, message)
     }
 
-    /// `INTERNAL`, logging the cause (which clients never see).
+    /// `INTERNAL`, with its cause kept for the log (clients only see
+    /// "internal server error"). Constructing it logs nothing: an error may
+    /// be built and then dropped or mapped again, so the edge that answers
+    /// with it (the REST error response, the socket's error reply) logs it,
+    /// once, with the request's context.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
-        Self::new(ErrorCode::Internal, "internal server error")
+        Self::new(ErrorCode::Internal, "internal server error").with_cause(cause)
     }
 }
 

@@ -1,11 +1,11 @@
 //! Client frame -> [`Request`], answering every malformed case with the
 //! contract's error (never a panic).
 
-use mediasoup::prelude::MediaKind;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::command::{Command, ModerationAction, RoomCommand};
+use super::media_json::MediaKind;
 use super::requests::{
     ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
     ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,

@@ -10,9 +10,7 @@ use ts_rs::{Config, TS};
 
 use super::*;
 use crate::error::{ApiError, ErrorCode};
-use crate::http::RoomPreview;
 use crate::rooms::{ParticipantView, Position, RoomSettings, SettingsPatch};
-use crate::turn::IceServer;
 
 /// The first line of every generated file.
 const HEADER: &str = "// Generated from the server's Rust types by ts-rs: do not edit; \
@@ -20,6 +18,9 @@ const HEADER: &str = "// Generated from the server's Rust types by ts-rs: do not
 
 /// Where the files live, from the repository root.
 const WIRE_DIR: &str = "clients/js/src/wire";
+
+/// The repository root, from this crate's directory (`crates/pnl-voice-core`).
+const REPOSITORY_ROOT: &str = "../..";
 
 /// File name -> content, for every wire type, `SocketMethods` and `index.ts`.
 type Files = BTreeMap<String, String>;
@@ -196,7 +197,9 @@ fn render() -> Files {
 }
 
 fn wire_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(WIRE_DIR)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(REPOSITORY_ROOT)
+        .join(WIRE_DIR)
 }
 
 /// The `.ts` files in `dir` now, by name.

@@ -1,11 +1,12 @@
 //! The `data` of each client request, as `decode` reads it. TypeScript
 //! clients get the same shapes (`clients/js/src/wire/`).
 
-use mediasoup::prelude::{DtlsParameters, MediaKind, RtpCapabilities, RtpParameters};
 use serde::Deserialize;
 use ts_rs::TS;
 
 use super::command::{Direction, ModerationAction};
+use super::ids::{ConsumerId, ProducerId, TransportId};
+use super::media_json::{DtlsParameters, MediaKind, RtpCapabilities, RtpParameters};
 
 /// `voice:join`.
 #[derive(Debug, Deserialize, TS)]
@@ -27,7 +28,7 @@ pub struct CreateTransportRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectTransportRequest {
     /// The transport.
-    pub transport_id: String,
+    pub transport_id: TransportId,
     /// The client's DTLS role and fingerprints.
     #[ts(type = "import('mediasoup-client').types.DtlsParameters")]
     pub dtls_parameters: DtlsParameters,
@@ -38,7 +39,7 @@ pub struct ConnectTransportRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ProduceRequest {
     /// The send transport.
-    pub transport_id: String,
+    pub transport_id: TransportId,
     /// Must be `audio`.
     #[ts(type = "import('mediasoup-client').types.MediaKind")]
     pub kind: MediaKind,
@@ -52,9 +53,9 @@ pub struct ProduceRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ConsumeRequest {
     /// The receive transport.
-    pub transport_id: String,
+    pub transport_id: TransportId,
     /// The producer to receive.
-    pub producer_id: String,
+    pub producer_id: ProducerId,
     /// The client device's capabilities.
     #[ts(type = "import('mediasoup-client').types.RtpCapabilities")]
     pub rtp_capabilities: RtpCapabilities,
@@ -65,7 +66,7 @@ pub struct ConsumeRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ConsumerRequest {
     /// The consumer.
-    pub consumer_id: String,
+    pub consumer_id: ConsumerId,
 }
 
 /// `restartIce`.
@@ -73,7 +74,7 @@ pub struct ConsumerRequest {
 #[serde(rename_all = "camelCase")]
 pub struct TransportRequest {
     /// The transport.
-    pub transport_id: String,
+    pub transport_id: TransportId,
 }
 
 /// `closeProducer`.
@@ -81,7 +82,7 @@ pub struct TransportRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ProducerRequest {
     /// One's own producer.
-    pub producer_id: String,
+    pub producer_id: ProducerId,
 }
 
 /// `voice:mute`.

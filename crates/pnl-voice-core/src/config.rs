@@ -1,0 +1,60 @@
+//! Plain configuration types the room rules read. The server's full
+//! configuration (`pnl_voice::config::Config`) holds these and loads them
+//! from its file and environment; here they are only data, so the rules
+//! and their tests need no loader.
+
+use serde::Deserialize;
+
+/// Settings a new room starts with (a room's `settings`, docs/protocol.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoomDefaults {
+    /// Most participants in one room.
+    pub max_participants: u32,
+    /// Only the founder and granted speakers may produce.
+    pub speaker_only: bool,
+    /// Destroy the room once it has been empty for `destroy_after_minutes`.
+    pub auto_destroy: bool,
+    /// Minutes an empty room lives on (0: destroyed as soon as it empties).
+    pub destroy_after_minutes: u32,
+    /// Minutes a kicked wallet stays banned from the room.
+    pub kick_ban_minutes: u32,
+    /// Joins of one wallet within `churn_window_secs` after which it is
+    /// kicked (and banned) automatically.
+    pub churn_max_joins: u32,
+    /// The window of `churn_max_joins`, in seconds.
+    pub churn_window_secs: u32,
+    /// Seconds a place reserved by `POST /api/voice/join` is held for the
+    /// socket's `voice:join`.
+    pub reservation_secs: u32,
+    /// Listeners per router after which new listeners of a room go to a
+    /// router on another worker, fed by pipeToRouter (0: never).
+    pub fanout_listeners_per_router: u32,
+}
+
+impl Default for RoomDefaults {
+    fn default() -> Self {
+        Self {
+            max_participants: 50,
+            speaker_only: true,
+            auto_destroy: true,
+            destroy_after_minutes: 5,
+            kick_ban_minutes: 10,
+            churn_max_joins: 6,
+            churn_window_secs: 60,
+            reservation_secs: 30,
+            fanout_listeners_per_router: 500,
+        }
+    }
+}
+
+impl RoomDefaults {
+    /// The abuse policy rooms are created with.
+    pub fn policy(&self) -> crate::rooms::RoomPolicy {
+        crate::rooms::RoomPolicy {
+            ban: chrono::Duration::minutes(i64::from(self.kick_ban_minutes)),
+            churn_joins: self.churn_max_joins,
+            churn_window: chrono::Duration::seconds(i64::from(self.churn_window_secs)),
+        }
+    }
+}

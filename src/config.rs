@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use media::MediaConfig;
-pub use pnl_voice_core::config::RoomDefaults;
+pub use pnl_voice_core::rooms::RoomDefaults;
 
 /// Everything `pnl-voice` needs to run.
 #[derive(Debug, Clone, Deserialize)]

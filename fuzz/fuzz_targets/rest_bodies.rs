@@ -17,7 +17,7 @@ use chrono::Utc;
 use libfuzzer_sys::fuzz_target;
 use pnl_voice_core::address::Address;
 use pnl_voice_core::auth::{Auth, AuthError};
-use pnl_voice_core::config::RoomDefaults;
+use pnl_voice_core::rooms::RoomDefaults;
 use pnl_voice_core::error::{ApiError, ErrorCode};
 use pnl_voice_core::protocol::ModerationAction;
 use pnl_voice_core::rest::{

@@ -16,7 +16,7 @@ use arbitrary::Arbitrary;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
 use pnl_voice_core::address::Address;
-use pnl_voice_core::config::RoomDefaults;
+use pnl_voice_core::rooms::RoomDefaults;
 use pnl_voice_core::rooms::{
     Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
 };

@@ -14,13 +14,12 @@
 //! - [`auth`]: sign-in challenges and session tokens;
 //! - [`rest`]: REST request bodies, checked the way the socket's are;
 //! - [`market_data`]: reading market-data answers (holdings) into badges;
-//! - [`address`], [`error`], [`config`]: the types all of these share.
+//! - [`address`], [`error`]: the types all of these share.
 
 #![warn(missing_docs)]
 
 pub mod address;
 pub mod auth;
-pub mod config;
 pub mod error;
 pub mod market_data;
 pub mod protocol;

@@ -3,12 +3,14 @@
 //! with the current time and acts on the returned events, so every rule is
 //! tested without sockets or media.
 
+mod defaults;
 mod events;
 mod invariants;
 mod participant;
 mod room;
 mod settings;
 
+pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
 pub use room::{Room, RoomError, RoomPolicy, Silenced};

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::address::Address;
-use crate::config::RoomDefaults;
+use super::RoomDefaults;
 
 const WALLETS: u8 = 6;
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::config::RoomDefaults;
+use super::RoomDefaults;
 
 /// Most participants any room may be set to.
 pub const MAX_PARTICIPANTS_CAP: u32 = 10_000;

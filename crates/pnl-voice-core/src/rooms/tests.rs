@@ -2,7 +2,7 @@ use chrono::{Duration, Utc};
 
 use super::*;
 use crate::address::Address;
-use crate::config::RoomDefaults;
+use super::RoomDefaults;
 
 fn w(n: u8) -> Address {
     Address::from_bytes([n; 32])

@@ -1,7 +1,7 @@
-//! Plain configuration types the room rules read. The server's full
-//! configuration (`pnl_voice::config::Config`) holds these and loads them
-//! from its file and environment; here they are only data, so the rules
-//! and their tests need no loader.
+//! The settings and abuse policy a new room starts with, as configured.
+//! The server's full configuration (`pnl_voice::config::Config`) holds these
+//! and loads them from its file and environment; here they are only data, so
+//! the rules and their tests need no loader.
 
 use serde::Deserialize;
 
@@ -50,8 +50,8 @@ impl Default for RoomDefaults {
 
 impl RoomDefaults {
     /// The abuse policy rooms are created with.
-    pub fn policy(&self) -> crate::rooms::RoomPolicy {
-        crate::rooms::RoomPolicy {
+    pub fn policy(&self) -> super::RoomPolicy {
+        super::RoomPolicy {
             ban: chrono::Duration::minutes(i64::from(self.kick_ban_minutes)),
             churn_joins: self.churn_max_joins,
             churn_window: chrono::Duration::seconds(i64::from(self.churn_window_secs)),

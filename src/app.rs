@@ -1,22 +1,17 @@
 //! The application: configuration and the services every request path uses.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use rand::RngCore;
-
-use crate::address::Address;
 
 use crate::auth::Auth;
 use crate::config::Config;
-use crate::hub::{Admission, Hub, LiveRoom, NodeIdentity, Placement, SessionId};
+use crate::hub::{Hub, NodeIdentity, Placement};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
-use crate::protocol::JoinData;
 use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
-use crate::signaling::Sockets;
+use crate::signaling::{SignalingContext, Sockets};
 use crate::store::Recorder;
 use crate::turn::IceServers;
 
@@ -45,7 +40,8 @@ pub struct App {
     pub sockets: Sockets,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
-    next_session: AtomicU64,
+    /// What signaling sessions get of the node (the hub, limits, ICE).
+    pub signaling: Arc<SignalingContext>,
 }
 
 /// A failure to start.
@@ -150,6 +146,12 @@ impl App {
         };
         let metrics = crate::telemetry::install();
         let sample_every = Duration::from_secs(config.metrics_sample_secs);
+        let signaling = Arc::new(SignalingContext::new(
+            hub.clone(),
+            config.limits.clone(),
+            ice.clone(),
+            ws_url(&public_url),
+        ));
         let app = Arc::new(Self {
             node_id: config.node_id(),
             config,
@@ -162,9 +164,9 @@ impl App {
                 .timeout(Duration::from_secs(5))
                 .build()
                 .expect("HTTP client builds"),
-            next_session: AtomicU64::new(1),
             sockets: Sockets::default(),
             metrics,
+            signaling,
         });
         crate::telemetry::sampler::start(&app, sample_every, &runtime);
         Ok(app)
@@ -175,7 +177,9 @@ impl App {
     /// sends what it has queued and closes, the records queued so far reach
     /// the store within `within`, and the node leaves the registry.
     pub async fn shut_down(&self, within: Duration) {
-        self.hub.shut_down("server_shutdown");
+        self.hub
+            .shut_down("server_shutdown", SOCKETS_CLOSE_WAIT)
+            .await;
         if !self.sockets.close_all(SOCKETS_CLOSE_WAIT).await {
             tracing::warn!(open = self.sockets.open(), "sockets still open at shutdown");
         }
@@ -192,28 +196,6 @@ impl App {
     /// The WebSocket URL clients connect to on this node.
     pub fn ws_url(&self) -> String {
         ws_url(&self.public_url)
-    }
-
-    /// What joining gives `wallet` (the `voice:join` reply).
-    pub fn join_data(&self, room: &LiveRoom, admission: Admission, wallet: &Address) -> JoinData {
-        JoinData {
-            room_id: room.id.clone(),
-            worker_id: room.slot.worker.id().to_string(),
-            node_id: self.node_id.clone(),
-            worker_url: self.ws_url(),
-            rtp_capabilities: room.router.rtp_capabilities().clone(),
-            participants: admission.participants,
-            speaker_queue: admission.speaker_queue,
-            settings: admission.settings,
-            active_speaker: admission.active_speaker,
-            ice_servers: self.ice.for_wallet(wallet, Utc::now()),
-            you: admission.you,
-        }
-    }
-
-    /// A fresh session id.
-    pub fn next_session_id(&self) -> SessionId {
-        self.next_session.fetch_add(1, Ordering::Relaxed)
     }
 }
 

@@ -63,37 +63,14 @@ fn levels(app: &App, meters: &mut HashMap<i32, CpuMeter>) {
 }
 
 /// Reads stream stats of rooms from `first_room` on, up to the per-sample
-/// budget; returns where the next sample starts.
+/// budget (each room's task reads its own); returns where the next sample
+/// starts.
 async fn quality(app: &App, first_room: usize) -> usize {
-    let rooms = app.hub.running_rooms();
-    if rooms.is_empty() {
-        return 0;
+    let (streams, next) = app.hub.quality(first_room, MAX_STREAMS_PER_SAMPLE).await;
+    for s in streams {
+        stream_quality(s.fraction_lost, s.round_trip_ms);
     }
-    let mut budget = MAX_STREAMS_PER_SAMPLE;
-    let mut index = first_room % rooms.len();
-    for _ in 0..rooms.len() {
-        let (producers, consumers) = rooms[index].streams();
-        index = (index + 1) % rooms.len();
-        for producer in producers.iter().take(budget) {
-            if let Ok(stats) = producer.get_stats().await {
-                for s in stats {
-                    stream_quality(s.fraction_lost, s.round_trip_time);
-                }
-            }
-        }
-        budget = budget.saturating_sub(producers.len());
-        for consumer in consumers.iter().take(budget) {
-            if let Ok(stats) = consumer.get_stats().await {
-                let s = stats.consumer_stats();
-                stream_quality(s.fraction_lost, s.round_trip_time);
-            }
-        }
-        budget = budget.saturating_sub(consumers.len());
-        if budget == 0 {
-            break;
-        }
-    }
-    index
+    next
 }
 
 /// Records one stream's loss (RTCP fraction lost, out of 256) and RTT.

@@ -1,16 +1,18 @@
-//! One member's media objects, owned by its room.
+//! One member's media objects, owned by its room's task.
 
 use std::collections::HashMap;
 
 use mediasoup::prelude::*;
 
 use super::speaking::Watched;
-use crate::error::ApiError;
+use crate::hub::errors::MediaOpError;
 use crate::protocol::Direction;
 
-/// A member's transports, producer and consumers. Dropping it closes them.
+/// A member's transports, producer and consumers. The room's task takes it
+/// apart when the member goes ([`super::state::RoomState::discard`]):
+/// transports and consumers are dropped there, the producer is retired.
 #[derive(Default)]
-pub struct MemberMedia {
+pub(super) struct MemberMedia {
     pub(super) transports: HashMap<String, (Direction, WebRtcTransport)>,
     pub(super) producer: Option<Watched>,
     pub(super) consumers: HashMap<String, Consumer>,
@@ -24,10 +26,10 @@ impl MemberMedia {
         &self,
         id: &str,
         direction: Direction,
-    ) -> Result<WebRtcTransport, ApiError> {
+    ) -> Result<WebRtcTransport, MediaOpError> {
         match self.transports.get(id) {
             Some((d, t)) if *d == direction => Ok(t.clone()),
-            Some(_) => Err(ApiError::bad_request(format!(
+            Some(_) => Err(MediaOpError::BadRequest(format!(
                 "transport {id} is not a {} transport",
                 if direction == Direction::Send {
                     "send"
@@ -35,7 +37,7 @@ impl MemberMedia {
                     "recv"
                 }
             ))),
-            None => Err(ApiError::not_found(format!("no transport {id}"))),
+            None => Err(MediaOpError::NotFound(format!("no transport {id}"))),
         }
     }
 
@@ -44,7 +46,7 @@ impl MemberMedia {
         self.transports.values().any(|(d, _)| *d == direction)
     }
 
-    /// Takes the producer and the send transports out (closed when dropped).
+    /// Takes the producer and the send transports out.
     pub(super) fn take_sending(&mut self) -> MemberMedia {
         let send_ids: Vec<String> = self
             .transports

@@ -136,13 +136,15 @@ browser-test: build examples/market-page/dist/index.html
 wire-types:
 	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core --lib wire_types
 
-## The fast loop, first in `make test`: formatting, clippy with warnings
+## The fast loop, first in `make test`: formatting, no import cycle
+## between modules (scripts/check-module-cycles.py), clippy with warnings
 ## as errors on every target of every crate, the core crate's tests (wire
 ## contract, room rules, sign-in, the TypeScript drift check), the server
 ## library's unit tests, and the type checks of the SDK, the React package
 ## and the web client.
 check: setup clients/js/dist/index.js clients/react/dist/index.js
 	$(CARGO) fmt --check
+	scripts/check-module-cycles.py src crates/pnl-voice-core/src crates/pnl-voice-testkit/src
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets --workspace -- -D warnings
 	$(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core
 	$(CARGO) test $(CARGO_FLAGS) --lib

@@ -9,7 +9,8 @@ means some file inside a names a path inside b (`crate::b::...`,
 `super::b::...`, `use crate::{b, ...}`). A cycle among siblings is an
 error; a parent naming its children and a child naming its parent's items
 (`super::Item`) are the normal shape of a module tree and do not count, nor
-do `tests` modules (they may reach anything).
+does test code (`tests` modules and items under `#[cfg(test)]`: tests may
+reach anything).
 
 Why a script: the request path (docs/architecture.md) only stays one-way if
 something checks it; cargo-modules has an `--acyclic` switch but builds
@@ -33,9 +34,38 @@ def module_of(root, file):
     return tuple(parts)
 
 
+def without_test_items(text):
+    """`text` without the items, fields and variants under `#[cfg(test)]`
+    (up to their `;`, `,` or closing brace)."""
+    out, at = [], 0
+    for m in re.finditer(r"#\[cfg\(test\)\]", text):
+        if m.start() < at:
+            continue
+        out.append(text[at : m.start()])
+        depth, i = 0, m.end()
+        while i < len(text):
+            c = text[i]
+            if c in "({[":
+                depth += 1
+            elif c in ")}]":
+                if depth == 0:  # the end of the enclosing item
+                    break
+                depth -= 1
+                if depth == 0 and c == "}":
+                    i += 1
+                    break
+            elif c in ";," and depth == 0:  # an item, a field or a variant
+                i += 1
+                break
+            i += 1
+        at = i
+    out.append(text[at:])
+    return "".join(out)
+
+
 def named_paths(module, is_dir_module, text):
     """Every module path `text` names, absolute from the crate root."""
-    text = re.sub(r"//.*", "", text)
+    text = without_test_items(re.sub(r"//.*", "", text))
     own = module if is_dir_module else module[:-1]
 
     def base(prefix):

@@ -1,23 +1,22 @@
 //! The application: configuration and the services every request path uses.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use chrono::Utc;
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use rand::RngCore;
-
-use crate::address::Address;
 
 use crate::auth::Auth;
 use crate::config::Config;
-use crate::hub::{Admission, Hub, LiveRoom, NodeIdentity, Placement, SessionId};
+use crate::hub::{Hub, NodeIdentity, Placement};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
-use crate::protocol::JoinData;
 use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
-use crate::signaling::Sockets;
+use crate::signaling::{SignalingContext, Sockets};
 use crate::store::Recorder;
+use crate::telemetry::sampler::{Levels, Sampled, StreamQuality, WorkerLevels};
 use crate::turn::IceServers;
 
 /// Longest wait for sockets to close on shutdown.
@@ -45,7 +44,8 @@ pub struct App {
     pub sockets: Sockets,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
-    next_session: AtomicU64,
+    /// What signaling sessions get of the node (the hub, limits, ICE).
+    pub signaling: Arc<SignalingContext>,
 }
 
 /// A failure to start.
@@ -150,6 +150,12 @@ impl App {
         };
         let metrics = crate::telemetry::install();
         let sample_every = Duration::from_secs(config.metrics_sample_secs);
+        let signaling = Arc::new(SignalingContext::new(
+            hub.clone(),
+            config.limits.clone(),
+            ice.clone(),
+            ws_url(&public_url),
+        ));
         let app = Arc::new(Self {
             node_id: config.node_id(),
             config,
@@ -162,11 +168,12 @@ impl App {
                 .timeout(Duration::from_secs(5))
                 .build()
                 .expect("HTTP client builds"),
-            next_session: AtomicU64::new(1),
             sockets: Sockets::default(),
             metrics,
+            signaling,
         });
-        crate::telemetry::sampler::start(&app, sample_every, &runtime);
+        let sampled: Weak<dyn Sampled> = Arc::downgrade(&app) as Weak<dyn Sampled>;
+        crate::telemetry::sampler::start(sampled, sample_every, &runtime);
         Ok(app)
     }
 
@@ -175,7 +182,9 @@ impl App {
     /// sends what it has queued and closes, the records queued so far reach
     /// the store within `within`, and the node leaves the registry.
     pub async fn shut_down(&self, within: Duration) {
-        self.hub.shut_down("server_shutdown");
+        self.hub
+            .shut_down("server_shutdown", SOCKETS_CLOSE_WAIT)
+            .await;
         if !self.sockets.close_all(SOCKETS_CLOSE_WAIT).await {
             tracing::warn!(open = self.sockets.open(), "sockets still open at shutdown");
         }
@@ -193,28 +202,6 @@ impl App {
     pub fn ws_url(&self) -> String {
         ws_url(&self.public_url)
     }
-
-    /// What joining gives `wallet` (the `voice:join` reply).
-    pub fn join_data(&self, room: &LiveRoom, admission: Admission, wallet: &Address) -> JoinData {
-        JoinData {
-            room_id: room.id.clone(),
-            worker_id: room.slot.worker.id().to_string(),
-            node_id: self.node_id.clone(),
-            worker_url: self.ws_url(),
-            rtp_capabilities: crate::media::wire::json(room.router.rtp_capabilities()),
-            participants: admission.participants,
-            speaker_queue: admission.speaker_queue,
-            settings: admission.settings,
-            active_speaker: admission.active_speaker,
-            ice_servers: self.ice.for_wallet(wallet, Utc::now()),
-            you: admission.you,
-        }
-    }
-
-    /// A fresh session id.
-    pub fn next_session_id(&self) -> SessionId {
-        self.next_session.fetch_add(1, Ordering::Relaxed)
-    }
 }
 
 /// The WebSocket URL of a node whose HTTP base URL is `public_url`.
@@ -223,4 +210,38 @@ fn ws_url(public_url: &str) -> String {
         .replacen("https://", "wss://", 1)
         .replacen("http://", "ws://", 1);
     format!("{base}/ws")
+}
+
+/// What the metrics sampler reads of the node: given to telemetry, so that
+/// telemetry imports none of the modules that count into it.
+impl Sampled for App {
+    fn levels(&self) -> Levels {
+        let totals = self.hub.totals();
+        Levels {
+            rooms: totals.rooms,
+            users: totals.counts.members,
+            sockets: self.sockets.open(),
+            store_queue: self.hub.recorder().stats().queued,
+            workers: self
+                .hub
+                .pool()
+                .workers()
+                .into_iter()
+                .map(|slot| WorkerLevels {
+                    index: slot.index,
+                    rooms: slot.rooms.load(Ordering::Relaxed),
+                    users: slot.participants.load(Ordering::Relaxed),
+                    thread: slot.thread,
+                })
+                .collect(),
+        }
+    }
+
+    fn quality(
+        &self,
+        first_room: usize,
+        budget: usize,
+    ) -> BoxFuture<'_, (Vec<StreamQuality>, usize)> {
+        self.hub.quality(first_room, budget).boxed()
+    }
 }

@@ -35,7 +35,7 @@ pub async fn preview(
     query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
-    if app.hub.running_room(&market).is_none() && !req.headers().contains_key(FORWARDED) {
+    if !app.hub.runs(&market) && !req.headers().contains_key(FORWARDED) {
         let owner = app.hub.owner_of(&market).await?;
         if let Some(owner) = owner.filter(|o| o.node_id != app.node_id) {
             return forward(&app, &owner.http_url, &owner.node_id, &market).await;
@@ -54,9 +54,9 @@ async fn local(app: &App, market: Address) -> RoomPreview {
         .map(|wallet_address| PreviewHost { wallet_address });
     let room = app
         .hub
-        .running_room(&market)
-        .map(|room| room.summary())
-        .filter(|(participants, _, _)| *participants > 0);
+        .summary(&market)
+        .filter(|room| room.participants > 0)
+        .map(|room| (room.participants, room.speakers, room.created_at));
     let (live, speakers, listeners, started_at) = match room {
         Some((participants, speakers, created_at)) => (
             true,

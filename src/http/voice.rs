@@ -1,7 +1,5 @@
 //! The voice REST API (docs/protocol.md, "REST API").
 
-use std::sync::Arc;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
@@ -16,7 +14,7 @@ use super::envelope::{ok, HttpError};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
-use crate::hub::LiveRoom;
+use crate::hub::JoinError;
 use crate::store::ReportRecord;
 
 /// The caller's wallet (checked first: no credential, no other answer) and
@@ -38,16 +36,6 @@ fn acting_as(caller: &Address, claimed: &Address) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The running room of `market`, or `missing`.
-fn running(app: &App, market: &Address, missing: ErrorCode) -> Result<Arc<LiveRoom>, ApiError> {
-    app.hub.running_room(market).ok_or_else(|| {
-        ApiError::new(
-            missing,
-            "no running room for this market (or you are not in it)",
-        )
-    })
-}
-
 /// `POST /api/voice/join`: reserves a place and returns the join data.
 pub async fn join(
     app: web::Data<App>,
@@ -57,8 +45,8 @@ pub async fn join(
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     match app.hub.reserve(&body.wallet, &body.market).await {
-        Ok((room, admission)) => Ok(ok(app.join_data(&room, admission, &body.wallet))),
-        Err(e) if e.code == ErrorCode::WrongNode && !req.headers().contains_key(FORWARDED) => {
+        Ok((room, admission)) => Ok(ok(app.signaling.join_data(&room, admission, &body.wallet))),
+        Err(JoinError::WrongNode(_)) if !req.headers().contains_key(FORWARDED) => {
             forward_join(&app, &req, &body).await
         }
         Err(e) => Err(e.into()),
@@ -116,7 +104,7 @@ pub async fn leave(
 ) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
-    app.hub.leave_any(&body.wallet, &body.market)?;
+    app.hub.leave_any(&body.wallet, &body.market).await?;
     Ok(ok(json!({})))
 }
 
@@ -133,11 +121,7 @@ pub async fn participants(
     query: web::Query<MarketQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
-    let participants = app
-        .hub
-        .running_room(&market)
-        .map(|r| r.participants())
-        .unwrap_or_default();
+    let participants = app.hub.participants(&market).await;
     Ok(ok(
         json!({ "total": participants.len(), "participants": participants }),
     ))
@@ -151,8 +135,9 @@ pub async fn mute(
 ) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<MuteBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
-    let room = running(&app, &body.market, ErrorCode::NotInRoom)?;
-    room.set_muted(&body.wallet, body.muted).await?;
+    app.hub
+        .set_muted(&body.market, &body.wallet, None, body.muted)
+        .await?;
     Ok(ok(json!({ "muted": body.muted })))
 }
 
@@ -184,8 +169,10 @@ pub async fn settings(
 ) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<SettingsBody>(&app, &req, body)?;
     acting_as(&caller, &body.founder)?;
-    let room = running(&app, &body.market, ErrorCode::NotFound)?;
-    let settings = room.update_settings(&body.founder, &body.patch)?;
+    let settings = app
+        .hub
+        .update_settings(&body.market, &body.founder, body.patch)
+        .await?;
     Ok(ok(json!({ "settings": settings })))
 }
 
@@ -196,10 +183,7 @@ pub async fn report(
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
     let (reporter, body) = authenticated::<ReportBody>(&app, &req, body)?;
-    let in_room = app
-        .hub
-        .running_room(&body.market)
-        .is_some_and(|r| r.is_participant(&reporter));
+    let in_room = app.hub.is_participant(&body.market, &reporter).await;
     if !in_room {
         return Err(ApiError::new(
             ErrorCode::NotInRoom,
@@ -224,15 +208,14 @@ pub async fn report(
 pub async fn rooms(app: web::Data<App>) -> HttpResponse {
     let rooms: Vec<_> = app
         .hub
-        .running_rooms()
+        .summaries()
         .into_iter()
         .map(|room| {
-            let (participants, speakers, created_at) = room.summary();
             json!({
                 "roomId": room.id,
-                "participants": participants,
-                "speakers": speakers,
-                "createdAt": created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "participants": room.participants,
+                "speakers": room.speakers,
+                "createdAt": room.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
             })
         })
         .collect();

@@ -45,7 +45,7 @@ pub async fn upgrade(
         })?;
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     actix_web::rt::spawn(signaling::run(
-        app.into_inner(),
+        app.signaling.clone(),
         wallet,
         ticket,
         session,

@@ -1,50 +1,64 @@
-//! The hub: every running room of this node, and which session holds which
-//! wallet. It turns a decided join or leave into media and events, creates a
-//! room's router on first join and destroys it once the room stays empty.
+//! The hub: the only way into the rooms of this node. http and signaling
+//! call its methods (and a session's [`RoomHandle`] for its own media);
+//! the hub decides placement (this node or another), finds or starts the
+//! room's task, and keeps which session each wallet is on.
+//!
+//! **The one documented lock.** `Hub::rooms` maps each market to its
+//! running room (a `OnceCell` holding a [`RoomHandle`], so a room starts
+//! once). It is a `parking_lot` mutex held only to look up, insert or
+//! remove an entry: never across an `.await`, never while a mediasoup
+//! object is created or dropped (handles hold none). Everything else the
+//! rooms hold belongs to their tasks ([`room`]).
+//!
+//! Layers (lower never import higher): `errors`, `outbox` → `sessions`,
+//! `placement`, `resources`, `room` → `join_data` → this module.
 
-mod audible;
-mod fanout;
-mod live_room;
-mod media_ops;
-mod member_media;
-mod moderation;
+pub mod errors;
+mod join_data;
 mod outbox;
 mod placement;
 mod resources;
-mod speaking;
+pub mod room;
+mod sessions;
 #[cfg(test)]
 mod tests;
 
-pub use live_room::{Admission, Departure, Idle, LiveRoom, RoomCounts};
-pub use member_media::MemberMedia;
-pub use moderation::Outcome;
+pub use errors::{JoinError, LeaveError, MediaOpError, ModerateError, RoomGone, SettingsError};
+pub use join_data::{join_data, NodeInfo};
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
 pub use placement::{NodeIdentity, Placement};
 pub use resources::Resources;
+pub use room::{Admission, RoomCounts, RoomHandle, RoomSnapshot, StreamQuality};
+pub use sessions::{Seat, Sessions};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use futures_util::future::try_join_all;
 use parking_lot::Mutex;
-use tokio::sync::{broadcast, OnceCell};
+use tokio::sync::{broadcast, mpsc, OnceCell};
 
 use crate::address::Address;
 use crate::config::RoomDefaults;
-use crate::error::{ApiError, ErrorCode};
-use crate::media::WorkerPool;
+use crate::media::{MediaError, WorkerPool};
 use crate::positions::MarketSource;
-use crate::protocol::{event, ServerEvent};
-use crate::rooms::{Room, RoomSettings};
+use crate::protocol::{event, ModerationAction, ServerEvent};
+use crate::registry::{NodeLoad, RegistryError, RoomMessage, RoomOwner, WorkerLoad};
+use crate::rooms::{ParticipantView, Room, RoomSettings, SettingsPatch};
 use crate::store::{Recorder, ReportRecord, Write};
 use crate::telemetry;
 
 /// Shortest time between two joins of one wallet.
 const JOIN_INTERVAL: Duration = Duration::from_secs(1);
 
-type RoomCell = Arc<OnceCell<Arc<LiveRoom>>>;
+/// Longest wait for a room's stored settings before it starts on defaults.
+const STORE_READ_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A room of the directory: started once, by whoever asks first.
+type RoomCell = Arc<OnceCell<RoomHandle>>;
 
 /// Totals over every room of the node.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +71,19 @@ pub struct Totals {
     pub sessions: usize,
 }
 
-/// A join this soon after the wallet left counts as a reconnection.
-const RECONNECT_WINDOW: Duration = Duration::from_secs(60);
-
-/// Longest wait for a room's stored settings before it starts on defaults.
-const STORE_READ_TIMEOUT: Duration = Duration::from_secs(1);
+/// One running room as the room directory (`GET /api/voice/rooms`) and
+/// previews show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSummary {
+    /// The market (= room).
+    pub id: Address,
+    /// Participants.
+    pub participants: usize,
+    /// Of whom may speak.
+    pub speakers: usize,
+    /// When the room was created.
+    pub created_at: DateTime<Utc>,
+}
 
 /// All rooms of this node.
 pub struct Hub {
@@ -69,17 +91,19 @@ pub struct Hub {
     markets: Arc<dyn MarketSource>,
     defaults: RoomDefaults,
     runtime: tokio::runtime::Handle,
+    /// The room directory: the one documented lock (see the module's docs).
     rooms: Mutex<HashMap<Address, RoomCell>>,
-    sessions: Mutex<HashMap<Address, (SessionId, Outbox, Address)>>,
+    /// Which session each wallet is on (its one owner).
+    sessions: Sessions,
     last_join: Mutex<HashMap<Address, Instant>>,
-    last_left: Mutex<HashMap<Address, Instant>>,
     recorder: Recorder,
     draining: AtomicBool,
     placement: Placement,
 }
 
 impl Hub {
-    /// A hub over `pool`; timers and worker-death handling run on `runtime`.
+    /// A hub over `pool`; rooms, timers and worker-death handling run on
+    /// `runtime`.
     pub fn new(
         pool: Arc<WorkerPool>,
         markets: Arc<dyn MarketSource>,
@@ -89,15 +113,19 @@ impl Hub {
         runtime: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let mut lost = pool.subscribe_lost();
+        let sessions = Sessions::new(
+            placement.registry.clone(),
+            placement.me.node_id.clone(),
+            runtime.clone(),
+        );
         let hub = Arc::new(Self {
             pool,
             markets,
             defaults,
             runtime: runtime.clone(),
             rooms: Mutex::new(HashMap::new()),
-            sessions: Mutex::new(HashMap::new()),
+            sessions,
             last_join: Mutex::new(HashMap::new()),
-            last_left: Mutex::new(HashMap::new()),
             recorder,
             draining: AtomicBool::new(false),
             placement,
@@ -116,7 +144,7 @@ impl Hub {
                 let Some(hub) = weak.upgrade() else { break };
                 for room in hub.running_rooms() {
                     if room.slot.worker.id() == worker {
-                        hub.close_room(&room, "worker_died");
+                        room.close("worker_died");
                     }
                 }
             }
@@ -129,71 +157,57 @@ impl Hub {
         &self.pool
     }
 
+    /// This node's id in the registry.
+    pub fn node_id(&self) -> &str {
+        &self.placement.me.node_id
+    }
+
     /// `wallet` joins `market` from the session behind `outbox`. A session
-    /// of the same wallet elsewhere is replaced.
+    /// of the same wallet elsewhere is replaced first.
     pub async fn join(
         self: &Arc<Self>,
         wallet: &Address,
         market: &Address,
         outbox: Outbox,
-    ) -> Result<(Arc<LiveRoom>, Admission), ApiError> {
-        let reserved = self
-            .running_room(market)
-            .is_some_and(|r| r.has_reservation(wallet));
+    ) -> Result<(RoomHandle, Admission), JoinError> {
+        let reserved = match self.running_room(market) {
+            Some(room) => room.has_reservation(wallet).await,
+            None => false,
+        };
         if !reserved {
             self.check_join_rate(wallet)?;
         }
-        let reconnection = self.sessions.lock().contains_key(wallet)
-            || self
-                .last_left
-                .lock()
-                .get(wallet)
-                .is_some_and(|t| t.elapsed() < RECONNECT_WINDOW);
-        self.replace_session_of(wallet, outbox.session());
+        let reconnection = self.sessions.is_reconnection(wallet);
+        let session = outbox.session();
+        self.end_session_where(wallet, "replaced", |old, _| old != session)
+            .await;
         let profile = self.markets.profile(market, wallet).await;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
-            if let Some(admission) = room.admit(wallet, profile.clone(), outbox.clone())? {
-                room.slot.participants.fetch_add(1, Ordering::Relaxed);
-                self.sessions.lock().insert(
-                    wallet.clone(),
-                    (outbox.session(), outbox.clone(), market.clone()),
-                );
-                tracing::info!(room = %market, wallet = %wallet, "joined");
-                telemetry::user_joined(reconnection);
-                self.record_session(wallet, market);
-                return Ok((room, admission));
-            }
-            self.forget_room(market, &room);
-        }
-        Err(ApiError::new(
-            ErrorCode::Capacity,
-            "the room is being recreated; try again",
-        ))
-    }
-
-    /// Forgets join and leave times too old to matter (each heartbeat), so
-    /// the per-wallet maps hold only recent wallets, and give memory back
-    /// after a burst.
-    fn forget_old_times(&self) {
-        fn keep_recent(times: &mut HashMap<Address, Instant>, within: Duration) {
-            times.retain(|_, t| t.elapsed() < within);
-            if times.len() * 4 < times.capacity() {
-                times.shrink_to_fit();
+            match room.admit(wallet, profile.clone(), outbox.clone()).await {
+                Ok(Ok(admission)) => {
+                    let seat = Seat {
+                        session,
+                        outbox,
+                        market: market.clone(),
+                    };
+                    self.sessions.seated(wallet, seat);
+                    tracing::info!(room = %market, wallet = %wallet, "joined");
+                    telemetry::user_joined(reconnection);
+                    return Ok((room, admission));
+                }
+                Ok(Err(refused)) => return Err(refused.into()),
+                Err(RoomGone) => self.forget_room(&room),
             }
         }
-        keep_recent(&mut self.last_join.lock(), JOIN_INTERVAL);
-        keep_recent(&mut self.last_left.lock(), RECONNECT_WINDOW);
+        Err(JoinError::Recreating)
     }
 
-    fn check_join_rate(&self, wallet: &Address) -> Result<(), ApiError> {
+    fn check_join_rate(&self, wallet: &Address) -> Result<(), JoinError> {
         let now = Instant::now();
         let mut last = self.last_join.lock();
         match last.get(wallet) {
-            Some(t) if now.duration_since(*t) < JOIN_INTERVAL => Err(ApiError::new(
-                ErrorCode::RateLimited,
-                "at most one join per second per wallet",
-            )),
+            Some(t) if now.duration_since(*t) < JOIN_INTERVAL => Err(JoinError::RateLimited),
             _ => {
                 last.insert(wallet.clone(), now);
                 Ok(())
@@ -201,26 +215,33 @@ impl Hub {
         }
     }
 
-    /// Ends the other session of `wallet`, if any, with `replaced`.
-    fn replace_session_of(self: &Arc<Self>, wallet: &Address, session: SessionId) {
-        self.end_session_where(wallet, "replaced", |old, _| old != session);
+    /// Forgets join times too old to matter (each heartbeat), so the map
+    /// holds only recent wallets and gives memory back after a burst.
+    fn forget_old_times(&self) {
+        {
+            let mut times = self.last_join.lock();
+            times.retain(|_, t| t.elapsed() < JOIN_INTERVAL);
+            if times.len() * 4 < times.capacity() {
+                times.shrink_to_fit();
+            }
+        }
+        self.sessions.forget_old();
     }
 
     /// Ends `wallet`'s session (it leaves its room and is told `reason`) if
     /// `which` accepts the session's id and room.
-    fn end_session_where(
-        self: &Arc<Self>,
+    async fn end_session_where(
+        &self,
         wallet: &Address,
         reason: &'static str,
         which: impl FnOnce(SessionId, &Address) -> bool,
     ) {
-        let current = self.sessions.lock().get(wallet).cloned();
-        let Some((session, outbox, market)) = current else {
+        let Some(seat) = self.sessions.seat_of(wallet) else {
             return;
         };
-        if which(session, &market) {
-            self.leave(wallet, &market, session);
-            outbox.close(
+        if which(seat.session, &seat.market) {
+            self.leave_now(wallet, &seat.market, seat.session).await;
+            seat.outbox.close(
                 event(&ServerEvent::RoomClosed {
                     reason: reason.into(),
                 }),
@@ -229,32 +250,8 @@ impl Hub {
         }
     }
 
-    /// Forgets that `wallet` is connected through `session`.
-    fn drop_session(&self, wallet: &Address, session: SessionId) {
-        let mut sessions = self.sessions.lock();
-        if sessions.get(wallet).is_some_and(|(s, _, _)| *s == session) {
-            sessions.remove(wallet);
-        }
-    }
-
-    /// What every departure from `room` ends with: counts, registry, media,
-    /// and the room's destruction if it emptied.
-    fn settle(
-        self: &Arc<Self>,
-        room: &Arc<LiveRoom>,
-        wallet: &Address,
-        media: MemberMedia,
-        empty_at_epoch: Option<u64>,
-    ) {
-        room.slot.participants.fetch_sub(1, Ordering::Relaxed);
-        self.forget_session(wallet, &room.id);
-        drop(media);
-        if let Some(epoch) = empty_at_epoch {
-            self.schedule_destroy(room.clone(), epoch);
-        }
-    }
-
-    async fn room_for(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
+    /// The room of `market`, started here if needed.
+    async fn room_for(self: &Arc<Self>, market: &Address) -> Result<RoomHandle, JoinError> {
         let cell = self.rooms.lock().entry(market.clone()).or_default().clone();
         let room = cell
             .get_or_try_init(|| self.create_room(market))
@@ -263,12 +260,10 @@ impl Hub {
         Ok(room)
     }
 
-    async fn create_room(self: &Arc<Self>, market: &Address) -> Result<Arc<LiveRoom>, ApiError> {
+    /// Claims `market`'s room for this node and starts its task.
+    async fn create_room(self: &Arc<Self>, market: &Address) -> Result<RoomHandle, JoinError> {
         if self.draining.load(Ordering::Relaxed) {
-            return Err(ApiError::new(
-                ErrorCode::Capacity,
-                "this node is shutting down; join again to be placed elsewhere",
-            ));
+            return Err(JoinError::Draining);
         }
         let founder = self.markets.founder(market).await;
         let stored = self.stored_settings(market).await;
@@ -283,36 +278,32 @@ impl Hub {
         let slot = self.pool.pick()?;
         let me = self.placement.owner(slot.worker.id().to_string());
         let founder = rules.founder().cloned();
-        let target = match self.placement.registry.room_owner(market).await? {
+        let registry = &self.placement.registry;
+        let target = match registry.room_owner(market).await? {
             Some(_) => me.clone(),
-            None => self.choose_owner(&me).await?,
+            None => self.placement.choose_owner(&me, self.load()).await?,
         };
-        let owner = self
-            .placement
-            .registry
+        let owner = registry
             .claim_room(market, &target, founder.as_ref())
             .await?;
         if owner.node_id != me.node_id {
-            return Err(Placement::wrong_node(&owner));
+            return Err(JoinError::WrongNode(owner));
         }
-        let media = async {
-            let router = self.pool.create_router(&slot).await?;
-            let observers = speaking::Observers::create(&router).await?;
-            Ok::<_, crate::media::MediaError>((router, observers))
+        let settings = rules.settings().clone();
+        let setup = room::RoomSetup {
+            rules,
+            slot: slot.clone(),
+            pool: self.pool.clone(),
+            fanout_threshold: self.defaults.fanout_listeners_per_router as usize,
+            recorder: self.recorder.clone(),
         };
-        let (router, observers) = match media.await {
-            Ok(media) => media,
+        let (room, ended) = match room::start(setup, &self.runtime).await {
+            Ok(started) => started,
             Err(e) => {
-                let _ = self
-                    .placement
-                    .registry
-                    .release_room(market, &me.node_id)
-                    .await;
+                let _ = registry.release_room(market, &me.node_id).await;
                 return Err(e.into());
             }
         };
-        slot.rooms.fetch_add(1, Ordering::Relaxed);
-        telemetry::room_created();
         let now = Utc::now();
         self.recorder.record(Write::CutShort {
             market: market.clone(),
@@ -321,37 +312,60 @@ impl Hub {
         self.recorder.record(Write::RoomOpened {
             market: market.clone(),
             worker_id: slot.worker.id().to_string(),
-            settings: rules.settings().clone(),
+            settings,
             at: now,
         });
-        let room = Arc::new(LiveRoom::new(
-            rules,
-            router,
-            slot,
-            self.pool.clone(),
-            self.defaults.fanout_listeners_per_router as usize,
-            observers,
-            self.recorder.clone(),
-        ));
-        room.observers.listen(Arc::downgrade(&room));
-        tracing::info!(room = %market, worker = room.slot.index, "room created");
+        self.watch_room(room.clone(), ended);
+        tracing::info!(room = %market, worker = slot.index, "room created");
         Ok(room)
     }
 
-    /// Removes `room` from the map if it is still the one there.
-    fn forget_room(&self, market: &Address, room: &Arc<LiveRoom>) {
-        let mut rooms = self.rooms.lock();
-        let same = rooms
-            .get(market)
-            .and_then(|cell| cell.get())
-            .is_some_and(|r| Arc::ptr_eq(r, room));
-        if same {
-            rooms.remove(market);
-            room.slot.rooms.fetch_sub(1, Ordering::Relaxed);
-            let lived = (Utc::now() - room.summary().2).to_std().unwrap_or_default();
-            telemetry::room_destroyed(lived);
+    /// When `room`'s task ends: its members' sessions are released and the
+    /// room leaves the directory and the registry.
+    fn watch_room(
+        self: &Arc<Self>,
+        room: RoomHandle,
+        ended: tokio::task::JoinHandle<room::Closed>,
+    ) {
+        let hub = Arc::downgrade(self);
+        self.runtime.spawn(async move {
+            let closed = match ended.await {
+                Ok(closed) => closed,
+                Err(e) => {
+                    tracing::error!(room = %room.id, error = %e, "the room's task failed");
+                    room::Closed {
+                        reason: "failed",
+                        members: Vec::new(),
+                    }
+                }
+            };
+            let Some(hub) = hub.upgrade() else { return };
+            for (wallet, session) in &closed.members {
+                hub.sessions.left(wallet, *session, &room.id);
+            }
+            hub.forget_room(&room);
+            if closed.reason == "idle" {
+                tracing::info!(room = %room.id, "empty room destroyed");
+            } else {
+                tracing::warn!(room = %room.id, reason = closed.reason, members = closed.members.len(), "room closed");
+            }
+        });
+    }
+
+    /// Removes `room` from the directory if it is still the one there, and
+    /// releases it in the registry.
+    fn forget_room(&self, room: &RoomHandle) {
+        let removed = {
+            let mut rooms = self.rooms.lock();
+            let same = rooms
+                .get(&room.id)
+                .and_then(|cell| cell.get())
+                .is_some_and(|r| r.same_room(room));
+            same && rooms.remove(&room.id).is_some()
+        };
+        if removed {
             let registry = self.placement.registry.clone();
-            let (market, node) = (market.clone(), self.placement.me.node_id.clone());
+            let (market, node) = (room.id.clone(), self.placement.me.node_id.clone());
             self.runtime.spawn(async move {
                 if let Err(e) = registry.release_room(&market, &node).await {
                     tracing::warn!(room = %market, error = %e, "cannot release the room in the registry");
@@ -360,152 +374,152 @@ impl Hub {
         }
     }
 
-    /// `wallet`'s session `session` leaves `market`'s room. Its media closes;
-    /// an emptied room is destroyed after its grace period.
+    /// `wallet`'s session `session` leaves `market`'s room, without waiting
+    /// (a session that ends, from `Drop`): see [`Self::leave_now`].
     pub fn leave(self: &Arc<Self>, wallet: &Address, market: &Address, session: SessionId) {
-        self.drop_session(wallet, session);
+        let hub = self.clone();
+        let (wallet, market) = (wallet.clone(), market.clone());
+        self.runtime.spawn(async move {
+            hub.leave_now(&wallet, &market, session).await;
+        });
+    }
+
+    /// `wallet`'s session `session` leaves `market`'s room. Its media closes
+    /// on the room's task; an emptied room is destroyed after its grace
+    /// period.
+    pub async fn leave_now(&self, wallet: &Address, market: &Address, session: SessionId) {
+        self.sessions.unseat(wallet, session);
         let Some(room) = self.running_room(market) else {
             return;
         };
-        let Some((_, departure)) = room.remove(wallet, Some(session)) else {
-            return;
-        };
-        tracing::info!(room = %market, wallet = %wallet, "left");
-        self.settle(&room, wallet, departure.media, departure.empty_at_epoch);
+        if room.remove(wallet, Some(session), None).await.is_some() {
+            tracing::info!(room = %market, wallet = %wallet, "left");
+            self.sessions.left(wallet, session, market);
+        }
     }
 
     /// `POST /api/voice/join`: holds a place in `market`'s room for
-    /// `wallet`'s socket (creating the room if needed) and previews the join.
+    /// `wallet`'s socket (starting the room if needed) and previews the join.
     pub async fn reserve(
         self: &Arc<Self>,
         wallet: &Address,
         market: &Address,
-    ) -> Result<(Arc<LiveRoom>, Admission), ApiError> {
+    ) -> Result<(RoomHandle, Admission), JoinError> {
         self.check_join_rate(wallet)?;
         let profile = self.markets.profile(market, wallet).await;
         let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
         for _ in 0..3 {
             let room = self.room_for(market).await?;
-            if let Some(admission) = room.reserve(wallet, profile.clone(), hold)? {
-                self.schedule_destroy(room.clone(), room.epoch());
-                return Ok((room, admission));
+            match room.reserve(wallet, profile.clone(), hold).await {
+                Ok(Ok(admission)) => return Ok((room, admission)),
+                Ok(Err(refused)) => return Err(refused.into()),
+                Err(RoomGone) => self.forget_room(&room),
             }
-            self.forget_room(market, &room);
         }
-        Err(ApiError::new(
-            ErrorCode::Capacity,
-            "the room is being recreated; try again",
-        ))
+        Err(JoinError::Recreating)
     }
 
     /// `POST /api/voice/leave`: `wallet` leaves `market`'s room from any
     /// session; that session is told (`voice:room_closed`, reason `left`).
-    pub fn leave_any(self: &Arc<Self>, wallet: &Address, market: &Address) -> Result<(), ApiError> {
-        let room = self
-            .running_room(market)
-            .ok_or_else(|| ApiError::new(ErrorCode::NotInRoom, "not in this room"))?;
-        let (_, departure) = room
-            .remove(wallet, None)
-            .ok_or_else(|| ApiError::new(ErrorCode::NotInRoom, "not in this room"))?;
-        self.finish_departure(&room, wallet, departure, "left", None);
+    pub async fn leave_any(&self, wallet: &Address, market: &Address) -> Result<(), LeaveError> {
+        let room = self.running_room(market).ok_or(LeaveError::NotInRoom)?;
+        let departed = room
+            .remove(wallet, None, Some("left"))
+            .await
+            .ok_or(LeaveError::NotInRoom)?;
+        self.sessions.left(wallet, departed.session, market);
         Ok(())
     }
 
-    /// A founder's moderation of `market`'s room (socket or REST).
+    /// A founder's moderation of `market`'s room (socket or REST). A room
+    /// another node runs gets it through the registry.
     pub async fn moderate(
-        self: &Arc<Self>,
+        &self,
         market: &Address,
         actor: &Address,
-        action: crate::protocol::ModerationAction,
+        action: ModerationAction,
         target: Option<&Address>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ModerateError> {
         let Some(room) = self.running_room(market) else {
-            return self.moderate_remotely(market, actor, action, target).await;
+            return self
+                .placement
+                .moderate_remotely(market, actor, action, target, self.markets.as_ref())
+                .await;
         };
-        if room.founder().as_ref() != Some(actor) {
-            return Err(ApiError::forbidden(
-                "only the market's founder may moderate",
-            ));
-        }
-        if let Outcome::Kicked {
-            wallet,
-            departure,
-            frame,
-        } = room.moderate(actor, action, target).await?
-        {
-            tracing::info!(room = %market, wallet = %wallet, "kicked");
-            self.finish_departure(&room, &wallet, *departure, "kicked", Some(frame));
+        if let Some(kicked) = room.moderate(actor, action, target).await? {
+            tracing::info!(room = %market, wallet = %kicked.wallet, "kicked");
+            self.sessions.left(&kicked.wallet, kicked.session, market);
         }
         Ok(())
     }
 
-    /// Closes a departed member's session and media, and schedules the
-    /// room's destruction if it emptied.
-    fn finish_departure(
-        self: &Arc<Self>,
-        room: &Arc<LiveRoom>,
+    /// The founder changes `market`'s settings. Only on the node that runs
+    /// the room for now: this is the one place where passing it to the
+    /// owning node (as [`Self::moderate`] does) would go.
+    pub async fn update_settings(
+        &self,
+        market: &Address,
+        actor: &Address,
+        patch: SettingsPatch,
+    ) -> Result<RoomSettings, SettingsError> {
+        let room = self.running_room(market).ok_or(SettingsError::NoRoom)?;
+        room.update_settings(actor, patch).await
+    }
+
+    /// `wallet` mutes or unmutes itself in `market`'s room, from `session`
+    /// (any session when `None`, REST). Only on the node that runs the
+    /// room for now: the one place where passing it to the owner would go.
+    pub async fn set_muted(
+        &self,
+        market: &Address,
         wallet: &Address,
-        departure: Departure,
-        reason: &'static str,
-        frame: Option<String>,
-    ) {
-        self.drop_session(wallet, departure.outbox.session());
-        let frame = frame.unwrap_or_else(|| {
-            event(&ServerEvent::RoomClosed {
-                reason: reason.into(),
-            })
-        });
-        departure.outbox.close(frame, reason);
-        self.settle(room, wallet, departure.media, departure.empty_at_epoch);
+        session: Option<SessionId>,
+        muted: bool,
+    ) -> Result<(), MediaOpError> {
+        let room = self.running_room(market).ok_or(MediaOpError::NoRoom)?;
+        room.set_muted(wallet, session, muted).await
     }
 
-    fn schedule_destroy(self: &Arc<Self>, room: Arc<LiveRoom>, epoch: u64) {
-        let (auto_destroy, minutes) = room.destroy_policy();
-        if !auto_destroy {
-            return;
+    /// Whether `wallet` is in `market`'s room on this node.
+    pub async fn is_participant(&self, market: &Address, wallet: &Address) -> bool {
+        match self.running_room(market) {
+            Some(room) => room.is_participant(wallet).await,
+            None => false,
         }
-        let hub = Arc::downgrade(self);
-        let delay = Duration::from_secs(u64::from(minutes) * 60);
-        self.runtime.spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            // Each turn ends the task or waits out the last reservation; a
-            // new reservation or join changes the epoch and ends it.
-            loop {
-                match room.close_if_idle(epoch) {
-                    Idle::Closed => {
-                        if let Some(hub) = hub.upgrade() {
-                            hub.forget_room(&room.id, &room);
-                            tracing::info!(room = %room.id, "empty room destroyed");
-                        }
-                        return;
-                    }
-                    Idle::InUse => return,
-                    Idle::ReservedUntil(until) => {
-                        let wait = (until - Utc::now()).to_std().unwrap_or_default();
-                        tokio::time::sleep(wait).await;
-                    }
-                }
-            }
-        });
     }
 
-    /// Closes `room` now: members get `voice:room_closed` with `reason`.
-    pub fn close_room(&self, room: &Arc<LiveRoom>, reason: &'static str) {
-        let frame = event(&ServerEvent::RoomClosed {
-            reason: reason.into(),
-        });
-        let members = room.close(&frame, reason);
-        room.slot
-            .participants
-            .fetch_sub(members.len(), Ordering::Relaxed);
-        for (wallet, session, _) in &members {
-            self.drop_session(wallet, *session);
-            self.forget_session(wallet, &room.id);
+    /// Everyone in `market`'s room on this node.
+    pub async fn participants(&self, market: &Address) -> Vec<ParticipantView> {
+        match self.running_room(market) {
+            Some(room) => room.participants().await,
+            None => Vec::new(),
         }
-        self.forget_room(&room.id, room);
-        tracing::warn!(room = %room.id, reason, members = members.len(), "room closed");
+    }
+
+    /// Whether `market`'s room runs on this node.
+    pub fn runs(&self, market: &Address) -> bool {
+        self.running_room(market).is_some()
+    }
+
+    /// `market`'s room on this node, as its last snapshot shows it.
+    pub fn summary(&self, market: &Address) -> Option<RoomSummary> {
+        self.running_room(market).map(|room| summarize(&room))
+    }
+
+    /// Every running room, as their last snapshots show them.
+    pub fn summaries(&self) -> Vec<RoomSummary> {
+        self.running_rooms().iter().map(summarize).collect()
+    }
+
+    /// The owner of `market`'s room according to the registry.
+    pub async fn owner_of(&self, market: &Address) -> Result<Option<RoomOwner>, RegistryError> {
+        self.placement.owner_of(market).await
+    }
+
+    /// Orders `room` to close now: members get `voice:room_closed` with
+    /// `reason`; its task releases them and the hub forgets it.
+    pub fn close_room(&self, room: &RoomHandle, reason: &'static str) {
+        room.close(reason);
     }
 
     /// The settings `market`'s founder last set, if the store answers in time.
@@ -536,21 +550,31 @@ impl Hub {
     }
 
     /// Graceful shutdown: no new rooms, and every running room closes with
-    /// `reason` (members are told, their participations are closed).
-    pub fn shut_down(&self, reason: &'static str) {
+    /// `reason` (members are told, their participations are closed); waits
+    /// up to `within` for the rooms' tasks to be done.
+    pub async fn shut_down(&self, reason: &'static str, within: Duration) {
         self.draining.store(true, Ordering::Relaxed);
-        for room in self.running_rooms() {
-            self.close_room(&room, reason);
+        let rooms = self.running_rooms();
+        for room in &rooms {
+            room.close(reason);
+        }
+        let deadline = tokio::time::Instant::now() + within;
+        while rooms
+            .iter()
+            .any(|r| self.running_room(&r.id).is_some_and(|now| now.same_room(r)))
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
     /// The running room of `market`, if any.
-    pub fn running_room(&self, market: &Address) -> Option<Arc<LiveRoom>> {
+    pub fn running_room(&self, market: &Address) -> Option<RoomHandle> {
         self.rooms.lock().get(market).and_then(|c| c.get().cloned())
     }
 
     /// Every running room.
-    pub fn running_rooms(&self) -> Vec<Arc<LiveRoom>> {
+    pub fn running_rooms(&self) -> Vec<RoomHandle> {
         self.rooms
             .lock()
             .values()
@@ -558,21 +582,197 @@ impl Hub {
             .collect()
     }
 
-    /// Totals over the node (the server's own accounting).
+    /// Totals over the node (the server's own accounting), from the rooms'
+    /// snapshots.
     pub fn totals(&self) -> Totals {
         let rooms = self.running_rooms();
         let mut totals = Totals {
             rooms: rooms.len(),
-            sessions: self.sessions.lock().len(),
+            sessions: self.sessions.len(),
             ..Default::default()
         };
         for room in rooms {
-            let c = room.counts();
+            let c = room.snapshot().counts;
             totals.counts.members += c.members;
             totals.counts.transports += c.transports;
             totals.counts.producers += c.producers;
             totals.counts.consumers += c.consumers;
         }
         totals
+    }
+
+    /// Loss and round-trip time of up to `budget` streams of each room
+    /// from `first_room` on (round robin); returns where to start next.
+    pub async fn quality(&self, first_room: usize, budget: usize) -> (Vec<StreamQuality>, usize) {
+        let rooms = self.running_rooms();
+        if rooms.is_empty() {
+            return (Vec::new(), 0);
+        }
+        let mut found = Vec::new();
+        let mut index = first_room % rooms.len();
+        for _ in 0..rooms.len() {
+            let left = budget.saturating_sub(found.len());
+            if left == 0 {
+                break;
+            }
+            found.extend(rooms[index].quality(left).await);
+            index = (index + 1) % rooms.len();
+        }
+        (found, index)
+    }
+
+    /// Counts what the node holds, asking every worker and room router.
+    pub async fn resources(&self) -> Result<Resources, MediaError> {
+        let workers = self.pool.workers();
+        let worker_dumps = try_join_all(workers.iter().map(|slot| slot.worker.dump()))
+            .await
+            .map_err(MediaError::request("dump worker"))?;
+        let rooms = self.running_rooms();
+        let mut counts = Resources {
+            rooms: rooms.len(),
+            sessions: self.sessions.len(),
+            ..Default::default()
+        };
+        for dump in &worker_dumps {
+            counts.add_worker(dump);
+        }
+        let now = Utc::now();
+        for room in &rooms {
+            for dump in room.dumps().await? {
+                counts.add_router(&dump);
+            }
+            let snapshot = room.snapshot();
+            counts.participants += snapshot.counts.members;
+            counts.reservations += snapshot.pending_reservations(now);
+        }
+        Ok(counts)
+    }
+
+    /// This node's load, for the registry.
+    fn load(&self) -> NodeLoad {
+        let rooms = self.running_rooms();
+        let workers = self
+            .pool
+            .workers()
+            .into_iter()
+            .map(|slot| WorkerLoad {
+                worker_id: slot.worker.id().to_string(),
+                rooms: slot.rooms.load(Ordering::Relaxed),
+                users: slot.participants.load(Ordering::Relaxed),
+            })
+            .collect();
+        NodeLoad {
+            node_id: self.placement.me.node_id.clone(),
+            ws_url: self.placement.me.ws_url.clone(),
+            http_url: self.placement.me.http_url.clone(),
+            rooms: rooms.len(),
+            users: rooms.iter().map(|r| r.snapshot().participants).sum(),
+            cpu: self.placement.cpu.lock().1,
+            workers,
+        }
+    }
+
+    /// Heartbeats every `interval` (alive for `ttl`), re-claiming this node's
+    /// rooms each time so that they are registered again after an outage.
+    pub fn start_heartbeat(self: &Arc<Self>, interval: Duration, ttl: Duration) {
+        let weak = Arc::downgrade(self);
+        self.runtime.spawn(async move {
+            let mut tick = tokio::time::interval(interval);
+            let mut healthy = true;
+            loop {
+                tick.tick().await;
+                let Some(hub) = weak.upgrade() else { break };
+                hub.forget_old_times();
+                let result = hub.beat(ttl.as_secs()).await;
+                match (&result, healthy) {
+                    (Err(e), true) => tracing::warn!(error = %e, "registry heartbeat failed"),
+                    (Ok(()), false) => {
+                        tracing::info!("registry reachable again; rooms re-registered")
+                    }
+                    _ => {}
+                }
+                healthy = result.is_ok();
+            }
+        });
+    }
+
+    async fn beat(&self, ttl_secs: u64) -> Result<(), RegistryError> {
+        {
+            let mut cpu = self.placement.cpu.lock();
+            if let Some(percent) = cpu.0.sample(self.pool.workers().len()) {
+                cpu.1 = percent;
+            }
+        }
+        let registry = &self.placement.registry;
+        registry.heartbeat(&self.load(), ttl_secs).await?;
+        for room in self.running_rooms() {
+            let me = self.placement.owner(room.slot.worker.id().to_string());
+            let owner = registry.claim_room(&room.id, &me, room.founder()).await?;
+            if owner.node_id != me.node_id {
+                tracing::warn!(room = %room.id, owner = %owner.node_id, "another node took this room over");
+            }
+            let queue = room.speaker_queue().await.unwrap_or_default();
+            registry
+                .set_room_state(&room.id, &me.node_id, room.snapshot().participants, &queue)
+                .await?;
+            // Destroyed (and released) since this beat listed it: the claim
+            // above wrote its record again, which would outlive it.
+            if room.is_closed() && self.running_room(&room.id).is_none() {
+                registry.release_room(&room.id, &me.node_id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles messages other nodes send to this node's rooms.
+    fn listen(self: &Arc<Self>, mut messages: mpsc::Receiver<(Address, RoomMessage)>) {
+        let weak = Arc::downgrade(self);
+        self.runtime.spawn(async move {
+            while let Some((room, message)) = messages.recv().await {
+                let Some(hub) = weak.upgrade() else { break };
+                if hub.running_room(&room).is_none() {
+                    continue;
+                }
+                match message {
+                    RoomMessage::Moderate {
+                        actor,
+                        action,
+                        target,
+                    } => {
+                        if let Err(e) = hub.moderate(&room, &actor, action, target.as_ref()).await {
+                            tracing::info!(%room, error = %e, "remote moderation refused");
+                        }
+                    }
+                    RoomMessage::Replace { wallet, by_node } if by_node != hub.node_id() => {
+                        hub.end_session_where(&wallet, "replaced", |_, market| market == &room)
+                            .await;
+                    }
+                    RoomMessage::Replace { .. } => {}
+                }
+            }
+        });
+    }
+
+    /// Removes this node's records from the registry (graceful shutdown).
+    pub async fn deregister(&self) {
+        let registry = &self.placement.registry;
+        for room in self.running_rooms() {
+            let _ = registry
+                .release_room(&room.id, &self.placement.me.node_id)
+                .await;
+        }
+        if let Err(e) = registry.deregister(&self.placement.me.node_id).await {
+            tracing::warn!(error = %e, "cannot deregister from the registry");
+        }
+    }
+}
+
+fn summarize(room: &RoomHandle) -> RoomSummary {
+    let snapshot = room.snapshot();
+    RoomSummary {
+        id: room.id.clone(),
+        participants: snapshot.participants,
+        speakers: snapshot.speakers,
+        created_at: snapshot.created_at,
     }
 }

@@ -10,12 +10,9 @@
 //!
 //! Dumping asks every worker and router once, so it is done on request only.
 
-use futures_util::future::try_join_all;
-use mediasoup::prelude::Router;
+use mediasoup::router::RouterDump;
+use mediasoup::worker::WorkerDump;
 use serde::Serialize;
-
-use super::{Hub, LiveRoom};
-use crate::media::MediaError;
 
 /// The node's resource counts.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,59 +44,20 @@ pub struct Resources {
     pub reservations: usize,
 }
 
-impl LiveRoom {
-    /// The room's routers: the main one and its fan-out routers.
-    fn routers(&self) -> Vec<Router> {
-        let mut routers = vec![self.router.clone()];
-        routers.extend(self.lock().fanouts.iter().map(|f| f.router.clone()));
-        routers
+impl Resources {
+    /// Adds what a worker's dump lists.
+    pub fn add_worker(&mut self, dump: &WorkerDump) {
+        self.routers += dump.router_ids.len();
+        self.webrtc_servers += dump.webrtc_server_ids.len();
     }
 
-    /// Reservations not yet expired.
-    fn pending_reservations(&self) -> usize {
-        let now = chrono::Utc::now();
-        self.lock()
-            .reservations
-            .values()
-            .filter(|until| **until > now)
-            .count()
-    }
-}
-
-impl Hub {
-    /// Counts what the node holds, asking every worker and room router.
-    pub async fn resources(&self) -> Result<Resources, MediaError> {
-        let failed = |e: mediasoup::worker::RequestError| MediaError::Worker(e.to_string());
-        let workers = self.pool.workers();
-        let worker_dumps = try_join_all(workers.iter().map(|slot| slot.worker.dump()))
-            .await
-            .map_err(failed)?;
-        let rooms = self.running_rooms();
-        let routers: Vec<Router> = rooms.iter().flat_map(|r| r.routers()).collect();
-        let router_dumps = try_join_all(routers.iter().map(Router::dump))
-            .await
-            .map_err(failed)?;
-        let mut counts = Resources {
-            rooms: rooms.len(),
-            sessions: self.sessions.lock().len(),
-            ..Default::default()
-        };
-        for dump in &worker_dumps {
-            counts.routers += dump.router_ids.len();
-            counts.webrtc_servers += dump.webrtc_server_ids.len();
-        }
-        for dump in &router_dumps {
-            counts.transports += dump.transport_ids.len();
-            counts.producers += dump.map_producer_id_consumer_ids.len();
-            counts.consumers += dump.map_consumer_id_producer_id.len();
-            counts.data_producers += dump.map_data_producer_id_data_consumer_ids.len();
-            counts.data_consumers += dump.map_data_consumer_id_data_producer_id.len();
-            counts.rtp_observers += dump.rtp_observer_ids.len();
-        }
-        for room in &rooms {
-            counts.participants += room.counts().members;
-            counts.reservations += room.pending_reservations();
-        }
-        Ok(counts)
+    /// Adds what a router's dump lists.
+    pub fn add_router(&mut self, dump: &RouterDump) {
+        self.transports += dump.transport_ids.len();
+        self.producers += dump.map_producer_id_consumer_ids.len();
+        self.consumers += dump.map_consumer_id_producer_id.len();
+        self.data_producers += dump.map_data_producer_id_data_consumer_ids.len();
+        self.data_consumers += dump.map_data_consumer_id_data_producer_id.len();
+        self.rtp_observers += dump.rtp_observer_ids.len();
     }
 }

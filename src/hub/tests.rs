@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use futures_util::FutureExt;
 use mediasoup::prelude::*;
 use mediasoup::producer::DirectProducer;
 use mediasoup::rtp_parameters::{
@@ -13,8 +14,7 @@ use mediasoup::rtp_parameters::{
     RtpHeaderExtensionParameters, RtpHeaderExtensionUri,
 };
 
-use super::live_room::LiveRoom;
-use super::speaking::{Observers, Watched};
+use super::room::{self, Commit, RoomHandle, RoomSetup, Watched};
 use crate::address::Address;
 use crate::config::{MediaConfig, RoomDefaults};
 use crate::media::WorkerPool;
@@ -27,8 +27,8 @@ const SSRC: u32 = 0x5eed;
 /// Id of the ssrc-audio-level header extension in that stream.
 const AUDIO_LEVEL_ID: u8 = 1;
 
-/// A room on a fresh one-worker pool, its observers listening.
-async fn room_on_a_worker() -> Arc<LiveRoom> {
+/// A room's task on a fresh one-worker pool.
+async fn room_on_a_worker() -> (RoomHandle, Worker) {
     let runtime = tokio::runtime::Handle::current();
     // A port per transport from the range: unit tests start pools at once,
     // and the default WebRtcServer port can be held by one pool only.
@@ -40,8 +40,7 @@ async fn room_on_a_worker() -> Arc<LiveRoom> {
         .await
         .expect("worker starts");
     let slot = pool.pick().expect("a worker");
-    let router = pool.create_router(&slot).await.expect("router");
-    let observers = Observers::create(&router).await.expect("observers");
+    let worker = slot.worker.clone();
     let store = Arc::new(SqliteStore::open(Path::new(":memory:")).expect("store"));
     let recorder = Recorder::start(store, 16, 0, &runtime);
     let defaults = RoomDefaults::default();
@@ -52,18 +51,24 @@ async fn room_on_a_worker() -> Arc<LiveRoom> {
         defaults.policy(),
         Utc::now(),
     );
-    let room = Arc::new(LiveRoom::new(
-        rules, router, slot, pool, 100, observers, recorder,
-    ));
-    room.observers.listen(Arc::downgrade(&room));
-    room
+    let setup = RoomSetup {
+        rules,
+        slot,
+        pool,
+        fanout_threshold: 100,
+        recorder,
+    };
+    let (room, _ended) = room::start(setup, &runtime).await.expect("room starts");
+    (room, worker)
 }
 
 /// A producer fed from this process, with audio levels in its packets, and
-/// the observers' hold on it.
-async fn direct_speaker(room: &LiveRoom) -> (DirectTransport, DirectProducer, Watched) {
-    let transport = room
-        .router
+/// the observers' hold on it; the router it is on.
+async fn direct_speaker(room: &RoomHandle) -> (Router, DirectTransport, DirectProducer, Watched) {
+    let (router, observers) = room
+        .probe(|state| (state.router.clone(), state.observers.clone()))
+        .await;
+    let transport = router
         .create_direct_transport(DirectTransportOptions::default())
         .await
         .expect("direct transport");
@@ -91,9 +96,9 @@ async fn direct_speaker(room: &LiveRoom) -> (DirectTransport, DirectProducer, Wa
         .produce(ProducerOptions::new(MediaKind::Audio, rtp))
         .await
         .expect("produce");
-    let watched = room.observers.watch(producer.clone()).await;
+    let watched = observers.watch(producer.clone()).await;
     match producer {
-        Producer::Direct(direct) => (transport, direct, watched),
+        Producer::Direct(direct) => (router, transport, direct, watched),
         _ => unreachable!("a direct transport makes direct producers"),
     }
 }
@@ -110,72 +115,135 @@ fn loud_packet(seq: u16) -> Vec<u8> {
     packet
 }
 
-/// mediasoup runs observer handlers on its worker thread while holding the
-/// worker's handler table, which dropping any mediasoup object takes too. A
-/// room operation that drops a consumer under the room lock (a speaker
-/// leaving) must therefore never find a handler waiting on that lock: this
-/// deadlocked the whole node once in a 30-minute soak run.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn observer_reports_never_wait_on_the_room_lock() {
-    let room = room_on_a_worker().await;
-    let (_transport, speaker, _watched) = direct_speaker(&room).await;
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = stop.clone();
-    let feeding = std::thread::spawn(move || {
+/// Feeds `speaker` loud packets every 20 ms from a thread until `stop`.
+fn feed(speaker: DirectProducer, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
         for seq in 0..1500u16 {
-            if stopped.load(Ordering::Relaxed) || speaker.send(loud_packet(seq)).is_err() {
+            if stop.load(Ordering::Relaxed) || speaker.send(loud_packet(seq)).is_err() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-    });
-    let spare = room
-        .router
+    })
+}
+
+/// Waits (bounded) until the room's task has taken in a level report.
+async fn levels_reached(room: &RoomHandle) -> bool {
+    for _ in 0..100 {
+        if room.probe(|state| state.last_levels.is_some()).await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// mediasoup runs observer handlers on its worker thread while holding the
+/// worker's handler table, which dropping any mediasoup object takes too. A
+/// handler must therefore never wait on the room: here the room's task is
+/// stuck (a blocking probe) while the speaker's levels come in and another
+/// thread drops a transport. With handlers that waited on the room this
+/// deadlocked the whole node once in a 30-minute soak run; they only
+/// `try_send` now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn observer_reports_never_wait_on_the_room_lock() {
+    let (room, _worker) = room_on_a_worker().await;
+    let (router, _transport, speaker, _watched) = direct_speaker(&room).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeding = feed(speaker, stop.clone());
+    let spare = router
         .create_direct_transport(DirectTransportOptions::default())
         .await
         .expect("spare transport");
 
+    let stuck = room.clone();
+    let blocked = tokio::spawn(async move {
+        stuck
+            .probe(|_| std::thread::sleep(Duration::from_secs(1)))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let (done, finished) = std::sync::mpsc::channel();
-    let holder = room.clone();
     std::thread::spawn(move || {
-        let _inner = holder.lock();
-        std::thread::sleep(Duration::from_secs(1));
         drop(spare);
         let _ = done.send(());
     });
     finished
         .recv_timeout(Duration::from_secs(30))
-        .expect("a transport dropped under the room lock waited on the worker: deadlock");
+        .expect("a transport dropped while the room was busy waited on the worker: deadlock");
+    blocked.await.expect("probe");
 
-    let mut heard = false;
-    for _ in 0..100 {
-        if room.lock().last_levels.is_some() {
-            heard = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let heard = levels_reached(&room).await;
     stop.store(true, Ordering::Relaxed);
     assert!(
         heard,
-        "the speaker's levels reached the room after the lock was released"
+        "the speaker's levels reached the room once it was free"
     );
     feeding.join().expect("feeder");
 }
 
-/// A speaker's producer, dropped, first leaves the observers (so no report
+/// A handler firing while the room's task is busy cannot block the worker,
+/// and a slow media call does not hold the room up: while a (simulated)
+/// slow call is in flight and the task is stuck for a moment, level reports
+/// keep firing, the worker keeps answering, and the room takes the reports
+/// in before the slow call is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handlers_firing_while_the_room_is_busy_never_block_the_worker() {
+    let (room, worker) = room_on_a_worker().await;
+    let (router, _transport, speaker, _watched) = direct_speaker(&room).await;
+    let slow_done = Arc::new(AtomicBool::new(false));
+    let done = slow_done.clone();
+    room.start_child(
+        async move {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            done.store(true, Ordering::SeqCst);
+            Box::new(|_: &mut room::RoomState| {}) as Commit
+        }
+        .boxed(),
+    )
+    .await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeding = feed(speaker, stop.clone());
+    let stuck = room.clone();
+    let blocked = tokio::spawn(async move {
+        stuck
+            .probe(|_| std::thread::sleep(Duration::from_secs(1)))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..5 {
+        tokio::time::timeout(Duration::from_secs(2), router.dump())
+            .await
+            .expect("the router answers while the room is stuck")
+            .expect("router dump");
+        tokio::time::timeout(Duration::from_secs(2), worker.dump())
+            .await
+            .expect("the worker answers while the room is stuck")
+            .expect("worker dump");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    blocked.await.expect("probe");
+    let heard = levels_reached(&room).await;
+    let during = !slow_done.load(Ordering::SeqCst);
+    stop.store(true, Ordering::Relaxed);
+    assert!(heard, "the room took the level reports in");
+    assert!(during, "it did so while the slow call was still in flight");
+    feeding.join().expect("feeder");
+}
+
+/// A speaker's producer, retired, first leaves the observers (so no report
 /// can name it while the worker drops it) and is then closed, not kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_speaker_leaves_the_observers_then_closes() {
-    let room = room_on_a_worker().await;
-    let (_transport, speaker, watched) = direct_speaker(&room).await;
+    let (room, _worker) = room_on_a_worker().await;
+    let (router, _transport, speaker, watched) = direct_speaker(&room).await;
     for seq in 0..50u16 {
         speaker.send(loud_packet(seq)).expect("packet");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let producer = watched.downgrade();
     drop(speaker);
-    drop(watched);
+    watched.retire().await;
 
     let mut closed = false;
     for _ in 0..100 {
@@ -189,6 +257,13 @@ async fn a_dropped_speaker_leaves_the_observers_then_closes() {
         closed,
         "the producer is closed once the observers let it go"
     );
-    let dump = room.router.dump().await.expect("router dump");
-    assert!(dump.map_producer_id_consumer_ids.is_empty(), "{dump:?}");
+    // The worker closes it once the close request it was sent arrives.
+    for _ in 0..100 {
+        let dump = router.dump().await.expect("router dump");
+        if dump.map_producer_id_consumer_ids.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the worker still holds the retired producer");
 }

@@ -1,8 +1,9 @@
-//! Failures of mediasoup operations, mapped once to the contract's codes.
+//! Failures of mediasoup operations. The wire mapping lives with the hub's
+//! per-operation errors (`hub/errors.rs`), so a worker's own error stays
+//! attached as the source until the edge logs it.
 
 use mediasoup::prelude::{ConsumeError, ProduceError};
-
-use crate::error::{ApiError, ErrorCode};
+use mediasoup::worker::RequestError;
 
 /// A mediasoup operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -14,9 +15,23 @@ pub enum MediaError {
     /// its capacity, not a fault.
     #[error("this node has no media port left for another transport")]
     NoPorts,
-    /// The worker refused or failed a request.
-    #[error("media worker request failed: {0}")]
+    /// The worker could not be set up (settings it refused, a worker that
+    /// would not start).
+    #[error("media worker setup failed: {0}")]
     Worker(String),
+    /// The worker refused or failed a request; `what` says which.
+    #[error("media worker request failed: {what}")]
+    Request {
+        /// The request, for the log.
+        what: &'static str,
+        /// The worker's answer.
+        #[source]
+        source: RequestError,
+    },
+    /// A call shared by every request that waited on it (a pipe to a
+    /// fan-out router, a new fan-out router) failed.
+    #[error("shared media call failed")]
+    Shared(#[source] std::sync::Arc<MediaError>),
     /// The client's RTP parameters are unusable.
     #[error("bad rtpParameters: {0}")]
     BadRtpParameters(String),
@@ -28,18 +43,10 @@ pub enum MediaError {
     CannotConsume(String),
 }
 
-impl From<MediaError> for ApiError {
-    fn from(e: MediaError) -> Self {
-        match e {
-            MediaError::NoWorker | MediaError::NoPorts => {
-                ApiError::new(ErrorCode::Capacity, e.to_string())
-            }
-            MediaError::Worker(_) => ApiError::internal(e),
-            MediaError::BadRtpParameters(_) | MediaError::BadDtlsParameters(_) => {
-                ApiError::bad_request(e.to_string())
-            }
-            MediaError::CannotConsume(_) => ApiError::new(ErrorCode::CannotConsume, e.to_string()),
-        }
+impl MediaError {
+    /// A failed worker request, named for the log.
+    pub fn request(what: &'static str) -> impl FnOnce(RequestError) -> Self {
+        move |source| Self::Request { what, source }
     }
 }
 
@@ -55,7 +62,10 @@ impl From<ProduceError> for MediaError {
 impl From<ConsumeError> for MediaError {
     fn from(e: ConsumeError) -> Self {
         match e {
-            ConsumeError::Request(r) => MediaError::Worker(r.to_string()),
+            ConsumeError::Request(source) => MediaError::Request {
+                what: "consume",
+                source,
+            },
             other => MediaError::CannotConsume(other.to_string()),
         }
     }

@@ -31,7 +31,7 @@ pub async fn create_webrtc_transport(
     transport
         .set_max_incoming_bitrate(config.max_incoming_bitrate)
         .await
-        .map_err(|e| MediaError::Worker(e.to_string()))?;
+        .map_err(MediaError::request("set max incoming bitrate"))?;
     Ok(transport)
 }
 
@@ -39,15 +39,15 @@ pub async fn create_webrtc_transport(
 /// refuses a transport with only a message to tell it from a fault; the client
 /// is told the node is full (`CAPACITY`), the log keeps the worker's words.
 fn creation_error(e: RequestError) -> MediaError {
-    match &e {
-        RequestError::Response { reason }
-            if reason.contains("no more available ports")
-                || reason.contains("too many open files") =>
-        {
-            tracing::warn!(%reason, "a WebRTC transport was refused for want of ports");
-            MediaError::NoPorts
-        }
-        _ => MediaError::Worker(e.to_string()),
+    let out_of_ports = matches!(&e, RequestError::Response { reason }
+        if reason.contains("no more available ports") || reason.contains("too many open files"));
+    if out_of_ports {
+        tracing::warn!(error = %e, "a WebRTC transport was refused for want of ports");
+        return MediaError::NoPorts;
+    }
+    MediaError::Request {
+        what: "create WebRTC transport",
+        source: e,
     }
 }
 

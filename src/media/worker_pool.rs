@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
-use mediasoup::worker::WorkerId;
+use mediasoup::worker::{CreateRouterError, WorkerId};
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc};
 
@@ -198,7 +198,13 @@ impl WorkerPool {
         slot.worker
             .create_router(RouterOptions::new(self.config.codecs.clone()))
             .await
-            .map_err(|e| MediaError::Worker(e.to_string()))
+            .map_err(|e| match e {
+                CreateRouterError::Request(source) => MediaError::Request {
+                    what: "create router",
+                    source,
+                },
+                other => MediaError::Worker(other.to_string()),
+            })
     }
 
     fn least_loaded(&self) -> Option<WorkerSlot> {

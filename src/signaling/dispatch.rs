@@ -1,30 +1,33 @@
-//! What each request does, for one session.
+//! What each request does, for one session: through the hub, or through
+//! the session's own room handle for its member requests. Errors become
+//! the wire's `ApiError` here (the edge), once.
 
 use std::sync::Arc;
 
 use crate::address::Address;
-use crate::app::App;
-use crate::error::{ApiError, ErrorCode};
-use crate::hub::{LiveRoom, Outbox};
+use crate::error::ApiError;
+use crate::hub::{JoinError, MediaOpError, Outbox, RoomHandle};
 use crate::media::wire;
 use crate::protocol::{
     error_reply, ok_reply, Command, JoinData, Reply, Request, RoomCommand, RouterCapabilities,
     SettingsReply,
 };
 
+use super::SignalingContext;
+
 /// The state of one socket session.
 pub struct Session {
-    app: Arc<App>,
+    ctx: Arc<SignalingContext>,
     wallet: Address,
     outbox: Outbox,
-    room: Option<Arc<LiveRoom>>,
+    room: Option<RoomHandle>,
 }
 
 impl Session {
     /// A session of `wallet` that has not joined a room yet.
-    pub fn new(app: Arc<App>, wallet: Address, outbox: Outbox) -> Self {
+    pub fn new(ctx: Arc<SignalingContext>, wallet: Address, outbox: Outbox) -> Self {
         Self {
-            app,
+            ctx,
             wallet,
             outbox,
             room: None,
@@ -50,9 +53,9 @@ impl Session {
 
     async fn execute(&mut self, command: Command) -> Result<Reply, ApiError> {
         match command {
-            Command::Join { market } => self.join(&market).await.map(Reply::from),
+            Command::Join { market } => Ok(self.join(&market).await?.into()),
             Command::Leave => {
-                self.leave();
+                self.leave_now().await;
                 Ok(().into())
             }
             Command::Room(command) => self.in_room(command).await,
@@ -62,20 +65,25 @@ impl Session {
     async fn in_room(&mut self, command: RoomCommand) -> Result<Reply, ApiError> {
         let room = self.room()?;
         let wallet = &self.wallet;
+        let session = self.outbox.session();
+        let hub = &self.ctx.hub;
         Ok(match command {
-            RoomCommand::GetRouterRtpCapabilities => {
-                RouterCapabilities(wire::json(room.router.rtp_capabilities())).into()
-            }
-            RoomCommand::CreateTransport { direction } => {
-                room.create_transport(wallet, direction).await?.into()
-            }
+            RoomCommand::GetRouterRtpCapabilities => RouterCapabilities(wire::json(
+                &room.router_capabilities(wallet, session).await?,
+            ))
+            .into(),
+            RoomCommand::CreateTransport { direction } => room
+                .create_transport(wallet, session, direction)
+                .await?
+                .into(),
             RoomCommand::ConnectTransport {
                 transport_id,
                 dtls_parameters,
             } => room
                 .connect_transport(
                     wallet,
-                    transport_id.as_str(),
+                    session,
+                    transport_id,
                     wire::dtls_parameters(&dtls_parameters)?,
                 )
                 .await?
@@ -86,7 +94,8 @@ impl Session {
             } => room
                 .produce(
                     wallet,
-                    transport_id.as_str(),
+                    session,
+                    transport_id,
                     wire::rtp_parameters(&rtp_parameters)?,
                 )
                 .await?
@@ -98,74 +107,77 @@ impl Session {
             } => room
                 .consume(
                     wallet,
-                    transport_id.as_str(),
-                    producer_id.as_str(),
+                    session,
+                    transport_id,
+                    producer_id,
                     wire::rtp_capabilities(&rtp_capabilities)?,
                 )
                 .await?
                 .into(),
             RoomCommand::ResumeConsumer { consumer_id } => room
-                .resume_consumer(wallet, consumer_id.as_str())
+                .set_consumer(wallet, session, consumer_id, true)
                 .await?
                 .into(),
             RoomCommand::PauseConsumer { consumer_id } => room
-                .pause_consumer(wallet, consumer_id.as_str())
+                .set_consumer(wallet, session, consumer_id, false)
                 .await?
                 .into(),
             RoomCommand::RestartIce { transport_id } => room
-                .restart_ice(wallet, transport_id.as_str())
+                .restart_ice(wallet, session, transport_id)
                 .await?
                 .into(),
-            RoomCommand::CloseProducer { producer_id } => {
-                room.close_producer(wallet, producer_id.as_str())?.into()
-            }
-            RoomCommand::Mute { muted } => room.set_muted(wallet, muted).await?.into(),
-            RoomCommand::Producers => room.producers(wallet)?.into(),
-            RoomCommand::RaiseHand => room.raise_hand(wallet)?.into(),
-            RoomCommand::LowerHand => room.lower_hand(wallet)?.into(),
-            RoomCommand::Moderate { action, target } => self
-                .app
-                .hub
+            RoomCommand::CloseProducer { producer_id } => room
+                .close_producer(wallet, session, producer_id)
+                .await?
+                .into(),
+            RoomCommand::Mute { muted } => hub
+                .set_muted(&room.id, wallet, Some(session), muted)
+                .await?
+                .into(),
+            RoomCommand::Producers => room.producers(wallet, session).await?.into(),
+            RoomCommand::RaiseHand => room.raise_hand(wallet, session).await?.into(),
+            RoomCommand::LowerHand => room.lower_hand(wallet, session).await?.into(),
+            RoomCommand::Moderate { action, target } => hub
                 .moderate(&room.id, wallet, action, target.as_ref())
                 .await?
                 .into(),
             RoomCommand::UpdateSettings(patch) => {
-                let settings = room.update_settings(wallet, &patch)?;
+                let settings = hub.update_settings(&room.id, wallet, patch).await?;
                 SettingsReply { settings }.into()
             }
         })
     }
 
-    fn room(&self) -> Result<Arc<LiveRoom>, ApiError> {
+    /// The session's room, while its task runs (the task checks
+    /// membership on every request).
+    fn room(&self) -> Result<RoomHandle, MediaOpError> {
         match &self.room {
-            Some(room) if room.has_member(&self.wallet, self.outbox.session()) => Ok(room.clone()),
-            _ => Err(ApiError::new(ErrorCode::NotInRoom, "join a room first")),
+            Some(room) if !room.is_closed() => Ok(room.clone()),
+            _ => Err(MediaOpError::NotJoined),
         }
     }
 
-    async fn join(&mut self, market: &Address) -> Result<JoinData, ApiError> {
-        if self.room().is_ok() {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "this connection is in a room already; leave first",
-            ));
+    async fn join(&mut self, market: &Address) -> Result<JoinData, JoinError> {
+        if self.room.as_ref().is_some_and(|r| !r.is_closed()) {
+            return Err(JoinError::AlreadyInRoom);
         }
         let (room, admission) = self
-            .app
+            .ctx
             .hub
             .join(&self.wallet, market, self.outbox.clone())
             .await?;
-        let data = self.app.join_data(&room, admission, &self.wallet);
+        let data = self.ctx.join_data(&room, admission, &self.wallet);
         self.room = Some(room);
         Ok(data)
     }
 
-    /// Leaves the room, if in one.
-    pub fn leave(&mut self) {
+    /// Leaves the room, if in one, and waits until it is done.
+    pub async fn leave_now(&mut self) {
         if let Some(room) = self.room.take() {
-            self.app
+            self.ctx
                 .hub
-                .leave(&self.wallet, &room.id, self.outbox.session());
+                .leave_now(&self.wallet, &room.id, self.outbox.session())
+                .await;
         }
     }
 
@@ -176,9 +188,13 @@ impl Session {
 }
 
 impl Drop for Session {
-    /// A session task that ends any way, a panic included, leaves its room:
-    /// no member stays behind without a socket.
+    /// A session task that ends any way, a panic included, leaves its room
+    /// (without waiting): no member stays behind without a socket.
     fn drop(&mut self) {
-        self.leave();
+        if let Some(room) = self.room.take() {
+            self.ctx
+                .hub
+                .leave(&self.wallet, &room.id, self.outbox.session());
+        }
     }
 }

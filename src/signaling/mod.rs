@@ -6,6 +6,65 @@ mod rate_limit;
 mod session;
 mod sockets;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use chrono::Utc;
+
 pub use rate_limit::TokenBucket;
 pub use session::run;
 pub use sockets::{Sockets, Ticket};
+
+use crate::address::Address;
+use crate::config::Limits;
+use crate::hub::{Admission, Hub, NodeInfo, RoomHandle, SessionId};
+use crate::protocol::JoinData;
+use crate::turn::IceServers;
+
+/// What a signaling session needs of the node, and nothing more: the hub
+/// (its only way into rooms), the socket limits, and what a join reply
+/// names (this node, its ICE servers). Built once by `App`; sessions hold
+/// it instead of the whole application.
+pub struct SignalingContext {
+    /// The rooms of this node.
+    pub hub: Arc<Hub>,
+    /// Frame sizes, rates and timeouts of sockets.
+    pub limits: Limits,
+    /// STUN/TURN for join replies.
+    pub ice: IceServers,
+    /// This node's WebSocket URL (join replies' `workerUrl`).
+    pub ws_url: String,
+    next_session: AtomicU64,
+}
+
+impl SignalingContext {
+    /// A context over `hub`.
+    pub fn new(hub: Arc<Hub>, limits: Limits, ice: IceServers, ws_url: String) -> Self {
+        Self {
+            hub,
+            limits,
+            ice,
+            ws_url,
+            next_session: AtomicU64::new(1),
+        }
+    }
+
+    /// A fresh session id.
+    pub fn next_session_id(&self) -> SessionId {
+        self.next_session.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// What joining `room` gives `wallet` (the `voice:join` reply, and
+    /// `POST /api/voice/join`'s data).
+    pub fn join_data(&self, room: &RoomHandle, admission: Admission, wallet: &Address) -> JoinData {
+        crate::hub::join_data(
+            room,
+            admission,
+            NodeInfo {
+                node_id: self.hub.node_id(),
+                worker_url: self.ws_url.clone(),
+            },
+            self.ice.for_wallet(wallet, Utc::now()),
+        )
+    }
+}

@@ -9,11 +9,10 @@ use futures_util::StreamExt;
 use super::dispatch::Session;
 use super::rate_limit::TokenBucket;
 use crate::address::Address;
-use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{outbox, SessionMsg};
 use crate::protocol::{decode, error_reply, event, ServerEvent};
-use crate::signaling::Ticket;
+use crate::signaling::{SignalingContext, Ticket};
 
 /// How often the server pings an idle client at most.
 const PING_INTERVAL: Duration = Duration::from_secs(15);
@@ -22,13 +21,13 @@ const PING_INTERVAL: Duration = Duration::from_secs(15);
 /// everything the session held. `ticket` counts the socket among the
 /// node's open ones until it closes.
 pub async fn run(
-    app: Arc<App>,
+    ctx: Arc<SignalingContext>,
     wallet: Address,
     mut ticket: Ticket,
     ws: actix_ws::Session,
     stream: actix_ws::MessageStream,
 ) {
-    let limits = app.config.limits.clone();
+    let limits = ctx.limits.clone();
     let mut stream = stream
         .max_frame_size(limits.ws_max_frame_bytes)
         .aggregate_continuations()
@@ -37,9 +36,9 @@ pub async fn run(
         ws,
         timeout: Duration::from_millis(limits.ws_send_timeout_ms),
     };
-    let id = app.next_session_id();
+    let id = ctx.next_session_id();
     let (outbox, mut inbox) = outbox(id);
-    let mut session = Session::new(app.clone(), wallet.clone(), outbox);
+    let mut session = Session::new(ctx.clone(), wallet.clone(), outbox);
     let mut bucket = TokenBucket::new(limits.ws_requests_per_sec, Instant::now());
     let mut flood = 0u32;
     let mut last_seen = Instant::now();
@@ -134,7 +133,7 @@ pub async fn run(
             }
         }
     };
-    session.leave();
+    session.leave_now().await;
     ws.close(close).await;
     drop(ticket);
     tracing::debug!(wallet = %wallet, session = id, "socket closed");

@@ -85,17 +85,15 @@ async fn a_listener_on_a_piped_router_hears_the_speaker() {
             .expect("producer_closed");
         assert_eq!(closed["producerId"], producer);
     }
-    let router = node
+    let room = node
         .server
         .app
         .hub
         .running_rooms()
         .pop()
-        .expect("the room runs")
-        .router
-        .clone();
+        .expect("the room runs");
     let deadline = tokio::time::Instant::now() + T;
-    while !router
+    while !room
         .dump()
         .await
         .unwrap()
@@ -108,7 +106,7 @@ async fn a_listener_on_a_piped_router_hears_the_speaker() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    drop(router);
+    drop(room);
     drop((n, f, s));
     assert_eq!(node.wait_idle(T).await, Default::default());
     assert_eq!(

@@ -122,13 +122,7 @@ impl TestNode {
             routers += dump.router_ids.len();
         }
         for room in self.server.app.hub.running_rooms() {
-            transports += room
-                .router
-                .dump()
-                .await
-                .expect("router dump")
-                .transport_ids
-                .len();
+            transports += room.dump().await.expect("router dump").transport_ids.len();
         }
         (routers, transports)
     }

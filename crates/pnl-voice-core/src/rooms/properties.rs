@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
+use super::RoomDefaults;
 use super::*;
 use crate::address::Address;
-use super::RoomDefaults;
 
 const WALLETS: u8 = 6;
 

@@ -1,8 +1,8 @@
 use chrono::{Duration, Utc};
 
+use super::RoomDefaults;
 use super::*;
 use crate::address::Address;
-use super::RoomDefaults;
 
 fn w(n: u8) -> Address {
     Address::from_bytes([n; 32])

@@ -1,19 +1,21 @@
-//! One member's media objects, owned by its room.
+//! One member's media objects, owned by its room's task.
 
 use std::collections::HashMap;
 
 use mediasoup::prelude::*;
 
 use super::speaking::Watched;
-use crate::error::ApiError;
-use crate::protocol::Direction;
+use crate::hub::errors::MediaOpError;
+use crate::protocol::{ConsumerId, Direction, TransportId};
 
-/// A member's transports, producer and consumers. Dropping it closes them.
+/// A member's transports, producer and consumers. The room's task takes it
+/// apart when the member goes ([`super::state::RoomState::discard`]):
+/// transports and consumers are dropped there, the producer is retired.
 #[derive(Default)]
-pub struct MemberMedia {
-    pub(super) transports: HashMap<String, (Direction, WebRtcTransport)>,
+pub(super) struct MemberMedia {
+    pub(super) transports: HashMap<TransportId, (Direction, WebRtcTransport)>,
     pub(super) producer: Option<Watched>,
-    pub(super) consumers: HashMap<String, Consumer>,
+    pub(super) consumers: HashMap<ConsumerId, Consumer>,
     /// The fan-out router its receive transport is on (None: the main one).
     pub(super) fanout: Option<usize>,
 }
@@ -22,12 +24,12 @@ impl MemberMedia {
     /// The transport `id` if it goes in `direction`.
     pub(super) fn transport(
         &self,
-        id: &str,
+        id: &TransportId,
         direction: Direction,
-    ) -> Result<WebRtcTransport, ApiError> {
+    ) -> Result<WebRtcTransport, MediaOpError> {
         match self.transports.get(id) {
             Some((d, t)) if *d == direction => Ok(t.clone()),
-            Some(_) => Err(ApiError::bad_request(format!(
+            Some(_) => Err(MediaOpError::BadRequest(format!(
                 "transport {id} is not a {} transport",
                 if direction == Direction::Send {
                     "send"
@@ -35,7 +37,7 @@ impl MemberMedia {
                     "recv"
                 }
             ))),
-            None => Err(ApiError::not_found(format!("no transport {id}"))),
+            None => Err(MediaOpError::NotFound(format!("no transport {id}"))),
         }
     }
 
@@ -44,9 +46,9 @@ impl MemberMedia {
         self.transports.values().any(|(d, _)| *d == direction)
     }
 
-    /// Takes the producer and the send transports out (closed when dropped).
+    /// Takes the producer and the send transports out.
     pub(super) fn take_sending(&mut self) -> MemberMedia {
-        let send_ids: Vec<String> = self
+        let send_ids: Vec<TransportId> = self
             .transports
             .iter()
             .filter(|(_, (d, _))| *d == Direction::Send)

@@ -1,11 +1,11 @@
 //! `POST /api/auth/challenge` and `POST /api/auth/verify`.
 
 use actix_web::{web, HttpResponse};
-use chrono::{SecondsFormat, Utc};
-use serde_json::json;
+use chrono::Utc;
 
 use super::bodies::{from_object, ChallengeBody, JsonObject, VerifyBody};
 use super::envelope::{ok, HttpError};
+use super::replies::{Challenge, Token};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::ApiError;
@@ -17,11 +17,11 @@ pub async fn challenge(
 ) -> Result<HttpResponse, HttpError> {
     let wallet = from_object::<ChallengeBody>(body.into_inner())?;
     let c = app.auth.challenge(&wallet, Utc::now());
-    Ok(ok(json!({
-        "nonce": c.nonce,
-        "message": c.message,
-        "expiresAt": c.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-    })))
+    Ok(ok(Challenge {
+        nonce: c.nonce,
+        message: c.message,
+        expires_at: c.expires_at,
+    }))
 }
 
 /// Exchanges a signed challenge for a JWT.
@@ -33,10 +33,10 @@ pub async fn verify(
     let token = app
         .auth
         .verify(&body.wallet, &body.nonce, &body.signature, Utc::now())?;
-    Ok(ok(json!({
-        "token": token.token,
-        "expiresAt": token.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-    })))
+    Ok(ok(Token {
+        token: token.token,
+        expires_at: token.expires_at,
+    }))
 }
 
 /// The wallet behind `Authorization: Bearer <jwt>`.

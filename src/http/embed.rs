@@ -5,9 +5,9 @@
 //! frame it (`PNL_VOICE_ALLOWED_ORIGINS`).
 
 use actix_web::{web, HttpResponse};
-use serde_json::json;
 
 use super::envelope::{cacheable, ok};
+use super::replies::EmbedConfig;
 use crate::app::App;
 
 /// How long the list may be reused, in seconds.
@@ -16,7 +16,9 @@ const MAX_AGE_SECS: u32 = 60;
 /// The origins allowed to frame rooms and use the wallet bridge.
 pub async fn config(app: web::Data<App>) -> HttpResponse {
     cacheable(
-        ok(json!({ "allowedOrigins": app.config.allowed_origins })),
+        ok(EmbedConfig {
+            allowed_origins: &app.config.allowed_origins,
+        }),
         MAX_AGE_SECS,
     )
 }

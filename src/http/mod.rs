@@ -10,6 +10,7 @@ pub mod openapi;
 mod origin;
 mod preview;
 mod records;
+mod replies;
 mod voice;
 mod ws;
 

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::auth::bearer_wallet;
 use super::envelope::{ok, HttpError};
+use super::replies::{ErasedReply, History, RoomStats};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::ApiError;
@@ -41,10 +41,7 @@ pub async fn stats(
         .await?
         .ok_or_else(|| ApiError::not_found("no record of a room for this market"))?;
     let top_speakers = store.top_speakers(&market, TOP_SPEAKERS).await?;
-    Ok(ok(json!({
-        "room": room,
-        "topSpeakers": top_speakers,
-    })))
+    Ok(ok(RoomStats { room, top_speakers }))
 }
 
 #[derive(Deserialize)]
@@ -70,7 +67,7 @@ pub async fn history(
         return Err(ApiError::bad_request(format!("`limit` must be 1..={HISTORY_MAX}")).into());
     }
     let participations = app.hub.recorder().store().history(&wallet, limit).await?;
-    Ok(ok(json!({ "participations": participations })))
+    Ok(ok(History { participations }))
 }
 
 /// `GET /api/voice/me/data`: everything kept about the caller's wallet.
@@ -93,5 +90,5 @@ pub async fn erase(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse
         reports = erased.reports,
         "wallet erased its records"
     );
-    Ok(ok(json!({ "erased": erased })))
+    Ok(ok(ErasedReply { erased }))
 }

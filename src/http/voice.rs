@@ -1,7 +1,7 @@
 //! The voice REST API (docs/protocol.md, "REST API").
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -11,10 +11,12 @@ use super::bodies::{
     WalletInMarket, WalletInMarketBody,
 };
 use super::envelope::{ok, HttpError};
+use super::replies::{Muted, Participants, ReportFiled, RoomListed, Rooms};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::JoinError;
+use crate::protocol::{Empty, SettingsReply};
 use crate::store::ReportRecord;
 
 /// The caller's wallet (checked first: no credential, no other answer) and
@@ -105,7 +107,7 @@ pub async fn leave(
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     app.hub.leave_any(&body.wallet, &body.market).await?;
-    Ok(ok(json!({})))
+    Ok(ok(Empty {}))
 }
 
 /// `?marketAddress=`.
@@ -122,9 +124,10 @@ pub async fn participants(
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
     let participants = app.hub.participants(&market).await;
-    Ok(ok(
-        json!({ "total": participants.len(), "participants": participants }),
-    ))
+    Ok(ok(Participants {
+        total: participants.len(),
+        participants,
+    }))
 }
 
 /// `POST /api/voice/mute`: self mute/unmute.
@@ -138,7 +141,7 @@ pub async fn mute(
     app.hub
         .set_muted(&body.market, &body.wallet, None, body.muted)
         .await?;
-    Ok(ok(json!({ "muted": body.muted })))
+    Ok(ok(Muted { muted: body.muted }))
 }
 
 /// `POST /api/voice/moderate`: the market's founder only.
@@ -157,7 +160,7 @@ pub async fn moderate(
             body.target.as_ref(),
         )
         .await?;
-    Ok(ok(json!({})))
+    Ok(ok(Empty {}))
 }
 
 /// `POST /api/voice/settings`: the founder changes the room's settings
@@ -173,7 +176,7 @@ pub async fn settings(
         .hub
         .update_settings(&body.market, &body.founder, body.patch)
         .await?;
-    Ok(ok(json!({ "settings": settings })))
+    Ok(ok(SettingsReply { settings }))
 }
 
 /// `POST /api/voice/report`: any participant reports another wallet.
@@ -201,23 +204,13 @@ pub async fn report(
     };
     let id = report.id;
     app.hub.file_report(report);
-    Ok(ok(json!({ "reportId": id })))
+    Ok(ok(ReportFiled { report_id: id }))
 }
 
 /// `GET /api/voice/rooms`: the running rooms.
 pub async fn rooms(app: web::Data<App>) -> HttpResponse {
-    let rooms: Vec<_> = app
-        .hub
-        .summaries()
-        .into_iter()
-        .map(|room| {
-            json!({
-                "roomId": room.id,
-                "participants": room.participants,
-                "speakers": room.speakers,
-                "createdAt": room.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-            })
-        })
-        .collect();
-    ok(json!({ "rooms": rooms }))
+    let rooms = app.hub.summaries().into_iter().map(RoomListed::from);
+    ok(Rooms {
+        rooms: rooms.collect(),
+    })
 }

@@ -1,7 +1,8 @@
 //! The `voice:join` reply (also `POST /api/voice/join`'s data), built from
-//! what the room admitted and what the node knows. A pure builder: it
-//! belongs with the protocol types and moves there once `protocol` is its
-//! own crate.
+//! what the room admitted and what the node knows. The type is the
+//! protocol's (the core crate); filling it needs the room's mediasoup facts
+//! (its worker and router capabilities), so the builder stays on the
+//! server's side of the wire.
 
 use crate::protocol::JoinData;
 use crate::turn::IceServer;

@@ -3,6 +3,8 @@
 //! transports, and server nodes in-process ([`node`]) or as processes of
 //! their own ([`process`]).
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod flows;
 pub mod frames;

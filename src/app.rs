@@ -124,7 +124,8 @@ impl App {
         hub.start_heartbeat(
             Duration::from_secs(config.registry_heartbeat_secs),
             Duration::from_secs(config.registry_node_ttl_secs),
-        );
+        )
+        .await;
         let secret = match &config.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
             None => {

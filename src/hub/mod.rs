@@ -355,15 +355,21 @@ impl Hub {
     /// Removes `room` from the directory if it is still the one there, and
     /// releases it in the registry.
     fn forget_room(&self, room: &RoomHandle) {
+        // The entry is taken out under the lock and dropped after it: a
+        // handle holds a clone of its worker, a mediasoup object.
         let removed = {
             let mut rooms = self.rooms.lock();
             let same = rooms
                 .get(&room.id)
                 .and_then(|cell| cell.get())
                 .is_some_and(|r| r.same_room(room));
-            same && rooms.remove(&room.id).is_some()
+            if same {
+                rooms.remove(&room.id)
+            } else {
+                None
+            }
         };
-        if removed {
+        if removed.is_some() {
             let registry = self.placement.registry.clone();
             let (market, node) = (room.id.clone(), self.placement.me.node_id.clone());
             self.runtime.spawn(async move {
@@ -672,13 +678,24 @@ impl Hub {
         }
     }
 
-    /// Heartbeats every `interval` (alive for `ttl`), re-claiming this node's
-    /// rooms each time so that they are registered again after an outage.
-    pub fn start_heartbeat(self: &Arc<Self>, interval: Duration, ttl: Duration) {
+    /// Registers this node (its first heartbeat, awaited), then heartbeats
+    /// every `interval` (alive for `ttl`), re-claiming this node's rooms each
+    /// time so that they are registered again after an outage.
+    ///
+    /// The first beat is awaited because a room claimed by a node the
+    /// registry does not know yet counts as a dead node's: a node that served
+    /// joins before its first beat landed could have a room taken over by
+    /// another node's claim, and both would run it.
+    pub async fn start_heartbeat(self: &Arc<Self>, interval: Duration, ttl: Duration) {
+        let first = self.beat(ttl.as_secs()).await;
+        if let Err(e) = &first {
+            tracing::warn!(error = %e, "registry heartbeat failed");
+        }
+        let mut healthy = first.is_ok();
         let weak = Arc::downgrade(self);
         self.runtime.spawn(async move {
             let mut tick = tokio::time::interval(interval);
-            let mut healthy = true;
+            tick.tick().await;
             loop {
                 tick.tick().await;
                 let Some(hub) = weak.upgrade() else { break };

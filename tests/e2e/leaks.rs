@@ -225,7 +225,8 @@ async fn hub_with(registry: Arc<dyn Registry>) -> Arc<Hub> {
         Recorder::start(store, 100, 0, &runtime),
         runtime,
     );
-    hub.start_heartbeat(Duration::from_millis(50), Duration::from_secs(6));
+    hub.start_heartbeat(Duration::from_millis(50), Duration::from_secs(6))
+        .await;
     hub
 }
 

@@ -137,7 +137,8 @@ wire-types:
 	PNL_VOICE_WRITE_WIRE=1 $(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core --lib wire_types
 
 ## The fast loop, first in `make test`: formatting, no import cycle
-## between modules (scripts/check-module-cycles.py), clippy with warnings
+## between modules (scripts/check-module-cycles.py), a core crate without
+## mediasoup, actix or tokio in its dependency tree, clippy with warnings
 ## as errors on every target of every crate, the core crate's tests (wire
 ## contract, room rules, sign-in, the TypeScript drift check) and the type
 ## checks of the SDK, the React package and the web client. The server's
@@ -145,6 +146,8 @@ wire-types:
 check: setup clients/js/dist/index.js clients/react/dist/index.js
 	$(CARGO) fmt --check
 	scripts/check-module-cycles.py src crates/pnl-voice-core/src crates/pnl-voice-testkit/src
+	@if $(CARGO) tree --locked -p pnl-voice-core -e normal --prefix none | grep -E '^(mediasoup|actix|tokio)'; then \
+		echo "pnl-voice-core must not depend on mediasoup, actix or tokio" >&2; exit 1; fi
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets --workspace -- -D warnings
 	$(CARGO) test $(CARGO_FLAGS) -p pnl-voice-core
 	cd clients/js && npm run typecheck

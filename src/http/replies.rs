@@ -9,16 +9,11 @@ use serde::{Serialize, Serializer};
 use crate::address::Address;
 use crate::hub::RoomSummary;
 use crate::rooms::ParticipantView;
-use crate::store::{Erased, ParticipationRecord, RoomRecord, SpeakerTotal};
+use crate::store::{self, Erased, ParticipationRecord, RoomRecord, SpeakerTotal};
 
 /// A time in whole seconds (`2026-12-03T15:00:00Z`), as sign-in answers.
 fn seconds<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
-}
-
-/// A time with milliseconds (`2026-12-03T15:00:00.123Z`), as room data answers.
-fn millis<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
 /// `POST /api/auth/challenge`: the message to sign.
@@ -80,7 +75,7 @@ pub struct RoomListed {
     /// Of whom may speak.
     pub speakers: usize,
     /// When the room started.
-    #[serde(serialize_with = "millis")]
+    #[serde(serialize_with = "store::iso")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -14,7 +14,7 @@ pub use error::StoreError;
 pub use mongo::MongoStore;
 pub use recorder::{Recorder, RecorderStats};
 pub use records::{
-    minutes_between, Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals,
+    iso, minutes_between, Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals,
     SpeakerTotal, WalletData, Write,
 };
 pub use sqlite::SqliteStore;

@@ -494,16 +494,23 @@ export class User {
     return this.page.evaluate((w) => window.__rings?.[w] ?? { level: 0, active: false, levels: [] }, wallet.address);
   }
 
-  /** The highest `audioLevel` the page's receivers report from the packets' level extension (`getSynchronizationSources`). */
+  /** An `audioLevel` above 0 that the page's receivers report from the packets' level extension (`getSynchronizationSources`) within 3 s, or 0. */
   async sourceLevel() {
-    return this.page.evaluate(() =>
-      Math.max(
-        0,
-        ...(window.__pcs ?? []).flatMap((pc) =>
-          pc.getReceivers().flatMap((r) => r.getSynchronizationSources().map((s) => s.audioLevel ?? 0)),
+    // A source reports the level of its latest packet, which is 0 in a quiet
+    // moment of the speaker's audio: sample for up to 3 s, keep the loudest.
+    let loudest = 0;
+    for (let i = 0; i < 30 && loudest === 0; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      loudest = await this.page.evaluate(() =>
+        Math.max(
+          0,
+          ...(window.__pcs ?? []).flatMap((pc) =>
+            pc.getReceivers().flatMap((r) => r.getSynchronizationSources().map((s) => s.audioLevel ?? 0)),
+          ),
         ),
-      ),
-    );
+      );
+    }
+    return loudest;
   }
 
   /** Audio counters of the page, summed over its frames (an embedded room's peer connections live in its iframe). */

@@ -13,7 +13,8 @@ use crate::config::Config;
 use crate::hub::{Hub, NodeIdentity, Placement};
 use crate::media::WorkerPool;
 use crate::positions::{MarketSource, SolanaRpcMarkets, StaticMarkets};
-use crate::registry::{MemoryRegistry, RedisRegistry, Registry};
+use crate::ledger::{EmbeddedLedger, LedgerBackend, ModerationLedger, RedisLedger};
+use crate::registry::{MemoryRegistry, RedisConnection, RedisRegistry, Registry};
 use crate::signaling::{SignalingContext, Sockets};
 use crate::store::Recorder;
 use crate::telemetry::sampler::{Levels, Sampled, StreamQuality, WorkerLevels};
@@ -88,11 +89,16 @@ impl App {
         };
         let pool = WorkerPool::start(config.media.clone(), config.worker_count(), &runtime).await?;
         let public_url = config.public_url(bound);
-        let registry: Arc<dyn Registry> = match &config.redis_url {
-            Some(url) => Arc::new(
-                RedisRegistry::new(url, Duration::from_millis(config.registry_timeout_ms))
+        let timeout = Duration::from_millis(config.registry_timeout_ms);
+        let redis = match &config.redis_url {
+            Some(url) => Some(
+                RedisConnection::open(url, timeout)
                     .map_err(|e| StartError::Registry(e.to_string()))?,
             ),
+            None => None,
+        };
+        let registry: Arc<dyn Registry> = match &redis {
+            Some(redis) => Arc::new(RedisRegistry::new(redis.clone())),
             None => Arc::new(MemoryRegistry::default()),
         };
         let placement = Placement {
@@ -107,6 +113,17 @@ impl App {
         };
         let store = crate::store::open(&config).await?;
         tracing::info!(store = store.kind(), "record store");
+        let ledger: Arc<dyn LedgerBackend> = match redis {
+            Some(redis) => Arc::new(RedisLedger::new(redis)),
+            None => Arc::new(EmbeddedLedger::new(store.clone())),
+        };
+        let ledger = Arc::new(ModerationLedger::new(
+            ledger,
+            config.rooms.policy(),
+            crate::hub::JOIN_INTERVAL,
+            timeout,
+        ));
+        tracing::info!(ledger = ledger.kind(), "moderation ledger");
         let recorder = Recorder::start(
             store,
             config.store_queue_capacity,
@@ -119,6 +136,7 @@ impl App {
             config.rooms.clone(),
             placement,
             recorder,
+            ledger,
             runtime.clone(),
         );
         hub.start_heartbeat(

@@ -6,11 +6,12 @@
 //! After every command: the refused ones and the ones that announce nothing
 //! changed nothing; each accepted one did what it says, and its events
 //! describe the room as it is; and the room's invariants hold
-//! (`Room::check_invariants`).
+//! (`Room::check_invariants`), with a model of the moderation ledger
+//! keeping the bans and joins the rules hand back.
 
 #![no_main]
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use arbitrary::Arbitrary;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -18,7 +19,7 @@ use libfuzzer_sys::fuzz_target;
 use pnl_voice_core::address::Address;
 use pnl_voice_core::rooms::RoomDefaults;
 use pnl_voice_core::rooms::{
-    Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
+    Ban, Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch, Standing,
 };
 
 /// Wallets taking part; wallet 0 is the founder when the market has one.
@@ -78,6 +79,33 @@ fn wallet(who: Who) -> Address {
     Address::from_bytes([who.0 % WALLETS + 1; 32])
 }
 
+/// The moderation ledger as the server keeps it: bans, and joins per wallet.
+#[derive(Default)]
+struct Ledger {
+    bans: HashMap<Address, DateTime<Utc>>,
+    joins: HashMap<Address, Vec<DateTime<Utc>>>,
+}
+
+impl Ledger {
+    fn standing(&self, wallet: &Address, policy: &RoomPolicy, now: DateTime<Utc>) -> Standing {
+        let recent = self.joins.get(wallet).map_or(0, |times| {
+            times
+                .iter()
+                .filter(|t| now - **t < policy.churn_window)
+                .count()
+        });
+        Standing {
+            banned_until: self.bans.get(wallet).copied(),
+            recent_joins: recent as u32,
+        }
+    }
+
+    fn ban(&mut self, ban: Ban) {
+        self.joins.remove(&ban.wallet);
+        self.bans.insert(ban.wallet, ban.until);
+    }
+}
+
 /// What a command returned: its events, or the rule it broke.
 type Outcome = Result<Vec<RoomEvent>, RoomError>;
 
@@ -101,9 +129,10 @@ fuzz_target!(|scenario: Scenario| {
         policy.clone(),
         now,
     );
+    let mut ledger = Ledger::default();
     for op in &scenario.ops {
         let before = room.clone();
-        let outcome = apply(&mut room, op, &mut now, &policy);
+        let outcome = apply(&mut room, &mut ledger, op, &mut now, &policy);
         match &outcome {
             Err(RoomError::Churning(until)) => {
                 assert_eq!(
@@ -118,16 +147,32 @@ fuzz_target!(|scenario: Scenario| {
             }
             Ok(events) => check_events(&room, events),
         }
-        assert_eq!(room.check_invariants(now), Ok(()), "after {op:?}: {room:?}");
+        assert_eq!(
+            room.check_invariants(now, |w| ledger.bans.get(w).copied()),
+            Ok(()),
+            "after {op:?}: {room:?}"
+        );
     }
 });
 
 /// Runs `op`, checking what each accepted command promises.
-fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>, policy: &RoomPolicy) -> Outcome {
+fn apply(
+    room: &mut Room,
+    ledger: &mut Ledger,
+    op: &Op,
+    now: &mut DateTime<Utc>,
+    policy: &RoomPolicy,
+) -> Outcome {
     match *op {
         Op::Join { who, reserved } => {
             let (w, before) = (wallet(who), room.len());
-            let (view, events) = room.join(&w, Profile::none(), reserved.into(), *now)?;
+            let standing = ledger.standing(&w, policy, *now);
+            let joined = room.join(&w, Profile::none(), reserved.into(), &standing, *now);
+            if let Err(RoomError::Churning(until)) = joined {
+                ledger.ban(Ban { wallet: w.clone(), until });
+            }
+            let (view, events) = joined?;
+            ledger.joins.entry(w.clone()).or_default().push(*now);
             assert!(
                 before + usize::from(reserved) < room.settings().max_participants as usize,
                 "a join never overfills"
@@ -177,11 +222,10 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>, policy: &RoomPolicy)
         }
         Op::Kick(actor, target) => {
             let t = wallet(target);
-            let (gone, events) = room.kick(&wallet(actor), &t, *now)?;
+            let (gone, ban, events) = room.kick(&wallet(actor), &t, *now)?;
             assert!(gone.wallet == t && room.get(&t).is_none());
-            if policy.ban > Duration::zero() {
-                assert_eq!(room.banned_until(&t, *now), Some(*now + policy.ban));
-            }
+            assert_eq!(ban, Ban { wallet: t, until: *now + policy.ban });
+            ledger.ban(ban);
             Ok(events)
         }
         Op::MuteAll(actor) => {

@@ -34,7 +34,7 @@ pub use sessions::{Seat, Sessions};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::try_join_all;
@@ -43,16 +43,17 @@ use tokio::sync::{broadcast, mpsc, OnceCell};
 
 use crate::address::Address;
 use crate::config::RoomDefaults;
+use crate::ledger::ModerationLedger;
 use crate::media::{MediaError, WorkerPool};
 use crate::positions::MarketSource;
 use crate::protocol::{event, ModerationAction, ServerEvent};
 use crate::registry::{NodeLoad, RegistryError, RoomMessage, RoomOwner, WorkerLoad};
-use crate::rooms::{ParticipantView, Room, RoomSettings, SettingsPatch};
+use crate::rooms::{Ban, ParticipantView, Room, RoomError, RoomSettings, SettingsPatch};
 use crate::store::{Recorder, ReportRecord, Write};
 use crate::telemetry;
 
-/// Shortest time between two joins of one wallet.
-const JOIN_INTERVAL: Duration = Duration::from_secs(1);
+/// Shortest time between two joins of one wallet, on any node.
+pub const JOIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Longest wait for a room's stored settings before it starts on defaults.
 const STORE_READ_TIMEOUT: Duration = Duration::from_secs(1);
@@ -95,21 +96,23 @@ pub struct Hub {
     rooms: Mutex<HashMap<Address, RoomCell>>,
     /// Which session each wallet is on (its one owner).
     sessions: Sessions,
-    last_join: Mutex<HashMap<Address, Instant>>,
+    /// Bans, churn history and join-rate slots, outliving rooms.
+    ledger: Arc<ModerationLedger>,
     recorder: Recorder,
     draining: AtomicBool,
     placement: Placement,
 }
 
 impl Hub {
-    /// A hub over `pool`; rooms, timers and worker-death handling run on
-    /// `runtime`.
+    /// A hub over `pool`, keeping bans and join records in `ledger`; rooms,
+    /// timers and worker-death handling run on `runtime`.
     pub fn new(
         pool: Arc<WorkerPool>,
         markets: Arc<dyn MarketSource>,
         defaults: RoomDefaults,
         placement: Placement,
         recorder: Recorder,
+        ledger: Arc<ModerationLedger>,
         runtime: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let mut lost = pool.subscribe_lost();
@@ -125,7 +128,7 @@ impl Hub {
             runtime: runtime.clone(),
             rooms: Mutex::new(HashMap::new()),
             sessions,
-            last_join: Mutex::new(HashMap::new()),
+            ledger,
             recorder,
             draining: AtomicBool::new(false),
             placement,
@@ -175,7 +178,7 @@ impl Hub {
             None => false,
         };
         if !reserved {
-            self.check_join_rate(wallet)?;
+            self.check_join_rate(wallet).await?;
         }
         let reconnection = self.sessions.is_reconnection(wallet);
         let session = outbox.session();
@@ -184,8 +187,13 @@ impl Hub {
         let profile = self.markets.profile(market, wallet).await;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
-            match room.admit(wallet, profile.clone(), outbox.clone()).await {
+            let standing = self.ledger.standing(market, wallet, Utc::now()).await;
+            let admitted = room
+                .admit(wallet, profile.clone(), standing, outbox.clone())
+                .await;
+            match admitted {
                 Ok(Ok(admission)) => {
+                    self.ledger.joined(market, wallet, Utc::now()).await;
                     let seat = Seat {
                         session,
                         outbox,
@@ -196,35 +204,40 @@ impl Hub {
                     telemetry::user_joined(reconnection);
                     return Ok((room, admission));
                 }
-                Ok(Err(refused)) => return Err(refused.into()),
+                Ok(Err(refused)) => return Err(self.refused(market, wallet, refused).await),
                 Err(RoomGone) => self.forget_room(&room),
             }
         }
         Err(JoinError::Recreating)
     }
 
-    fn check_join_rate(&self, wallet: &Address) -> Result<(), JoinError> {
-        let now = Instant::now();
-        let mut last = self.last_join.lock();
-        match last.get(wallet) {
-            Some(t) if now.duration_since(*t) < JOIN_INTERVAL => Err(JoinError::RateLimited),
-            _ => {
-                last.insert(wallet.clone(), now);
-                Ok(())
-            }
+    /// The join's refusal; a churn ban the rules decided is kept in the
+    /// ledger first, so the next join sees it.
+    async fn refused(&self, market: &Address, wallet: &Address, refused: RoomError) -> JoinError {
+        if let RoomError::Churning(until) = refused {
+            let ban = Ban {
+                wallet: wallet.clone(),
+                until,
+            };
+            tracing::info!(room = %market, %wallet, %until, "joined too often: banned");
+            self.ledger.ban(market, &ban).await;
+        }
+        refused.into()
+    }
+
+    /// Takes `wallet`'s join-rate slot, shared by every node.
+    async fn check_join_rate(&self, wallet: &Address) -> Result<(), JoinError> {
+        if self.ledger.take_join_slot(wallet).await {
+            Ok(())
+        } else {
+            Err(JoinError::RateLimited)
         }
     }
 
-    /// Forgets join times too old to matter (each heartbeat), so the map
-    /// holds only recent wallets and gives memory back after a burst.
+    /// Forgets join times too old to matter (each heartbeat), so the maps
+    /// hold only recent wallets and give memory back after a burst.
     fn forget_old_times(&self) {
-        {
-            let mut times = self.last_join.lock();
-            times.retain(|_, t| t.elapsed() < JOIN_INTERVAL);
-            if times.len() * 4 < times.capacity() {
-                times.shrink_to_fit();
-            }
-        }
+        self.ledger.forget_old();
         self.sessions.forget_old();
     }
 
@@ -411,14 +424,15 @@ impl Hub {
         wallet: &Address,
         market: &Address,
     ) -> Result<(RoomHandle, Admission), JoinError> {
-        self.check_join_rate(wallet)?;
+        self.check_join_rate(wallet).await?;
         let profile = self.markets.profile(market, wallet).await;
         let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
         for _ in 0..3 {
             let room = self.room_for(market).await?;
-            match room.reserve(wallet, profile.clone(), hold).await {
+            let standing = self.ledger.standing(market, wallet, Utc::now()).await;
+            match room.reserve(wallet, profile.clone(), standing, hold).await {
                 Ok(Ok(admission)) => return Ok((room, admission)),
-                Ok(Err(refused)) => return Err(refused.into()),
+                Ok(Err(refused)) => return Err(self.refused(market, wallet, refused).await),
                 Err(RoomGone) => self.forget_room(&room),
             }
         }
@@ -455,6 +469,7 @@ impl Hub {
         if let Some(kicked) = room.moderate(actor, action, target).await? {
             tracing::info!(room = %market, wallet = %kicked.wallet, "kicked");
             self.sessions.left(&kicked.wallet, kicked.session, market);
+            self.ledger.ban(market, &kicked.ban).await;
         }
         Ok(())
     }

@@ -1,10 +1,13 @@
 //! Where rooms live: which node (and worker) owns each room, and which
-//! nodes are alive with what load. In memory for one node; in Redis
-//! (`room:{marketAddress}`, `node:{nodeId}`, `worker:{workerId}`) for many.
+//! nodes are alive with what load. In memory for one node; in Redis (one
+//! Redis or a Redis Cluster; every key name is built in [`keys`]) for many.
 
+mod connection;
+pub mod keys;
 mod memory;
 mod redis;
 
+pub use connection::{cluster_urls, RedisConnection};
 pub use memory::MemoryRegistry;
 pub use redis::RedisRegistry;
 
@@ -60,7 +63,7 @@ pub struct WorkerLoad {
     pub users: usize,
 }
 
-/// A message for the node that owns a room (channel `voice:room:{market}`).
+/// A message for the node that owns a room (its channel: [`keys::room_channel`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomMessage {
@@ -82,7 +85,7 @@ pub enum RoomMessage {
     },
 }
 
-/// Where a wallet is connected (`user:{walletAddress}`).
+/// Where a wallet is connected ([`keys::user_key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSession {

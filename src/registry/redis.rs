@@ -1,97 +1,65 @@
-//! The Redis registry (deadpool-redis), with these keys:
-//! `room:{marketAddress}` (hash: nodeId, workerId, wsUrl, httpUrl,
-//! participants, createdAt, founderWallet), `queue:{marketAddress}` (list:
-//! the speaker queue), `user:{walletAddress}` (hash: roomId, nodeId), `node:{nodeId}` (hash with a
-//! TTL: the node's load; its existence means "alive"), `worker:{workerId}`
-//! (hash with a TTL: rooms, users), and the `nodes` set of known node ids.
-//! Additions: `node-rooms:{nodeId}` and `node-users:{nodeId}` (sets: what a
-//! node owns), so that when a node stops heartbeating (a crash, SIGKILL)
-//! the next heartbeat of any live node removes its room, queue and user
-//! records. Every call is bounded by a timeout, so a Redis outage fails fast.
+//! The Redis registry, on one Redis or a Redis Cluster (keys:
+//! [`keys`](super::keys)). Every script declares the keys it touches in
+//! `KEYS`, and those keys share one hash tag, so every script and pipeline
+//! runs in one slot: a claim compares-and-sets the room's record against
+//! the owner the client saw (after checking that owner's liveness itself),
+//! and a dead node's records are removed room by room and user by user,
+//! each with a single-slot conditional delete. A node's index sets
+//! (`node-rooms`, `node-users`) are written before the records they index,
+//! so a node that dies in between leaves nothing unindexed. Every call is
+//! bounded by a timeout, so a Redis outage fails fast.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_redis::redis::{self, AsyncCommands, Script};
-use deadpool_redis::{Config, Pool, Runtime};
 
+use super::connection::{Pooled, RedisConnection};
+use super::keys;
 use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
 use crate::address::Address;
 
-/// Claims a room unless a live node owns it: KEYS = room key, the claiming
-/// node's `node-rooms` set; ARGV = nodeId, workerId, wsUrl, httpUrl,
-/// createdAt, founderWallet, marketAddress.
+/// Makes a node the owner of a room if the record's owner is still the one
+/// the client saw: KEYS = room key; ARGV = the owner seen ('' for none),
+/// nodeId, workerId, wsUrl, httpUrl, createdAt, founderWallet. Returns the
+/// record's owner fields afterwards (someone else's when the record changed
+/// meanwhile: the client looks again).
 const CLAIM: &str = r"
-local owner = redis.call('HGET', KEYS[1], 'nodeId')
-if owner and owner ~= ARGV[1] and redis.call('EXISTS', 'node:' .. owner) == 1 then
+local owner = redis.call('HGET', KEYS[1], 'nodeId') or ''
+if owner ~= ARGV[1] then
   return redis.call('HMGET', KEYS[1], 'nodeId', 'workerId', 'wsUrl', 'httpUrl')
 end
-if owner ~= ARGV[1] then
-  redis.call('HSET', KEYS[1], 'createdAt', ARGV[5], 'founderWallet', ARGV[6], 'participants', 0)
+if owner ~= ARGV[2] then
+  redis.call('HSET', KEYS[1], 'createdAt', ARGV[6], 'founderWallet', ARGV[7], 'participants', 0)
 end
-redis.call('HSET', KEYS[1], 'nodeId', ARGV[1], 'workerId', ARGV[2], 'wsUrl', ARGV[3], 'httpUrl', ARGV[4])
-redis.call('SADD', KEYS[2], ARGV[7])
-return {ARGV[1], ARGV[2], ARGV[3], ARGV[4]}
+redis.call('HSET', KEYS[1], 'nodeId', ARGV[2], 'workerId', ARGV[3], 'wsUrl', ARGV[4], 'httpUrl', ARGV[5])
+return {ARGV[2], ARGV[3], ARGV[4], ARGV[5]}
 ";
 
-/// Deletes a room's record and queue only if the given node owns it: KEYS =
-/// room key, queue key, the node's `node-rooms` set; ARGV = nodeId, marketAddress.
-const RELEASE: &str = r"
-redis.call('SREM', KEYS[3], ARGV[2])
-if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] then
-  return redis.call('DEL', KEYS[1], KEYS[2])
-end
-return 0
-";
-
-/// Deletes a user key only if it still holds the given session: KEYS = user
-/// key, the node's `node-users` set; ARGV = nodeId, roomId, wallet.
-const CLEAR_USER: &str = r"
-redis.call('SREM', KEYS[2], ARGV[3])
-if redis.call('HGET', KEYS[1], 'nodeId') == ARGV[1] and redis.call('HGET', KEYS[1], 'roomId') == ARGV[2] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-";
-
-/// Removes everything node ARGV[1] still owns (it is gone): its rooms and
-/// their queues, its users, its index sets and its place in `nodes`.
-/// Records another node has taken over since are left alone. Returns how
-/// many room and user records were removed.
-const REAP: &str = r"
-local id = ARGV[1]
-local removed = 0
-for _, market in ipairs(redis.call('SMEMBERS', 'node-rooms:' .. id)) do
-  if redis.call('HGET', 'room:' .. market, 'nodeId') == id then
-    removed = removed + redis.call('DEL', 'room:' .. market, 'queue:' .. market)
+/// Deletes KEYS (one slot) if the hash KEYS[1] holds every field = value
+/// pair of ARGV; returns how many keys were deleted. A room's record and
+/// queue go only with their owner's id in the record, a user's record only
+/// while it names the session being cleared.
+const DELETE_IF: &str = r"
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
+    return 0
   end
 end
-for _, wallet in ipairs(redis.call('SMEMBERS', 'node-users:' .. id)) do
-  if redis.call('HGET', 'user:' .. wallet, 'nodeId') == id then
-    removed = removed + redis.call('DEL', 'user:' .. wallet)
-  end
-end
-redis.call('DEL', 'node-rooms:' .. id, 'node-users:' .. id)
-redis.call('SREM', 'nodes', id)
-return removed
+return redis.call('DEL', unpack(KEYS))
 ";
 
 /// How long a user record outlives its node's silence.
 const USER_TTL_SECS: i64 = 24 * 3600;
 
+/// How many times a claim looks again when the record changed under it.
+const CLAIM_ATTEMPTS: usize = 3;
+
 /// Registry in Redis, shared by every node.
 pub struct RedisRegistry {
-    url: String,
-    pool: Pool,
-    clear_user: Script,
-    timeout: Duration,
+    redis: RedisConnection,
     claim: Script,
-    release: Script,
-    reap: Script,
-}
-
-fn room_key(room: &Address) -> String {
-    format!("room:{room}")
+    conditional_delete: Script,
 }
 
 /// The owner in `nodeId, workerId, wsUrl, httpUrl` fields of a room record.
@@ -107,56 +75,67 @@ fn owner_from(fields: &[Option<String>]) -> Option<RoomOwner> {
     }
 }
 
-fn node_key(node: &str) -> String {
-    format!("node:{node}")
-}
-
-fn node_rooms_key(node: &str) -> String {
-    format!("node-rooms:{node}")
-}
-
-fn node_users_key(node: &str) -> String {
-    format!("node-users:{node}")
-}
-
 impl RedisRegistry {
-    /// A registry at `url` whose calls give up after `timeout`.
-    pub fn new(url: &str, timeout: Duration) -> Result<Self, RegistryError> {
-        let mut config = Config::from_url(url);
-        let mut pool_config = deadpool_redis::PoolConfig::new(32);
-        pool_config.timeouts.wait = Some(timeout);
-        pool_config.timeouts.create = Some(timeout);
-        pool_config.timeouts.recycle = Some(timeout);
-        config.pool = Some(pool_config);
-        let pool = config
-            .create_pool(Some(Runtime::Tokio1))
-            .map_err(|e| RegistryError(e.to_string()))?;
-        Ok(Self {
-            url: url.to_string(),
-            pool,
-            clear_user: Script::new(CLEAR_USER),
-            timeout,
+    /// A registry on `redis`.
+    pub fn new(redis: RedisConnection) -> Self {
+        Self {
+            redis,
             claim: Script::new(CLAIM),
-            release: Script::new(RELEASE),
-            reap: Script::new(REAP),
-        })
+            conditional_delete: Script::new(DELETE_IF),
+        }
     }
 
-    async fn run<T, F>(&self, f: F) -> Result<T, RegistryError>
-    where
-        F: AsyncFnOnce(&mut deadpool_redis::Connection) -> redis::RedisResult<T>,
-    {
-        let work = async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| RegistryError(e.to_string()))?;
-            f(&mut conn).await.map_err(|e| RegistryError(e.to_string()))
-        };
-        tokio::time::timeout(self.timeout, work)
+    /// The connection (shared with the moderation ledger).
+    pub fn connection(&self) -> &RedisConnection {
+        &self.redis
+    }
+
+    /// Deletes `keys` (one slot) if the hash `keys[0]` holds every pair of
+    /// `fields`; returns how many were deleted.
+    async fn delete_if(
+        &self,
+        c: &mut Pooled,
+        keys: &[String],
+        fields: &[(&str, &str)],
+    ) -> redis::RedisResult<i64> {
+        let mut call = self.conditional_delete.key(keys);
+        for (field, value) in fields {
+            call.arg(*field).arg(*value);
+        }
+        call.invoke_async(c).await
+    }
+
+    /// One compare-and-set claim (see [`CLAIM`]).
+    async fn claim_if_owner_is(
+        &self,
+        room: &Address,
+        seen: &str,
+        me: &RoomOwner,
+        founder: &str,
+    ) -> Result<Vec<Option<String>>, RegistryError> {
+        let key = keys::room_key(room);
+        let created = chrono::Utc::now().timestamp_millis().to_string();
+        self.redis
+            .run(async |c| {
+                self.claim
+                    .key(&key)
+                    .arg(seen)
+                    .arg(&me.node_id)
+                    .arg(&me.worker_id)
+                    .arg(&me.ws_url)
+                    .arg(&me.http_url)
+                    .arg(&created)
+                    .arg(founder)
+                    .invoke_async(c)
+                    .await
+            })
             .await
-            .map_err(|_| RegistryError("timed out".into()))?
+    }
+
+    /// Whether `node` heartbeats.
+    async fn alive(&self, node: &str) -> Result<bool, RegistryError> {
+        let key = keys::node_key(node);
+        self.redis.run(async |c| c.exists(&key).await).await
     }
 }
 
@@ -168,32 +147,38 @@ impl Registry for RedisRegistry {
         me: &RoomOwner,
         founder: Option<&Address>,
     ) -> Result<RoomOwner, RegistryError> {
-        let key = room_key(room);
-        let created = chrono::Utc::now().timestamp_millis().to_string();
         let founder = founder.map(|f| f.to_string()).unwrap_or_default();
-        let fields: Vec<Option<String>> = self
-            .run(async |c| {
-                self.claim
-                    .key(&key)
-                    .key(node_rooms_key(&me.node_id))
-                    .arg(&me.node_id)
-                    .arg(&me.worker_id)
-                    .arg(&me.ws_url)
-                    .arg(&me.http_url)
-                    .arg(&created)
-                    .arg(&founder)
-                    .arg(room.to_string())
-                    .invoke_async(c)
-                    .await
-            })
+        let index = keys::node_rooms_key(&me.node_id);
+        self.redis
+            .run(async |c| c.sadd::<_, _, ()>(&index, room.as_str()).await)
             .await?;
-        owner_from(&fields)
-            .ok_or_else(|| RegistryError(format!("malformed room record: {fields:?}")))
+        let mut seen = self.room_owner(room).await?;
+        for _ in 0..CLAIM_ATTEMPTS {
+            if let Some(owner) = &seen {
+                if owner.node_id != me.node_id && self.alive(&owner.node_id).await? {
+                    self.redis
+                        .run(async |c| c.srem::<_, _, ()>(&index, room.as_str()).await)
+                        .await?;
+                    return Ok(owner.clone());
+                }
+            }
+            let expected = seen.as_ref().map_or("", |o| o.node_id.as_str());
+            let fields = self.claim_if_owner_is(room, expected, me, &founder).await?;
+            let owner = owner_from(&fields);
+            if owner.as_ref().is_some_and(|o| o.node_id == me.node_id) {
+                return owner.ok_or_else(|| RegistryError("claim lost".into()));
+            }
+            seen = owner;
+        }
+        Err(RegistryError(format!(
+            "the owner of room {room} kept changing during the claim"
+        )))
     }
 
     async fn room_owner(&self, room: &Address) -> Result<Option<RoomOwner>, RegistryError> {
-        let key = room_key(room);
+        let key = keys::room_key(room);
         let fields: Vec<Option<String>> = self
+            .redis
             .run(async |c| {
                 redis::cmd("HMGET")
                     .arg(&key)
@@ -206,19 +191,14 @@ impl Registry for RedisRegistry {
     }
 
     async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError> {
-        let key = room_key(room);
-        self.run(async |c| {
-            self.release
-                .key(&key)
-                .key(format!("queue:{room}"))
-                .key(node_rooms_key(node_id))
-                .arg(node_id)
-                .arg(room.to_string())
-                .invoke_async::<i64>(c)
-                .await
-        })
-        .await
-        .map(drop)
+        let record = [keys::room_key(room), keys::queue_key(room)];
+        let index = keys::node_rooms_key(node_id);
+        self.redis
+            .run(async |c| {
+                self.delete_if(c, &record, &[("nodeId", node_id)]).await?;
+                c.srem::<_, _, ()>(&index, room.as_str()).await
+            })
+            .await
     }
 
     async fn set_room_state(
@@ -228,79 +208,81 @@ impl Registry for RedisRegistry {
         count: usize,
         queue: &[Address],
     ) -> Result<(), RegistryError> {
-        let key = room_key(room);
-        let queue_key = format!("queue:{room}");
-        self.run(async |c| {
-            let owner: Option<String> = c.hget(&key, "nodeId").await?;
-            if owner.as_deref() != Some(node_id) {
-                return Ok(());
-            }
-            let mut pipe = redis::pipe();
-            pipe.atomic()
-                .hset(&key, "participants", count)
-                .ignore()
-                .del(&queue_key)
-                .ignore();
-            if !queue.is_empty() {
-                let wallets: Vec<String> = queue.iter().map(ToString::to_string).collect();
-                pipe.rpush(&queue_key, wallets).ignore();
-            }
-            pipe.query_async::<()>(c).await
-        })
-        .await
+        let key = keys::room_key(room);
+        let queue_key = keys::queue_key(room);
+        self.redis
+            .run(async |c| {
+                let owner: Option<String> = c.hget(&key, "nodeId").await?;
+                if owner.as_deref() != Some(node_id) {
+                    return Ok(());
+                }
+                let mut pipe = redis::pipe();
+                pipe.atomic()
+                    .hset(&key, "participants", count)
+                    .ignore()
+                    .del(&queue_key)
+                    .ignore();
+                if !queue.is_empty() {
+                    let wallets: Vec<String> = queue.iter().map(ToString::to_string).collect();
+                    pipe.rpush(&queue_key, wallets).ignore();
+                }
+                pipe.query_async::<()>(c).await
+            })
+            .await
     }
 
     async fn heartbeat(&self, load: &NodeLoad, ttl_secs: u64) -> Result<(), RegistryError> {
-        let node = node_key(&load.node_id);
+        let node = keys::node_key(&load.node_id);
         let json = serde_json::to_string(load).map_err(|e| RegistryError(e.to_string()))?;
-        self.run(async |c| {
-            let mut pipe = redis::pipe();
-            pipe.atomic()
-                .hset_multiple(
-                    &node,
-                    &[
-                        ("wsUrl", load.ws_url.clone()),
-                        ("httpUrl", load.http_url.clone()),
-                        ("rooms", load.rooms.to_string()),
-                        ("users", load.users.to_string()),
-                        ("cpu", load.cpu.to_string()),
-                        ("load", json.clone()),
-                    ],
-                )
-                .ignore()
-                .expire(&node, ttl_secs as i64)
-                .ignore()
-                .sadd("nodes", &load.node_id)
-                .ignore()
-                .publish("voice:workers", &json)
-                .ignore();
-            for w in &load.workers {
-                let key = format!("worker:{}", w.worker_id);
-                pipe.hset_multiple(
-                    &key,
-                    &[
-                        ("nodeId", load.node_id.clone()),
-                        ("rooms", w.rooms.to_string()),
-                        ("users", w.users.to_string()),
-                    ],
-                )
-                .ignore()
-                .expire(&key, ttl_secs as i64)
-                .ignore();
-            }
-            pipe.query_async::<()>(c).await
-        })
-        .await?;
+        self.redis
+            .run(async |c| {
+                // The node's own keys, in its slot, at once.
+                let mut pipe = redis::pipe();
+                pipe.atomic()
+                    .hset_multiple(
+                        &node,
+                        &[
+                            ("wsUrl", load.ws_url.clone()),
+                            ("httpUrl", load.http_url.clone()),
+                            ("rooms", load.rooms.to_string()),
+                            ("users", load.users.to_string()),
+                            ("cpu", load.cpu.to_string()),
+                            ("load", json.clone()),
+                        ],
+                    )
+                    .ignore()
+                    .expire(&node, ttl_secs as i64)
+                    .ignore();
+                for w in &load.workers {
+                    let key = keys::worker_key(&load.node_id, &w.worker_id);
+                    pipe.hset_multiple(
+                        &key,
+                        &[
+                            ("nodeId", load.node_id.clone()),
+                            ("rooms", w.rooms.to_string()),
+                            ("users", w.users.to_string()),
+                        ],
+                    )
+                    .ignore()
+                    .expire(&key, ttl_secs as i64)
+                    .ignore();
+                }
+                pipe.query_async::<()>(c).await?;
+                c.sadd::<_, _, ()>(keys::NODES, &load.node_id).await?;
+                c.publish::<_, _, ()>(keys::WORKERS_CHANNEL, &json).await
+            })
+            .await?;
         self.reap_dead_nodes().await
     }
 
     async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError> {
         let loads: Vec<Option<String>> = self
+            .redis
             .run(async |c| {
-                let ids: Vec<String> = c.smembers("nodes").await?;
+                let ids: Vec<String> = c.smembers(keys::NODES).await?;
                 let mut loads = Vec::new();
                 for id in ids {
-                    loads.push(c.hget(node_key(&id), "load").await?);
+                    loads.push(c.hget(keys::node_key(&id), "load").await?);
                 }
                 Ok(loads)
             })
@@ -313,31 +295,33 @@ impl Registry for RedisRegistry {
     }
 
     async fn set_user(&self, wallet: &Address, session: &UserSession) -> Result<(), RegistryError> {
-        let key = format!("user:{wallet}");
-        self.run(async |c| {
-            redis::pipe()
-                .atomic()
-                .hset_multiple(
-                    &key,
-                    &[
-                        ("roomId", session.room_id.to_string()),
-                        ("nodeId", session.node_id.clone()),
-                    ],
-                )
-                .ignore()
-                .expire(&key, USER_TTL_SECS)
-                .ignore()
-                .sadd(node_users_key(&session.node_id), wallet.to_string())
-                .ignore()
-                .query_async::<()>(c)
-                .await
-        })
-        .await
+        let key = keys::user_key(wallet);
+        let index = keys::node_users_key(&session.node_id);
+        self.redis
+            .run(async |c| {
+                c.sadd::<_, _, ()>(&index, wallet.as_str()).await?;
+                redis::pipe()
+                    .atomic()
+                    .hset_multiple(
+                        &key,
+                        &[
+                            ("roomId", session.room_id.to_string()),
+                            ("nodeId", session.node_id.clone()),
+                        ],
+                    )
+                    .ignore()
+                    .expire(&key, USER_TTL_SECS)
+                    .ignore()
+                    .query_async::<()>(c)
+                    .await
+            })
+            .await
     }
 
     async fn user(&self, wallet: &Address) -> Result<Option<UserSession>, RegistryError> {
-        let key = format!("user:{wallet}");
+        let key = keys::user_key(wallet);
         let fields: Vec<Option<String>> = self
+            .redis
             .run(async |c| {
                 redis::cmd("HMGET")
                     .arg(&key)
@@ -360,35 +344,33 @@ impl Registry for RedisRegistry {
         wallet: &Address,
         session: &UserSession,
     ) -> Result<(), RegistryError> {
-        let key = format!("user:{wallet}");
-        self.run(async |c| {
-            self.clear_user
-                .key(&key)
-                .key(node_users_key(&session.node_id))
-                .arg(&session.node_id)
-                .arg(session.room_id.to_string())
-                .arg(wallet.to_string())
-                .invoke_async::<i64>(c)
-                .await
-        })
-        .await
-        .map(drop)
+        let key = [keys::user_key(wallet)];
+        let index = keys::node_users_key(&session.node_id);
+        let room = session.room_id.to_string();
+        self.redis
+            .run(async |c| {
+                let fields = [("nodeId", session.node_id.as_str()), ("roomId", room.as_str())];
+                self.delete_if(c, &key, &fields).await?;
+                c.srem::<_, _, ()>(&index, wallet.as_str()).await
+            })
+            .await
     }
 
     async fn publish(&self, room: &Address, message: &RoomMessage) -> Result<usize, RegistryError> {
         let payload = serde_json::to_string(message).map_err(|e| RegistryError(e.to_string()))?;
-        let channel = format!("voice:room:{room}");
-        self.run(async |c| c.publish(&channel, &payload).await)
+        let channel = keys::room_channel(room);
+        self.redis
+            .run(async |c| c.publish(&channel, &payload).await)
             .await
     }
 
     fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<(Address, RoomMessage)>> {
         let (tx, rx) = tokio::sync::mpsc::channel(1024);
-        let url = self.url.clone();
+        let redis = self.redis.clone();
         tokio::spawn(async move {
             let mut delay = Duration::from_millis(100);
             while !tx.is_closed() {
-                if let Err(e) = listen(&url, &tx).await {
+                if let Err(e) = redis.listen(&tx).await {
                     tracing::warn!(error = %e, "registry subscription lost; reconnecting");
                 }
                 tokio::time::sleep(delay).await;
@@ -399,64 +381,58 @@ impl Registry for RedisRegistry {
     }
 
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
-        self.run(async |c| {
-            let _: () = c.del(node_key(node_id)).await?;
-            self.reap.arg(node_id).invoke_async::<i64>(c).await
-        })
-        .await
-        .map(drop)
+        let node = keys::node_key(node_id);
+        self.redis
+            .run(async |c| c.del::<_, ()>(&node).await)
+            .await?;
+        self.reap(node_id).await.map(drop)
     }
 }
 
 impl RedisRegistry {
     /// Removes the records of every known node whose heartbeat has expired.
     async fn reap_dead_nodes(&self) -> Result<(), RegistryError> {
-        let removed = self
-            .run(async |c| {
-                let ids: Vec<String> = c.smembers("nodes").await?;
-                let mut removed = Vec::new();
-                for id in ids {
-                    if !c.exists::<_, bool>(node_key(&id)).await? {
-                        let count: i64 = self.reap.arg(&id).invoke_async(c).await?;
-                        removed.push((id, count));
-                    }
-                }
-                Ok(removed)
-            })
+        let ids: Vec<String> = self
+            .redis
+            .run(async |c| c.smembers(keys::NODES).await)
             .await?;
-        for (node, records) in removed {
-            tracing::warn!(%node, records, "node stopped heartbeating; its records were removed");
+        for id in ids {
+            if !self.alive(&id).await? {
+                let records = self.reap(&id).await?;
+                tracing::warn!(node = %id, records, "node stopped heartbeating; its records were removed");
+            }
         }
         Ok(())
     }
-}
 
-/// Forwards room messages until the connection drops or nobody listens.
-async fn listen(
-    url: &str,
-    tx: &tokio::sync::mpsc::Sender<(Address, RoomMessage)>,
-) -> redis::RedisResult<()> {
-    use futures_util::StreamExt;
-    let mut pubsub = redis::Client::open(url)?.get_async_pubsub().await?;
-    pubsub.psubscribe("voice:room:*").await?;
-    let mut messages = pubsub.on_message();
-    while let Some(msg) = messages.next().await {
-        let room = msg.get_channel_name().trim_start_matches("voice:room:");
-        let payload: String = msg.get_payload()?;
-        match (
-            Address::parse(room),
-            serde_json::from_str::<RoomMessage>(&payload),
-        ) {
-            (Ok(room), Ok(message)) => {
-                if tx.send((room, message)).await.is_err() {
-                    return Ok(());
+    /// Removes what node `id` (gone) still owns: each room record and queue
+    /// it still owns, each user record still on it, each entry of its index
+    /// sets, and its place in `nodes`. Records another node has taken over
+    /// since are left alone. Returns how many records were removed.
+    async fn reap(&self, id: &str) -> Result<i64, RegistryError> {
+        let (rooms_index, users_index) = (keys::node_rooms_key(id), keys::node_users_key(id));
+        self.redis
+            .run(async |c| {
+                let mut removed = 0;
+                let rooms: Vec<String> = c.smembers(&rooms_index).await?;
+                for market in rooms {
+                    if let Ok(room) = Address::parse(&market) {
+                        let record = [keys::room_key(&room), keys::queue_key(&room)];
+                        removed += self.delete_if(c, &record, &[("nodeId", id)]).await?;
+                    }
+                    c.srem::<_, _, ()>(&rooms_index, &market).await?;
                 }
-            }
-            _ => tracing::warn!(
-                channel = msg.get_channel_name(),
-                "ignoring a malformed room message"
-            ),
-        }
+                let users: Vec<String> = c.smembers(&users_index).await?;
+                for wallet in users {
+                    if let Ok(wallet) = Address::parse(&wallet) {
+                        let record = [keys::user_key(&wallet)];
+                        removed += self.delete_if(c, &record, &[("nodeId", id)]).await?;
+                    }
+                    c.srem::<_, _, ()>(&users_index, &wallet).await?;
+                }
+                c.srem::<_, _, ()>(keys::NODES, id).await?;
+                Ok(removed)
+            })
+            .await
     }
-    Ok(())
 }

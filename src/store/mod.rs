@@ -1,5 +1,5 @@
-//! Durable records: rooms, participations and abuse reports (the MongoDB
-//! collections of docs/operations.md, "Records"). MongoDB in production, an
+//! Durable records: rooms, participations, abuse reports and bans (the
+//! MongoDB collections of docs/operations.md, "Records"). MongoDB in production, an
 //! embedded SQLite file by default. Writes never wait on the store: the
 //! [`Recorder`] queues them (bounded) for a writer task that applies them in
 //! batches.
@@ -22,6 +22,7 @@ pub use sqlite::SqliteStore;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::address::Address;
 use crate::config::Config;
@@ -65,6 +66,25 @@ pub trait Store: Send + Sync {
 
     /// Removes `wallet` from every record, keeping room totals.
     async fn erase(&self, wallet: &Address) -> Result<Erased, StoreError>;
+
+    /// Keeps `wallet`'s ban from `market`'s room until `until` (the later
+    /// end wins). Written at once, not through the [`Recorder`]'s queue:
+    /// the next join must see it. Expired bans go as new ones are written
+    /// (SQLite) or by the TTL index (MongoDB).
+    async fn ban(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The end of `wallet`'s ban from `market`'s room, if one runs at `now`.
+    async fn banned_until(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
 }
 
 /// Everything kept about `wallet`.

@@ -67,10 +67,15 @@ impl MongoStore {
         self.db.collection("voice_reports")
     }
 
+    fn bans(&self) -> Collection<Document> {
+        self.db.collection("voice_bans")
+    }
+
     /// Creates the indexes once: unique marketAddress on rooms,
     /// (marketAddress, joinedAt), (walletAddress, joinedAt) and
     /// (marketAddress, leftAt) (open stays) on participants, reporter,
-    /// target and createdAt on reports.
+    /// target and createdAt on reports; unique (marketAddress, walletAddress)
+    /// on bans, and a TTL index that removes a ban at its `until`.
     async fn ready(&self) -> Result<(), StoreError> {
         self.indexes
             .get_or_try_init(|| async {
@@ -95,6 +100,21 @@ impl MongoStore {
                         index(doc! { "reporterWallet": 1 }),
                         index(doc! { "targetWallet": 1 }),
                         index(doc! { "createdAt": 1 }),
+                    ])
+                    .await?;
+                let expire_at_until = IndexOptions::builder()
+                    .expire_after(Duration::ZERO)
+                    .build();
+                self.bans()
+                    .create_indexes([
+                        IndexModel::builder()
+                            .keys(doc! { "marketAddress": 1, "walletAddress": 1 })
+                            .options(IndexOptions::builder().unique(true).build())
+                            .build(),
+                        IndexModel::builder()
+                            .keys(doc! { "until": 1 })
+                            .options(expire_at_until)
+                            .build(),
                     ])
                     .await?;
                 Ok::<_, StoreError>(())
@@ -393,6 +413,41 @@ impl Store for MongoStore {
             participations,
             reports,
         })
+    }
+
+    async fn ban(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.ready().await?;
+        self.bans()
+            .update_one(
+                doc! { "marketAddress": market.as_str(), "walletAddress": wallet.as_str() },
+                doc! { "$max": { "until": date(until) } },
+            )
+            .upsert(true)
+            .await?;
+        Ok(())
+    }
+
+    async fn banned_until(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        self.ready().await?;
+        let found = self
+            .bans()
+            .find_one(doc! {
+                "marketAddress": market.as_str(),
+                "walletAddress": wallet.as_str(),
+                "until": { "$gt": date(now) },
+            })
+            .await?;
+        found.map(|d| datetime(&d, "until")).transpose()
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
@@ -54,6 +55,13 @@ CREATE TABLE IF NOT EXISTS voice_reports (
 CREATE INDEX IF NOT EXISTS voice_reports_reporter ON voice_reports (reporter_wallet);
 CREATE INDEX IF NOT EXISTS voice_reports_target ON voice_reports (target_wallet);
 CREATE INDEX IF NOT EXISTS voice_reports_created ON voice_reports (created_at);
+CREATE TABLE IF NOT EXISTS voice_bans (
+    market_address TEXT NOT NULL,
+    wallet_address TEXT NOT NULL,
+    until          INTEGER NOT NULL,
+    PRIMARY KEY (market_address, wallet_address)
+);
+CREATE INDEX IF NOT EXISTS voice_bans_until ON voice_bans (until);
 ";
 
 const PARTICIPATION_COLUMNS: &str = "id, market_address, wallet_address, position, position_size, \
@@ -261,6 +269,48 @@ impl Store for SqliteStore {
                 participations: participations as u64,
                 reports: reports as u64,
             })
+        })
+        .await
+    }
+
+    async fn ban(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (market, wallet) = (market.clone(), wallet.clone());
+        let now = to_millis(Utc::now());
+        self.with(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute("DELETE FROM voice_bans WHERE until <= ?1", params![now])?;
+            tx.execute(
+                "INSERT INTO voice_bans (market_address, wallet_address, until) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (market_address, wallet_address) DO UPDATE SET until = max(until, excluded.until)",
+                params![market.as_str(), wallet.as_str(), to_millis(until)],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn banned_until(
+        &self,
+        market: &Address,
+        wallet: &Address,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let (market, wallet) = (market.clone(), wallet.clone());
+        self.with(move |conn| {
+            let until = conn
+                .query_row(
+                    "SELECT until FROM voice_bans WHERE market_address = ?1 AND wallet_address = ?2 AND until > ?3",
+                    params![market.as_str(), wallet.as_str(), to_millis(now)],
+                    |row| row.get::<_, i64>(0),
+                )
+                .optional()?;
+            Ok(until.map(from_millis))
         })
         .await
     }

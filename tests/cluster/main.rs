@@ -6,4 +6,5 @@
 
 mod cluster;
 mod node_crash;
+mod moderation_ledger;
 mod registry_redis;

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
+use pnl_voice::address::Address;
+use pnl_voice::registry::keys as names;
 use pnl_voice_testkit::api::Api;
 use pnl_voice_testkit::flows::{start_call, T};
 use pnl_voice_testkit::frames::numbered_frame;
@@ -62,8 +64,9 @@ async fn a_killed_nodes_clients_rejoin_elsewhere_and_its_records_go() {
     let (mut listener_ws, _) = a.connect(&listener).await;
     let call = start_call(&mut speaker_ws, &mut listener_ws, &market).await;
     let before = keys(&redis).await;
-    assert!(before.contains(&format!("room:{market}")), "{before:?}");
-    assert!(before.contains(&format!("user:{}", listener.address())));
+    let room_key = names::room_key(&Address::parse(&market).unwrap());
+    assert!(before.contains(&room_key), "{before:?}");
+    assert!(before.contains(&names::user_key(&Address::parse(&listener.address()).unwrap())));
 
     let status = a
         .signal_and_wait(libc::SIGKILL, Duration::from_secs(10))
@@ -108,12 +111,9 @@ async fn a_killed_nodes_clients_rejoin_elsewhere_and_its_records_go() {
     loop {
         let now = keys(&redis).await;
         let mut r = redis.client().await;
-        let nodes: BTreeSet<String> = r.smembers("nodes").await.unwrap();
-        let stale = now
-            .iter()
-            .any(|k| k.ends_with(":node-a") || k == "node:node-a")
-            || nodes.contains("node-a");
-        let owner: Option<String> = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
+        let nodes: BTreeSet<String> = r.smembers(names::NODES).await.unwrap();
+        let stale = now.iter().any(|k| k.contains("{node-a}")) || nodes.contains("node-a");
+        let owner: Option<String> = r.hget(&room_key, "nodeId").await.unwrap();
         if !stale && owner.as_deref() == Some("node-b") {
             break;
         }

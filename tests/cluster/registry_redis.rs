@@ -1,18 +1,78 @@
 //! Several nodes share rooms through a real Redis: a room has one owner,
 //! other nodes send clients there, a dead owner's rooms move on the next
 //! join, and a Redis outage neither stops running rooms nor hangs joins.
+//! Each test that does not stop Redis runs twice: on one Redis and on a
+//! three-master Redis Cluster (`…_on_a_cluster`).
 
 use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
+use pnl_voice::address::Address;
+use pnl_voice::registry::keys;
 use pnl_voice_testkit::flows::{start_listening, start_speaking, T};
 use pnl_voice_testkit::frames::numbered_frame;
 use pnl_voice_testkit::node::{random_address, TestNode};
-use pnl_voice_testkit::redis::RedisServer;
+use pnl_voice_testkit::redis::{RedisCluster, RedisServer};
 use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
-fn node(redis: &RedisServer, id: &str) -> TestNode {
+/// The Redis the nodes share: one server or a cluster.
+enum Deployment {
+    Single(RedisServer),
+    Cluster(RedisCluster),
+}
+
+impl Deployment {
+    fn single() -> Self {
+        Self::Single(RedisServer::start())
+    }
+
+    fn cluster() -> Self {
+        Self::Cluster(RedisCluster::start())
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Self::Single(r) => r.url(),
+            Self::Cluster(c) => c.url(),
+        }
+    }
+
+    async fn hget(&self, key: &str, field: &str) -> Option<String> {
+        match self {
+            Self::Single(r) => r.client().await.hget(key, field).await.unwrap(),
+            Self::Cluster(c) => c.client().await.hget(key, field).await.unwrap(),
+        }
+    }
+
+    async fn lrange(&self, key: &str) -> Vec<String> {
+        match self {
+            Self::Single(r) => r.client().await.lrange(key, 0, -1).await.unwrap(),
+            Self::Cluster(c) => c.client().await.lrange(key, 0, -1).await.unwrap(),
+        }
+    }
+}
+
+/// Runs `body` on one Redis (test `name`) and on a cluster (`name_on_a_cluster`).
+macro_rules! on_both {
+    ($name:ident, $cluster:ident, $body:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            $body(Deployment::single()).await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $cluster() {
+            $body(Deployment::cluster()).await
+        }
+    };
+}
+
+fn room_key(market: &str) -> String {
+    keys::room_key(&Address::parse(market).unwrap())
+}
+
+fn node(redis: &Deployment, id: &str) -> TestNode {
     let (url, id) = (redis.url(), id.to_string());
     TestNode::start(vec![], move |c| {
         c.redis_url = Some(url);
@@ -36,9 +96,9 @@ async fn rest_join(node: &TestNode, wallet: &TestWallet, market: &str) -> (u16, 
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn other_nodes_send_clients_to_the_owner() {
-    let redis = RedisServer::start();
+on_both!(other_nodes_send_clients_to_the_owner, other_nodes_send_clients_to_the_owner_on_a_cluster, send_clients_to_the_owner);
+
+async fn send_clients_to_the_owner(redis: Deployment) {
     let a = node(&redis, "node-a");
     let b = node(&redis, "node-b");
     let market = random_address();
@@ -48,9 +108,8 @@ async fn other_nodes_send_clients_to_the_owner() {
     at_b.request("voice:join", json!({"marketAddress": market}))
         .await
         .unwrap();
-    let mut r = redis.client().await;
-    let owner: String = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
-    assert_eq!(owner, "node-b");
+    let owner = redis.hget(&room_key(&market), "nodeId").await;
+    assert_eq!(owner.as_deref(), Some("node-b"));
 
     let guest = TestWallet::new();
     let mut at_a = a.connect(&guest).await;
@@ -91,9 +150,9 @@ async fn other_nodes_send_clients_to_the_owner() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_nodes_racing_for_new_rooms_agree_on_one_owner() {
-    let redis = RedisServer::start();
+on_both!(two_nodes_racing_for_new_rooms_agree_on_one_owner, two_nodes_racing_for_new_rooms_agree_on_one_owner_on_a_cluster, race_for_new_rooms);
+
+async fn race_for_new_rooms(redis: Deployment) {
     let a = node(&redis, "node-a");
     let b = node(&redis, "node-b");
     for _ in 0..5 {
@@ -110,9 +169,9 @@ async fn two_nodes_racing_for_new_rooms_agree_on_one_owner() {
     assert_eq!(total, 5, "exactly one router per room across the nodes");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dead_nodes_rooms_move_on_the_next_join() {
-    let redis = RedisServer::start();
+on_both!(a_dead_nodes_rooms_move_on_the_next_join, a_dead_nodes_rooms_move_on_the_next_join_on_a_cluster, move_a_dead_nodes_rooms);
+
+async fn move_a_dead_nodes_rooms(redis: Deployment) {
     let a = node(&redis, "node-a");
     let b = node(&redis, "node-b");
     let market = random_address();
@@ -136,15 +195,17 @@ async fn a_dead_nodes_rooms_move_on_the_next_join() {
         );
         tokio::time::sleep(Duration::from_millis(1100)).await;
     }
-    let mut r = redis.client().await;
-    let owner: String = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
-    assert_eq!(owner, "node-a");
+    let owner = redis.hget(&room_key(&market), "nodeId").await;
+    assert_eq!(owner.as_deref(), Some("node-a"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
-    let mut redis = RedisServer::start();
-    let a = node(&redis, "node-a");
+    let mut deployment = Deployment::single();
+    let a = node(&deployment, "node-a");
+    let Deployment::Single(redis) = &mut deployment else {
+        unreachable!()
+    };
     let market = random_address();
     let mut client = a.connect(&TestWallet::new()).await;
     let caps = client
@@ -187,8 +248,8 @@ async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
     let mut r = redis.client().await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let owner: Option<String> = r.hget(format!("room:{market}"), "nodeId").await.unwrap();
-        let alive: bool = r.exists("node:node-a").await.unwrap();
+        let owner: Option<String> = r.hget(room_key(&market), "nodeId").await.unwrap();
+        let alive: bool = r.exists(keys::node_key("node-a")).await.unwrap();
         if owner.as_deref() == Some("node-a") && alive {
             break;
         }
@@ -197,9 +258,9 @@ async fn a_redis_outage_keeps_rooms_running_and_fails_new_joins_fast() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn moderation_sent_to_another_node_reaches_the_owner() {
-    let redis = RedisServer::start();
+on_both!(moderation_sent_to_another_node_reaches_the_owner, moderation_sent_to_another_node_reaches_the_owner_on_a_cluster, send_moderation_to_the_owner);
+
+async fn send_moderation_to_the_owner(redis: Deployment) {
     let founder = TestWallet::new();
     let market = random_address();
     let markets = vec![pnl_voice_testkit::node::market_with_founder(
@@ -228,10 +289,10 @@ async fn moderation_sent_to_another_node_reaches_the_owner() {
         .unwrap();
 
     g.request("voice:raise_hand", json!({})).await.unwrap();
-    let mut r = redis.client().await;
+    let queue_key = keys::queue_key(&Address::parse(&market).unwrap());
     let deadline = Instant::now() + T;
     loop {
-        let queue: Vec<String> = r.lrange(format!("queue:{market}"), 0, -1).await.unwrap();
+        let queue = redis.lrange(&queue_key).await;
         if queue == vec![guest.address()] {
             break;
         }
@@ -276,9 +337,9 @@ async fn moderation_sent_to_another_node_reaches_the_owner() {
         .expect("user_left at the owner");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wallet_joining_on_another_node_ends_its_old_session() {
-    let redis = RedisServer::start();
+on_both!(a_wallet_joining_on_another_node_ends_its_old_session, a_wallet_joining_on_another_node_ends_its_old_session_on_a_cluster, end_the_old_session);
+
+async fn end_the_old_session(redis: Deployment) {
     let a = node(&redis, "node-a");
     let b = node(&redis, "node-b");
     let wallet = TestWallet::new();
@@ -288,14 +349,9 @@ async fn a_wallet_joining_on_another_node_ends_its_old_session() {
     old.request("voice:join", json!({"marketAddress": first}))
         .await
         .unwrap();
-    let mut r = redis.client().await;
+    let user_key = keys::user_key(&Address::parse(&wallet.address()).unwrap());
     let deadline = Instant::now() + T;
-    while r
-        .hget::<_, _, Option<String>>(format!("user:{}", wallet.address()), "nodeId")
-        .await
-        .unwrap()
-        .is_none()
-    {
+    while redis.hget(&user_key, "nodeId").await.is_none() {
         assert!(Instant::now() < deadline, "user session recorded");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -312,10 +368,7 @@ async fn a_wallet_joining_on_another_node_ends_its_old_session() {
     old.wait_closed(T).await.expect("old socket closed");
     let deadline = Instant::now() + T;
     loop {
-        let node: Option<String> = r
-            .hget(format!("user:{}", wallet.address()), "nodeId")
-            .await
-            .unwrap();
+        let node = redis.hget(&user_key, "nodeId").await;
         if node.as_deref() == Some("node-b") {
             break;
         }
@@ -328,9 +381,9 @@ async fn a_wallet_joining_on_another_node_ends_its_old_session() {
     assert_eq!(a.wait_idle(T).await, Default::default());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_room_goes_to_the_least_loaded_node() {
-    let redis = RedisServer::start();
+on_both!(a_new_room_goes_to_the_least_loaded_node, a_new_room_goes_to_the_least_loaded_node_on_a_cluster, place_by_load);
+
+async fn place_by_load(redis: Deployment) {
     let a = node(&redis, "node-a");
     let _b = node(&redis, "node-b");
     let busy = random_address();
@@ -350,7 +403,7 @@ async fn a_new_room_goes_to_the_least_loaded_node() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_node_below_the_cpu_threshold_means_capacity() {
-    let redis = RedisServer::start();
+    let redis = Deployment::single();
     let url = redis.url();
     let full = TestNode::start(vec![], move |c| {
         c.redis_url = Some(url);

@@ -14,6 +14,7 @@ use parking_lot::Mutex;
 use pnl_voice::address::Address;
 use pnl_voice::config::Config;
 use pnl_voice::hub::{outbox, Hub, NodeIdentity, Placement, Totals};
+use pnl_voice::ledger::{EmbeddedLedger, ModerationLedger};
 use pnl_voice::media::WorkerPool;
 use pnl_voice::positions::StaticMarkets;
 use pnl_voice::registry::{
@@ -87,14 +88,14 @@ async fn a_released_room_leaves_no_speaker_queue_in_redis() {
     join_room(&mut guest, &market).await;
     guest.request("voice:raise_hand", json!({})).await.unwrap();
     let mut r = redis.client().await;
-    let queue = format!("queue:{market}");
+    let queue = pnl_voice::registry::keys::queue_key(&Address::parse(&market).unwrap());
     assert!(
         wait_key(&mut r, &queue, true).await,
         "the heartbeat mirrors the queue"
     );
 
     guest.close().await;
-    assert!(!wait_key(&mut r, &format!("room:{market}"), false).await);
+    assert!(!wait_key(&mut r, &pnl_voice::registry::keys::room_key(&Address::parse(&market).unwrap()), false).await);
     assert!(
         !wait_key(&mut r, &queue, false).await,
         "the queue goes with its room"
@@ -207,6 +208,12 @@ async fn hub_with(registry: Arc<dyn Registry>) -> Arc<Hub> {
         .await
         .unwrap();
     let store = pnl_voice::store::open(&config).await.unwrap();
+    let ledger = Arc::new(ModerationLedger::new(
+        Arc::new(EmbeddedLedger::new(store.clone())),
+        config.rooms.policy(),
+        pnl_voice::hub::JOIN_INTERVAL,
+        Duration::from_secs(1),
+    ));
     let placement = Placement {
         registry,
         me: NodeIdentity {
@@ -223,6 +230,7 @@ async fn hub_with(registry: Arc<dyn Registry>) -> Arc<Hub> {
         config.rooms.clone(),
         placement,
         Recorder::start(store, 100, 0, &runtime),
+        ledger,
         runtime,
     );
     hub.start_heartbeat(Duration::from_millis(50), Duration::from_secs(6))

@@ -7,6 +7,7 @@
 
 mod e2e_audio;
 mod e2e_fanout;
+mod durable_moderation;
 mod e2e_moderation;
 mod faults;
 mod leaks;

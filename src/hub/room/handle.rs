@@ -23,7 +23,7 @@ use crate::protocol::{
     RestartIceReply, TransportData,
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
-use crate::rooms::{ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch};
+use crate::rooms::{ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing};
 
 /// Requests queued for one room at most; callers wait (asynchronously) for
 /// room in the queue beyond that.
@@ -149,32 +149,36 @@ impl RoomHandle {
         self.close.send_replace(Some(reason));
     }
 
-    /// `wallet` joins from the session behind `outbox`.
+    /// `wallet`, of `standing`, joins from the session behind `outbox`.
     pub async fn admit(
         &self,
         wallet: &Address,
         profile: Profile,
+        standing: Standing,
         outbox: Outbox,
     ) -> Result<Result<Admission, RoomError>, RoomGone> {
         self.call(|reply| RoomMsg::Admit {
             wallet: wallet.clone(),
             profile,
+            standing,
             outbox,
             reply,
         })
         .await
     }
 
-    /// Holds a place for `wallet` for `hold`.
+    /// Holds a place for `wallet`, of `standing`, for `hold`.
     pub async fn reserve(
         &self,
         wallet: &Address,
         profile: Profile,
+        standing: Standing,
         hold: chrono::Duration,
     ) -> Result<Result<Admission, RoomError>, RoomGone> {
         self.call(|reply| RoomMsg::Reserve {
             wallet: wallet.clone(),
             profile,
+            standing,
             hold,
             reply,
         })

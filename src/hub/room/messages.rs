@@ -17,17 +17,19 @@ use crate::protocol::{
     RestartIceReply, TransportData,
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
-use crate::rooms::{ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch};
+use crate::rooms::{Ban, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing};
 
 /// Where a reply goes.
 pub(super) type Reply<T> = oneshot::Sender<T>;
 
 /// A request to a room's task.
 pub(super) enum RoomMsg {
-    /// A member joins from the session behind `outbox`.
+    /// A member of `standing` (the moderation ledger's) joins from the
+    /// session behind `outbox`.
     Admit {
         wallet: Address,
         profile: Profile,
+        standing: Standing,
         outbox: Outbox,
         reply: Reply<Result<Admission, RoomError>>,
     },
@@ -35,6 +37,7 @@ pub(super) enum RoomMsg {
     Reserve {
         wallet: Address,
         profile: Profile,
+        standing: Standing,
         hold: chrono::Duration,
         reply: Reply<Result<Admission, RoomError>>,
     },
@@ -199,6 +202,8 @@ pub struct Kicked {
     pub wallet: Address,
     /// Its session.
     pub session: SessionId,
+    /// Its ban, for the moderation ledger to keep.
+    pub ban: Ban,
 }
 
 /// How the room's task ended, for the hub to forget it.

@@ -59,7 +59,7 @@ impl RoomState {
     }
 
     fn kick(&mut self, actor: &Address, target: &Address) -> Result<Option<Kicked>, ModerateError> {
-        let (participant, events) = self.rules.kick(actor, target, Utc::now())?;
+        let (participant, ban, events) = self.rules.kick(actor, target, Utc::now())?;
         let kicked = events
             .iter()
             .find(|e| matches!(e, RoomEvent::Kicked { .. }))
@@ -74,6 +74,7 @@ impl RoomState {
         Ok(Some(Kicked {
             wallet: target.clone(),
             session: departed.session,
+            ban,
         }))
     }
 

@@ -24,7 +24,7 @@ use crate::hub::outbox::{Outbox, SessionId};
 use crate::media::wire;
 use crate::media::{WorkerPool, WorkerSlot};
 use crate::protocol::{event, Direction, ProducerInfo, ServerEvent};
-use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomError, RoomEvent};
+use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomError, RoomEvent, Standing};
 use crate::store::{ParticipationRecord, Recorder, Write};
 
 /// What a child future (a slow media call) hands back to the task: the
@@ -243,16 +243,17 @@ impl RoomState {
         }
     }
 
-    /// Admits `wallet` from the session behind `outbox`.
+    /// Admits `wallet`, of `standing`, from the session behind `outbox`.
     pub(super) fn admit(
         &mut self,
         wallet: &Address,
         profile: Profile,
+        standing: &Standing,
         outbox: Outbox,
     ) -> Result<Admission, RoomError> {
         let now = Utc::now();
         let reserved = self.reserved_by_others(wallet, now);
-        let (you, events) = self.rules.join(wallet, profile, reserved, now)?;
+        let (you, events) = self.rules.join(wallet, profile, reserved, standing, now)?;
         self.reservations.remove(wallet);
         self.destroy_at = None;
         self.publish(&events);
@@ -286,11 +287,13 @@ impl RoomState {
         Ok(self.admission(you))
     }
 
-    /// Holds a place for `wallet` for `hold`; returns what the join would show.
+    /// Holds a place for `wallet`, of `standing`, for `hold`; returns what
+    /// the join would show.
     pub(super) fn reserve(
         &mut self,
         wallet: &Address,
         profile: Profile,
+        standing: &Standing,
         hold: chrono::Duration,
     ) -> Result<Admission, RoomError> {
         let now = Utc::now();
@@ -300,11 +303,12 @@ impl RoomState {
             return Ok(self.admission(you));
         }
         let reserved = self.reserved_by_others(wallet, now);
-        self.rules.check_admission(wallet, reserved, now)?;
+        self.rules
+            .check_admission(wallet, standing, reserved, now)?;
         self.reservations.insert(wallet.clone(), now + hold);
         self.arm_destroy();
         let mut preview = self.rules.clone();
-        let (you, _) = preview.join(wallet, profile, 0, now)?;
+        let (you, _) = preview.join(wallet, profile, 0, &Standing::default(), now)?;
         Ok(self.admission(you))
     }
 

@@ -162,18 +162,20 @@ fn handle(state: &mut RoomState, request: RoomMsg) -> Option<Child> {
         RoomMsg::Admit {
             wallet,
             profile,
+            standing,
             outbox,
             reply,
         } => {
-            let _ = reply.send(state.admit(&wallet, profile, outbox));
+            let _ = reply.send(state.admit(&wallet, profile, &standing, outbox));
         }
         RoomMsg::Reserve {
             wallet,
             profile,
+            standing,
             hold,
             reply,
         } => {
-            let _ = reply.send(state.reserve(&wallet, profile, hold));
+            let _ = reply.send(state.reserve(&wallet, profile, &standing, hold));
         }
         RoomMsg::Remove {
             wallet,

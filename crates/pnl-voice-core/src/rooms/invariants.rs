@@ -11,7 +11,13 @@ use crate::address::Address;
 
 impl Room {
     /// `Err` with the first invariant this room breaks at `now`, in words.
-    pub fn check_invariants(&self, now: DateTime<Utc>) -> Result<(), &'static str> {
+    /// `banned_until` is the moderation ledger as the caller keeps it: no
+    /// wallet it bans at `now` may be inside.
+    pub fn check_invariants(
+        &self,
+        now: DateTime<Utc>,
+        banned_until: impl Fn(&Address) -> Option<DateTime<Utc>>,
+    ) -> Result<(), &'static str> {
         let views = self.views();
         let queue = self.speaker_queue();
         let inside: HashSet<&Address> = views.iter().map(|v| &v.wallet_address).collect();
@@ -33,16 +39,16 @@ impl Room {
             ensure(!v.is_founder || v.is_speaker, "the founder always speaks")?;
             ensure(v.is_speaker || v.is_muted, "whoever may not speak is muted")?;
             ensure(
+                banned_until(w).is_none_or(|until| until <= now),
+                "no banned wallet inside",
+            )?;
+            ensure(
                 v.hand_raised == queue.contains(w),
                 "a raised hand is a place in the queue",
             )?;
             ensure(
                 self.may_produce(w).is_ok() == v.is_speaker,
                 "speakers, and only they, produce",
-            )?;
-            ensure(
-                self.banned_until(w, now).is_none(),
-                "no banned wallet inside",
             )?;
         }
         ensure(

@@ -1,5 +1,5 @@
 //! Pure room rules: who is in a room, who may speak, the raise-hand queue,
-//! the founder's moderation, bans and limits. No I/O: the hub calls these
+//! the founder's moderation, the bans it decides and limits. No I/O: the hub calls these
 //! with the current time and acts on the returned events, so every rule is
 //! tested without sockets or media.
 
@@ -9,12 +9,14 @@ mod invariants;
 mod participant;
 mod room;
 mod settings;
+mod standing;
 
 pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
 pub use room::{Room, RoomError, RoomPolicy, Silenced};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
+pub use standing::{Ban, Standing};
 
 #[cfg(test)]
 mod properties;

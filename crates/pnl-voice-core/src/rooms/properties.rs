@@ -1,5 +1,9 @@
 //! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
-//! mutes, hand raises and settings changes keeps the room's invariants.
+//! mutes, hand raises and settings changes keeps the room's invariants,
+//! with a model of the moderation ledger keeping the bans and joins the
+//! rules hand back (as the server's ledger does).
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
@@ -48,15 +52,45 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
+/// The moderation ledger as the server keeps it: bans, and joins per wallet.
+#[derive(Debug, Default)]
+struct Ledger {
+    bans: HashMap<Address, DateTime<Utc>>,
+    joins: HashMap<Address, Vec<DateTime<Utc>>>,
+}
+
+impl Ledger {
+    fn standing(&self, wallet: &Address, window: Duration, now: DateTime<Utc>) -> Standing {
+        let recent = self.joins.get(wallet).map_or(0, |times| {
+            times.iter().filter(|t| now - **t < window).count()
+        });
+        Standing {
+            banned_until: self.bans.get(wallet).copied(),
+            recent_joins: recent as u32,
+        }
+    }
+
+    fn ban(&mut self, ban: Ban) {
+        self.joins.remove(&ban.wallet);
+        self.bans.insert(ban.wallet, ban.until);
+    }
+}
+
+fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>) {
     match *op {
         Op::Join(n) => {
             let before = room.len();
-            if room.join(&w(n), Profile::none(), 0, *now).is_ok() {
-                assert!(
-                    before < room.settings().max_participants as usize,
-                    "a join never overfills"
-                );
+            let standing = ledger.standing(&w(n), room.policy().churn_window, *now);
+            match room.join(&w(n), Profile::none(), 0, &standing, *now) {
+                Ok(_) => {
+                    assert!(
+                        before < room.settings().max_participants as usize,
+                        "a join never overfills"
+                    );
+                    ledger.joins.entry(w(n)).or_default().push(*now);
+                }
+                Err(RoomError::Churning(until)) => ledger.ban(Ban { wallet: w(n), until }),
+                Err(_) => {}
             }
         }
         Op::Leave(n) => drop(room.leave(&w(n))),
@@ -65,7 +99,12 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
         Op::Lower(n) => drop(room.lower_hand(&w(n))),
         Op::Grant(a, n) => drop(room.grant(&w(a), &w(n))),
         Op::Revoke(a, n) => drop(room.revoke(&w(a), &w(n))),
-        Op::Kick(a, n) => drop(room.kick(&w(a), &w(n), *now)),
+        Op::Kick(a, n) => {
+            if let Ok((_, ban, _)) = room.kick(&w(a), &w(n), *now) {
+                assert_eq!(ban.until, *now + room.policy().ban, "a kick bans for the policy's time");
+                ledger.ban(ban);
+            }
+        }
         Op::MuteAll(a) => {
             if room.mute_all(&w(a)).is_ok() {
                 for v in room.views() {
@@ -88,8 +127,12 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
     }
 }
 
-fn check(room: &Room, now: DateTime<Utc>) {
-    assert_eq!(room.check_invariants(now), Ok(()), "{room:?}");
+fn check(room: &Room, ledger: &Ledger, now: DateTime<Utc>) {
+    assert_eq!(
+        room.check_invariants(now, |w| ledger.bans.get(w).copied()),
+        Ok(()),
+        "{room:?}"
+    );
 }
 
 proptest! {
@@ -101,9 +144,10 @@ proptest! {
         let settings = RoomSettings::for_new_room(&defaults, true);
         let mut now = Utc::now();
         let mut room = Room::new(w(200), Some(w(0)), settings, defaults.policy(), now);
+        let mut ledger = Ledger::default();
         for op in &ops {
-            apply(&mut room, op, &mut now);
-            check(&room, now);
+            apply(&mut room, &mut ledger, op, &mut now);
+            check(&room, &ledger, now);
         }
     }
 
@@ -113,9 +157,10 @@ proptest! {
         let settings = RoomSettings::for_new_room(&defaults, false);
         let mut now = Utc::now();
         let mut room = Room::new(w(200), None, settings, defaults.policy(), now);
+        let mut ledger = Ledger::default();
         for op in &ops {
-            apply(&mut room, op, &mut now);
-            check(&room, now);
+            apply(&mut room, &mut ledger, op, &mut now);
+            check(&room, &ledger, now);
             prop_assert!(room.speaker_queue().is_empty());
         }
     }

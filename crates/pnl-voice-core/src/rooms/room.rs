@@ -1,12 +1,13 @@
 //! One room's state and the rules that change it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::events::RoomEvent;
 use super::participant::{Participant, ParticipantView, Profile};
 use super::settings::{RoomSettings, SettingsPatch};
+use super::standing::{Ban, Standing};
 use crate::address::Address;
 use crate::error::{ApiError, ErrorCode};
 
@@ -96,8 +97,10 @@ impl From<RoomError> for ApiError {
 pub type Silenced = Vec<Address>;
 
 /// The people in one market's room and its rules. Equal rooms have the same
-/// people, queue, settings, bans and join records (what a refused request
-/// must leave as it was).
+/// people, queue and settings (what a refused request must leave as it
+/// was). Bans and join records are not kept here: they outlive the room
+/// (the moderation ledger keeps them), so a join is given the wallet's
+/// [`Standing`] and a kick or a churn ban hands back the [`Ban`] to keep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Room {
     id: Address,
@@ -107,8 +110,6 @@ pub struct Room {
     created_at: DateTime<Utc>,
     participants: Vec<Participant>,
     queue: VecDeque<Address>,
-    bans: HashMap<Address, DateTime<Utc>>,
-    joins: HashMap<Address, VecDeque<DateTime<Utc>>>,
 }
 
 impl Room {
@@ -128,8 +129,6 @@ impl Room {
             created_at: now,
             participants: Vec::new(),
             queue: VecDeque::new(),
-            bans: HashMap::new(),
-            joins: HashMap::new(),
         }
     }
 
@@ -141,6 +140,11 @@ impl Room {
     /// The founder's wallet, if the market has one.
     pub fn founder(&self) -> Option<&Address> {
         self.founder.as_ref()
+    }
+
+    /// The abuse policy (ban length, churn window).
+    pub fn policy(&self) -> &RoomPolicy {
+        &self.policy
     }
 
     /// Current settings.
@@ -177,20 +181,16 @@ impl Room {
             .is_some_and(|p| p.is_speaker(self.settings.speaker_only))
     }
 
-    /// Until when `wallet` is banned, if it is at `now`.
-    pub fn banned_until(&self, wallet: &Address, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.bans.get(wallet).copied().filter(|until| *until > now)
-    }
-
-    /// Whether `wallet` could join now (bans and room size; `reserved` are
-    /// places held by others).
+    /// Whether `wallet`, of `standing`, could join now (bans and room size;
+    /// `reserved` are places held by others).
     pub fn check_admission(
         &self,
         wallet: &Address,
+        standing: &Standing,
         reserved: usize,
         now: DateTime<Utc>,
     ) -> Result<(), RoomError> {
-        if let Some(until) = self.banned_until(wallet, now) {
+        if let Some(until) = standing.banned_at(now) {
             return Err(RoomError::Banned(until));
         }
         if self.get(wallet).is_some() {
@@ -202,25 +202,20 @@ impl Room {
         Ok(())
     }
 
-    /// Adds `wallet`, muted. A wallet that joins too often within the churn
-    /// window is banned instead (kicked automatically).
+    /// Adds `wallet`, muted. A wallet whose `standing` shows too many joins
+    /// within the churn window is banned instead (kicked automatically):
+    /// the error carries the ban's end, for the caller to keep as a [`Ban`].
     pub fn join(
         &mut self,
         wallet: &Address,
         profile: Profile,
         reserved: usize,
+        standing: &Standing,
         now: DateTime<Utc>,
     ) -> Result<(ParticipantView, Vec<RoomEvent>), RoomError> {
-        self.check_admission(wallet, reserved, now)?;
-        let window = self.policy.churn_window;
-        let joins = self.joins.entry(wallet.clone()).or_default();
-        joins.retain(|t| now - *t < window);
-        joins.push_back(now);
-        if joins.len() > self.policy.churn_joins as usize {
-            let until = now + self.policy.ban;
-            self.bans.insert(wallet.clone(), until);
-            self.joins.remove(wallet);
-            return Err(RoomError::Churning(until));
+        self.check_admission(wallet, standing, reserved, now)?;
+        if standing.recent_joins >= self.policy.churn_joins {
+            return Err(RoomError::Churning(now + self.policy.ban));
         }
         self.participants.push(Participant {
             wallet: wallet.clone(),
@@ -232,20 +227,7 @@ impl Room {
             joined_at: now,
         });
         let view = self.view_of(wallet).expect("just joined");
-        self.forget_stale(now);
         Ok((view.clone(), vec![RoomEvent::UserJoined(view)]))
-    }
-
-    /// Drops expired bans and old join records.
-    fn forget_stale(&mut self, now: DateTime<Utc>) {
-        if self.bans.len() > 64 {
-            self.bans.retain(|_, until| *until > now);
-        }
-        if self.joins.len() > 256 {
-            let window = self.policy.churn_window;
-            self.joins
-                .retain(|_, times| times.back().is_some_and(|t| now - *t < window));
-        }
     }
 
     /// Removes `wallet`.
@@ -398,15 +380,19 @@ impl Room {
         ))
     }
 
-    /// The founder removes `target` and bans it for the policy's time.
+    /// The founder removes `target` and bans it for the policy's time: the
+    /// returned [`Ban`] is for the caller to keep.
     pub fn kick(
         &mut self,
         actor: &Address,
         target: &Address,
         now: DateTime<Utc>,
-    ) -> Result<(Participant, Vec<RoomEvent>), RoomError> {
+    ) -> Result<(Participant, Ban, Vec<RoomEvent>), RoomError> {
         self.moderate(actor, target)?;
-        self.bans.insert(target.clone(), now + self.policy.ban);
+        let ban = Ban {
+            wallet: target.clone(),
+            until: now + self.policy.ban,
+        };
         let (participant, mut events) = self.leave(target)?;
         events.insert(
             0,
@@ -415,7 +401,7 @@ impl Room {
                 reason: "kicked by the founder".into(),
             },
         );
-        Ok((participant, events))
+        Ok((participant, ban, events))
     }
 
     /// The founder mutes every speaker but itself; returns who changed.

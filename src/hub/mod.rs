@@ -177,9 +177,7 @@ impl Hub {
             Some(room) => room.has_reservation(wallet).await,
             None => false,
         };
-        if !reserved {
-            self.check_join_rate(wallet).await?;
-        }
+        let mut rate_checked = reserved;
         let reconnection = self.sessions.is_reconnection(wallet);
         let session = outbox.session();
         self.end_session_where(wallet, "replaced", |old, _| old != session)
@@ -187,6 +185,10 @@ impl Hub {
         let profile = self.markets.profile(market, wallet).await;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
+            if !rate_checked {
+                self.check_join_rate(wallet).await?;
+                rate_checked = true;
+            }
             let standing = self.ledger.standing(market, wallet, Utc::now()).await;
             let admitted = room
                 .admit(wallet, profile.clone(), standing, outbox.clone())
@@ -225,7 +227,9 @@ impl Hub {
         refused.into()
     }
 
-    /// Takes `wallet`'s join-rate slot, shared by every node.
+    /// Takes `wallet`'s join-rate slot, shared by every node. Taken only by
+    /// the node that runs the room (after [`Self::room_for`]), so a join
+    /// sent on to the owner (`WRONG_NODE`, a forwarded REST join) counts once.
     async fn check_join_rate(&self, wallet: &Address) -> Result<(), JoinError> {
         if self.ledger.take_join_slot(wallet).await {
             Ok(())
@@ -424,11 +428,15 @@ impl Hub {
         wallet: &Address,
         market: &Address,
     ) -> Result<(RoomHandle, Admission), JoinError> {
-        self.check_join_rate(wallet).await?;
         let profile = self.markets.profile(market, wallet).await;
         let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
+        let mut rate_checked = false;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
+            if !rate_checked {
+                self.check_join_rate(wallet).await?;
+                rate_checked = true;
+            }
             let standing = self.ledger.standing(market, wallet, Utc::now()).await;
             match room.reserve(wallet, profile.clone(), standing, hold).await {
                 Ok(Ok(admission)) => return Ok((room, admission)),

@@ -58,7 +58,9 @@ impl LedgerBackend for EmbeddedLedger {
             .joins
             .lock()
             .get(&(room.clone(), wallet.clone()))
-            .map_or(0, |times| times.iter().filter(|t| now - **t < window).count());
+            .map_or(0, |times| {
+                times.iter().filter(|t| now - **t < window).count()
+            });
         let banned_until = self.store.banned_until(room, wallet, now).await?;
         Ok(Standing {
             banned_until,
@@ -67,7 +69,9 @@ impl LedgerBackend for EmbeddedLedger {
     }
 
     async fn ban(&self, room: &Address, ban: &Ban) -> Result<(), LedgerError> {
-        self.joins.lock().remove(&(room.clone(), ban.wallet.clone()));
+        self.joins
+            .lock()
+            .remove(&(room.clone(), ban.wallet.clone()));
         self.store.ban(room, &ban.wallet, ban.until).await?;
         Ok(())
     }

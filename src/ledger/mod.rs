@@ -207,7 +207,9 @@ impl ModerationLedger {
     /// Records that `wallet` joined `room` at `at` (skipped, with a
     /// warning, when the backend fails).
     pub async fn joined(&self, room: &Address, wallet: &Address, at: DateTime<Utc>) {
-        let write = self.backend.joined(room, wallet, at, self.policy.churn_window);
+        let write = self
+            .backend
+            .joined(room, wallet, at, self.policy.churn_window);
         if let Err(e) = self.bounded(write).await {
             tracing::warn!(%room, %wallet, error = %e, "join not recorded in the moderation ledger");
         }

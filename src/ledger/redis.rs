@@ -63,7 +63,10 @@ impl LedgerBackend for RedisLedger {
     }
 
     async fn ban(&self, room: &Address, ban: &Ban) -> Result<(), LedgerError> {
-        let (key, churn) = (keys::ban_key(room, &ban.wallet), keys::churn_key(room, &ban.wallet));
+        let (key, churn) = (
+            keys::ban_key(room, &ban.wallet),
+            keys::churn_key(room, &ban.wallet),
+        );
         let until = ban.until.timestamp_millis();
         self.redis
             .run(async |c| {
@@ -118,7 +121,9 @@ impl LedgerBackend for RedisLedger {
         interval: Duration,
     ) -> Result<bool, LedgerError> {
         let key = keys::join_rate_key(wallet);
-        let ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX).max(1);
+        let ms = u64::try_from(interval.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
         let taken: Option<String> = self
             .redis
             .run(async |c| {

@@ -158,7 +158,9 @@ impl RedisConnection {
     ) -> redis::RedisResult<()> {
         match &self.pools {
             Pools::Single { url, .. } => {
-                let mut pubsub = redis::Client::open(url.as_str())?.get_async_pubsub().await?;
+                let mut pubsub = redis::Client::open(url.as_str())?
+                    .get_async_pubsub()
+                    .await?;
                 pubsub.psubscribe(keys::room_channel_pattern()).await?;
                 let mut messages = pubsub.on_message();
                 while let Some(msg) = messages.next().await {

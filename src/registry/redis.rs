@@ -349,7 +349,10 @@ impl Registry for RedisRegistry {
         let room = session.room_id.to_string();
         self.redis
             .run(async |c| {
-                let fields = [("nodeId", session.node_id.as_str()), ("roomId", room.as_str())];
+                let fields = [
+                    ("nodeId", session.node_id.as_str()),
+                    ("roomId", room.as_str()),
+                ];
                 self.delete_if(c, &key, &fields).await?;
                 c.srem::<_, _, ()>(&index, wallet.as_str()).await
             })

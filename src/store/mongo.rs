@@ -102,9 +102,7 @@ impl MongoStore {
                         index(doc! { "createdAt": 1 }),
                     ])
                     .await?;
-                let expire_at_until = IndexOptions::builder()
-                    .expire_after(Duration::ZERO)
-                    .build();
+                let expire_at_until = IndexOptions::builder().expire_after(Duration::ZERO).build();
                 self.bans()
                     .create_indexes([
                         IndexModel::builder()

@@ -5,6 +5,6 @@
 //! binaries of `tests/`: docs/testing.md).
 
 mod cluster;
-mod node_crash;
 mod moderation_ledger;
+mod node_crash;
 mod registry_redis;

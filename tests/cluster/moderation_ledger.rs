@@ -25,7 +25,11 @@ fn node(redis: &RedisServer, id: &str, markets: Vec<Value>) -> TestNode {
 }
 
 /// `wallet` joins `market` on `node`; the socket and the error code, if refused.
-async fn join(node: &TestNode, wallet: &TestWallet, market: &str) -> (SignalClient, Option<String>) {
+async fn join(
+    node: &TestNode,
+    wallet: &TestWallet,
+    market: &str,
+) -> (SignalClient, Option<String>) {
     let mut ws = node.connect(wallet).await;
     let code = ws
         .request("voice:join", json!({"marketAddress": market}))
@@ -70,7 +74,11 @@ async fn a_kicked_wallet_stays_banned_when_the_room_moves_to_another_node() {
         tokio::time::sleep(Duration::from_millis(1100)).await;
     };
     let (_, code) = join(&b, &guest, &market).await;
-    assert_eq!(code.as_deref(), Some("BANNED"), "the ban moved with the room");
+    assert_eq!(
+        code.as_deref(),
+        Some("BANNED"),
+        "the ban moved with the room"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,7 +97,11 @@ async fn the_join_rate_limit_counts_joins_on_every_node() {
         .request("voice:join", json!({"marketAddress": second}))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("RATE_LIMITED"), "a second join within 1 s elsewhere");
+    assert_eq!(
+        err.code(),
+        Some("RATE_LIMITED"),
+        "a second join within 1 s elsewhere"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -104,11 +116,19 @@ async fn a_churn_ban_holds_on_every_node() {
         let (ws, code) = join(&a, &wallet, &market).await;
         assert_eq!(code, None, "join {n}");
         ws.close().await;
-        assert_eq!(a.wait_idle(T).await, Default::default(), "room {n} destroyed");
+        assert_eq!(
+            a.wait_idle(T).await,
+            Default::default(),
+            "room {n} destroyed"
+        );
     }
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let (_, code) = join(&a, &wallet, &market).await;
-    assert_eq!(code.as_deref(), Some("BANNED"), "the seventh join is a churn ban");
+    assert_eq!(
+        code.as_deref(),
+        Some("BANNED"),
+        "the seventh join is a churn ban"
+    );
     drop(a);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {

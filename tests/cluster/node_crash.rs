@@ -66,7 +66,9 @@ async fn a_killed_nodes_clients_rejoin_elsewhere_and_its_records_go() {
     let before = keys(&redis).await;
     let room_key = names::room_key(&Address::parse(&market).unwrap());
     assert!(before.contains(&room_key), "{before:?}");
-    assert!(before.contains(&names::user_key(&Address::parse(&listener.address()).unwrap())));
+    assert!(before.contains(&names::user_key(
+        &Address::parse(&listener.address()).unwrap()
+    )));
 
     let status = a
         .signal_and_wait(libc::SIGKILL, Duration::from_secs(10))

@@ -24,7 +24,11 @@ fn node(markets: Vec<Value>, data_dir: &PathBuf) -> TestNode {
 
 /// `wallet` tries to join `market` on `node`, once its join-rate slot is
 /// free again; the socket and the error code, if refused.
-async fn try_join(node: &TestNode, wallet: &TestWallet, market: &str) -> (SignalClient, Option<String>) {
+async fn try_join(
+    node: &TestNode,
+    wallet: &TestWallet,
+    market: &str,
+) -> (SignalClient, Option<String>) {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let mut ws = node.connect(wallet).await;
     let code = ws
@@ -63,9 +67,17 @@ async fn a_kicked_wallet_stays_banned_after_the_room_is_destroyed_and_a_restart(
     assert_eq!(code.as_deref(), Some("BANNED"), "the next join right after");
 
     f.close().await;
-    assert_eq!(first.wait_idle(T).await, Default::default(), "the room is destroyed");
+    assert_eq!(
+        first.wait_idle(T).await,
+        Default::default(),
+        "the room is destroyed"
+    );
     let (_, code) = try_join(&first, &guest, &market).await;
-    assert_eq!(code.as_deref(), Some("BANNED"), "after the room was destroyed");
+    assert_eq!(
+        code.as_deref(),
+        Some("BANNED"),
+        "after the room was destroyed"
+    );
     drop(first);
 
     let second = node(markets, &data_dir);
@@ -90,10 +102,18 @@ async fn a_wallet_joining_too_often_is_banned_although_each_join_made_a_new_room
         let (ws, code) = try_join(&first, &wallet, &market).await;
         assert_eq!(code, None, "join {n}");
         ws.close().await;
-        assert_eq!(first.wait_idle(T).await, Default::default(), "room {n} destroyed");
+        assert_eq!(
+            first.wait_idle(T).await,
+            Default::default(),
+            "room {n} destroyed"
+        );
     }
     let (_, code) = try_join(&first, &wallet, &market).await;
-    assert_eq!(code.as_deref(), Some("BANNED"), "the seventh join is a churn ban");
+    assert_eq!(
+        code.as_deref(),
+        Some("BANNED"),
+        "the seventh join is a churn ban"
+    );
     let (_, code) = try_join(&first, &wallet, &market).await;
     assert_eq!(code.as_deref(), Some("BANNED"), "and the ban holds");
     drop(first);

@@ -95,7 +95,14 @@ async fn a_released_room_leaves_no_speaker_queue_in_redis() {
     );
 
     guest.close().await;
-    assert!(!wait_key(&mut r, &pnl_voice::registry::keys::room_key(&Address::parse(&market).unwrap()), false).await);
+    assert!(
+        !wait_key(
+            &mut r,
+            &pnl_voice::registry::keys::room_key(&Address::parse(&market).unwrap()),
+            false
+        )
+        .await
+    );
     assert!(
         !wait_key(&mut r, &queue, false).await,
         "the queue goes with its room"

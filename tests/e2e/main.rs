@@ -5,9 +5,9 @@
 //! One test binary for these suites, so the worker is linked once (the
 //! binaries of `tests/`: docs/testing.md).
 
+mod durable_moderation;
 mod e2e_audio;
 mod e2e_fanout;
-mod durable_moderation;
 mod e2e_moderation;
 mod faults;
 mod leaks;

@@ -98,7 +98,8 @@ impl RedisCluster {
     /// Starts the three masters, creates the cluster and waits (bounded)
     /// until every node reports `cluster_state:ok`.
     pub fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("pnl-voice-redis-cluster-{}", rand::random::<u64>()));
+        let dir =
+            std::env::temp_dir().join(format!("pnl-voice-redis-cluster-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut cluster = Self {
             ports: Vec::new(),
@@ -176,7 +177,10 @@ impl RedisCluster {
                 if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
                     break;
                 }
-                assert!(Instant::now() < deadline, "the cluster never got to cluster_state:ok");
+                assert!(
+                    Instant::now() < deadline,
+                    "the cluster never got to cluster_state:ok"
+                );
                 std::thread::sleep(Duration::from_millis(100));
             }
         }

@@ -17,7 +17,9 @@ use crate::protocol::{
     RestartIceReply, TransportData,
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
-use crate::rooms::{Ban, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing};
+use crate::rooms::{
+    Ban, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing,
+};
 
 /// Where a reply goes.
 pub(super) type Reply<T> = oneshot::Sender<T>;

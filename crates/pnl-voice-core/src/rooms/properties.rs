@@ -89,7 +89,10 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
                     );
                     ledger.joins.entry(w(n)).or_default().push(*now);
                 }
-                Err(RoomError::Churning(until)) => ledger.ban(Ban { wallet: w(n), until }),
+                Err(RoomError::Churning(until)) => ledger.ban(Ban {
+                    wallet: w(n),
+                    until,
+                }),
                 Err(_) => {}
             }
         }
@@ -101,7 +104,11 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
         Op::Revoke(a, n) => drop(room.revoke(&w(a), &w(n))),
         Op::Kick(a, n) => {
             if let Ok((_, ban, _)) = room.kick(&w(a), &w(n), *now) {
-                assert_eq!(ban.until, *now + room.policy().ban, "a kick bans for the policy's time");
+                assert_eq!(
+                    ban.until,
+                    *now + room.policy().ban,
+                    "a kick bans for the policy's time"
+                );
                 ledger.ban(ban);
             }
         }

@@ -23,7 +23,8 @@ fn room_with(founder: Option<Address>, max: u32) -> Room {
 fn room(others: &[u8]) -> Room {
     let mut r = room_with(Some(w(FOUNDER)), 50);
     for n in std::iter::once(&FOUNDER).chain(others) {
-        r.join(&w(*n), Profile::none(), 0, &Standing::default(), Utc::now()).unwrap();
+        r.join(&w(*n), Profile::none(), 0, &Standing::default(), Utc::now())
+            .unwrap();
     }
     r
 }
@@ -36,7 +37,9 @@ fn join(r: &mut Room, n: u8) -> Result<ParticipantView, RoomError> {
 #[test]
 fn everyone_joins_muted_in_order_and_others_hear_of_it() {
     let mut r = room_with(Some(w(FOUNDER)), 50);
-    let (_, events) = r.join(&w(2), Profile::none(), 0, &Standing::default(), Utc::now()).unwrap();
+    let (_, events) = r
+        .join(&w(2), Profile::none(), 0, &Standing::default(), Utc::now())
+        .unwrap();
     assert!(matches!(&events[..], [RoomEvent::UserJoined(v)] if v.wallet_address == w(2)));
     let founder = join(&mut r, FOUNDER).unwrap();
     assert!(founder.is_founder && founder.is_speaker && founder.is_muted);
@@ -95,10 +98,13 @@ fn reservations_count_against_the_size() {
     let mut r = room_with(None, 3);
     join(&mut r, 1).unwrap();
     assert_eq!(
-        r.join(&w(2), Profile::none(), 2, &Standing::default(), Utc::now()).unwrap_err(),
+        r.join(&w(2), Profile::none(), 2, &Standing::default(), Utc::now())
+            .unwrap_err(),
         RoomError::Full
     );
-    assert!(r.join(&w(2), Profile::none(), 1, &Standing::default(), Utc::now()).is_ok());
+    assert!(r
+        .join(&w(2), Profile::none(), 1, &Standing::default(), Utc::now())
+        .is_ok());
 }
 
 #[test]
@@ -279,12 +285,24 @@ fn a_kick_removes_and_bans_for_the_policy_time() {
         recent_joins: 0,
     };
     assert_eq!(
-        r.join(&w(2), Profile::none(), 0, &standing, now + Duration::minutes(9))
-            .unwrap_err(),
+        r.join(
+            &w(2),
+            Profile::none(),
+            0,
+            &standing,
+            now + Duration::minutes(9)
+        )
+        .unwrap_err(),
         RoomError::Banned(until)
     );
     assert!(r
-        .join(&w(2), Profile::none(), 0, &standing, now + Duration::minutes(11))
+        .join(
+            &w(2),
+            Profile::none(),
+            0,
+            &standing,
+            now + Duration::minutes(11)
+        )
         .is_ok());
 }
 

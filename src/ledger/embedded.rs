@@ -22,11 +22,14 @@ use crate::address::Address;
 use crate::rooms::{Ban, Standing};
 use crate::store::Store;
 
+/// A wallet in a room: (room, wallet).
+type RoomWallet = (Address, Address);
+
 /// Bans in the store, churn history and rate slots in memory.
 pub struct EmbeddedLedger {
     store: Arc<dyn Store>,
     /// (room, wallet) → its join times within the window, oldest first.
-    joins: Mutex<HashMap<(Address, Address), VecDeque<DateTime<Utc>>>>,
+    joins: Mutex<HashMap<RoomWallet, VecDeque<DateTime<Utc>>>>,
     slots: JoinSlots,
 }
 

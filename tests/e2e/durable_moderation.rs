@@ -4,7 +4,7 @@
 //! and after the node restarted on the same data folder; so is a wallet
 //! banned for joining too often, although each of its joins made a new room.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 
 use pnl_voice_testkit::flows::T;
@@ -14,8 +14,8 @@ use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
 /// A node on `data_dir` with `markets` (empty rooms are destroyed at once).
-fn node(markets: Vec<Value>, data_dir: &PathBuf) -> TestNode {
-    let data_dir = data_dir.clone();
+fn node(markets: Vec<Value>, data_dir: &Path) -> TestNode {
+    let data_dir = data_dir.to_path_buf();
     TestNode::start(markets, move |c| {
         c.data_dir = data_dir;
         c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());

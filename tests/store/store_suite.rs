@@ -398,6 +398,39 @@ async fn a_full_queue_drops_and_counts_instead_of_blocking(store: Arc<dyn Store>
     assert_eq!(recorder.stats().written, 4);
 }
 
+async fn a_ban_is_kept_until_it_ends_and_the_later_end_wins(store: Arc<dyn Store>) {
+    let (market, wallet, other) = (addr(), addr(), addr());
+    let now = Utc::now();
+    let until = now + chrono::Duration::minutes(10);
+    assert_eq!(store.banned_until(&market, &wallet, now).await.unwrap(), None);
+    store.ban(&market, &wallet, until).await.unwrap();
+    let read = store.banned_until(&market, &wallet, now).await.unwrap();
+    assert_eq!(read.map(|t| t.timestamp_millis()), Some(until.timestamp_millis()));
+    assert_eq!(
+        store.banned_until(&other, &wallet, now).await.unwrap(),
+        None,
+        "a ban is from one room"
+    );
+    store
+        .ban(&market, &wallet, now + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let read = store.banned_until(&market, &wallet, now).await.unwrap();
+    assert_eq!(
+        read.map(|t| t.timestamp_millis()),
+        Some(until.timestamp_millis()),
+        "the later end wins"
+    );
+    assert_eq!(
+        store
+            .banned_until(&market, &wallet, until + chrono::Duration::seconds(1))
+            .await
+            .unwrap(),
+        None,
+        "an ended ban is no ban"
+    );
+}
+
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -440,6 +473,7 @@ suite!(
     retention_purges_old_participations_and_reports,
     the_recorder_writes_everything_queued_before_a_flush,
     a_full_queue_drops_and_counts_instead_of_blocking,
+    a_ban_is_kept_until_it_ends_and_the_later_end_wins,
 );
 
 /// The MongoDB store while its server is down: records wait in the queue

@@ -17,8 +17,10 @@ use crate::common::measure::Usage;
 
 /// Bound of one `/health` or Redis call.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
-/// Registry keys that belong to the node itself and stay while it runs.
-const NODE_KEYS: [&str; 3] = ["node", "worker", "nodes"];
+/// Registry keys that belong to the node itself and stay while it runs,
+/// and the moderation ledger's, which expire by themselves (a churn record
+/// a minute after the wallet's last join, a ban when it ends).
+const NODE_KEYS: [&str; 6] = ["node", "worker", "nodes", "ban", "churn", "join-rate"];
 /// Resource counts that stay while the node runs.
 const PERMANENT: [&str; 1] = ["webrtcServers"];
 /// Pause between the samples taken while waiting for the counts to settle.

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use pnl_voice_testkit::flows::T;
 use pnl_voice_testkit::node::{market_with_founder, random_address, TestNode};
 use pnl_voice_testkit::redis::RedisServer;
-use pnl_voice_testkit::signal::SignalClient;
 use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
@@ -24,21 +23,6 @@ fn node(redis: &RedisServer, id: &str, markets: Vec<Value>) -> TestNode {
     })
 }
 
-/// `wallet` joins `market` on `node`; the socket and the error code, if refused.
-async fn join(
-    node: &TestNode,
-    wallet: &TestWallet,
-    market: &str,
-) -> (SignalClient, Option<String>) {
-    let mut ws = node.connect(wallet).await;
-    let code = ws
-        .request("voice:join", json!({"marketAddress": market}))
-        .await
-        .err()
-        .map(|e| e.code().unwrap_or("?").to_string());
-    (ws, code)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kicked_wallet_stays_banned_when_the_room_moves_to_another_node() {
     let redis = RedisServer::start();
@@ -48,9 +32,9 @@ async fn a_kicked_wallet_stays_banned_when_the_room_moves_to_another_node() {
     let a = node(&redis, "node-a", markets.clone());
     let b = node(&redis, "node-b", markets);
 
-    let (mut f, code) = join(&a, &founder, &market).await;
+    let (mut f, code) = a.try_join(&founder, &market).await;
     assert_eq!(code, None);
-    let (mut g, code) = join(&a, &guest, &market).await;
+    let (mut g, code) = a.try_join(&guest, &market).await;
     assert_eq!(code, None);
     f.request(
         "voice:moderate",
@@ -66,14 +50,14 @@ async fn a_kicked_wallet_stays_banned_when_the_room_moves_to_another_node() {
     // on node B, by the founder's join there.
     let deadline = Instant::now() + Duration::from_secs(15);
     let _founder_again = loop {
-        let (ws, code) = join(&b, &founder, &market).await;
+        let (ws, code) = b.try_join(&founder, &market).await;
         if code.is_none() {
             break ws;
         }
         assert!(Instant::now() < deadline, "the room never moved: {code:?}");
         tokio::time::sleep(Duration::from_millis(1100)).await;
     };
-    let (_, code) = join(&b, &guest, &market).await;
+    let (_, code) = b.try_join(&guest, &market).await;
     assert_eq!(
         code.as_deref(),
         Some("BANNED"),
@@ -113,7 +97,7 @@ async fn a_churn_ban_holds_on_every_node() {
     let market = random_address();
     for n in 0..6 {
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        let (ws, code) = join(&a, &wallet, &market).await;
+        let (ws, code) = a.try_join(&wallet, &market).await;
         assert_eq!(code, None, "join {n}");
         ws.close().await;
         assert_eq!(
@@ -123,7 +107,7 @@ async fn a_churn_ban_holds_on_every_node() {
         );
     }
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (_, code) = join(&a, &wallet, &market).await;
+    let (_, code) = a.try_join(&wallet, &market).await;
     assert_eq!(
         code.as_deref(),
         Some("BANNED"),
@@ -133,7 +117,7 @@ async fn a_churn_ban_holds_on_every_node() {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        let (_, code) = join(&b, &wallet, &market).await;
+        let (_, code) = b.try_join(&wallet, &market).await;
         match code.as_deref() {
             Some("BANNED") => break,
             Some("WRONG_NODE") | Some("CAPACITY") if Instant::now() < deadline => {}

@@ -30,13 +30,7 @@ async fn try_join(
     market: &str,
 ) -> (SignalClient, Option<String>) {
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let mut ws = node.connect(wallet).await;
-    let code = ws
-        .request("voice:join", json!({"marketAddress": market}))
-        .await
-        .err()
-        .map(|e| e.code().unwrap_or("?").to_string());
-    (ws, code)
+    node.try_join(wallet, market).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

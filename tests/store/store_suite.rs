@@ -402,10 +402,16 @@ async fn a_ban_is_kept_until_it_ends_and_the_later_end_wins(store: Arc<dyn Store
     let (market, wallet, other) = (addr(), addr(), addr());
     let now = Utc::now();
     let until = now + chrono::Duration::minutes(10);
-    assert_eq!(store.banned_until(&market, &wallet, now).await.unwrap(), None);
+    assert_eq!(
+        store.banned_until(&market, &wallet, now).await.unwrap(),
+        None
+    );
     store.ban(&market, &wallet, until).await.unwrap();
     let read = store.banned_until(&market, &wallet, now).await.unwrap();
-    assert_eq!(read.map(|t| t.timestamp_millis()), Some(until.timestamp_millis()));
+    assert_eq!(
+        read.map(|t| t.timestamp_millis()),
+        Some(until.timestamp_millis())
+    );
     assert_eq!(
         store.banned_until(&other, &wallet, now).await.unwrap(),
         None,

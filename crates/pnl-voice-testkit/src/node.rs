@@ -87,6 +87,22 @@ impl TestNode {
             .expect("socket opens")
     }
 
+    /// Logs `wallet` in, opens its socket and asks to join `market`: the
+    /// socket, and the error code when the join is refused.
+    pub async fn try_join(
+        &self,
+        wallet: &TestWallet,
+        market: &str,
+    ) -> (SignalClient, Option<String>) {
+        let mut ws = self.connect(wallet).await;
+        let code = ws
+            .request("voice:join", json!({"marketAddress": market}))
+            .await
+            .err()
+            .map(|e| e.code().unwrap_or("?").to_string());
+        (ws, code)
+    }
+
     /// Waits (bounded) until the node holds nothing: no room, member,
     /// transport, producer, consumer or session; returns the last totals.
     pub async fn wait_idle(&self, within: Duration) -> Totals {

@@ -45,7 +45,9 @@ pub struct Config {
     pub solana_rpc_timeout_ms: u64,
     /// How long a wallet's holdings are cached, in seconds.
     pub positions_cache_secs: u64,
-    /// Redis registry; in-memory registry when absent.
+    /// Redis registry and moderation ledger: `redis://host:port`, or
+    /// `redis+cluster://host:port,host:port` for a Redis Cluster; in-memory
+    /// registry (bans in the record store) when absent.
     pub redis_url: Option<String>,
     /// Seconds between two registry heartbeats of this node.
     pub registry_heartbeat_secs: u64,
@@ -274,6 +276,26 @@ impl Config {
             return invalid(
                 "REDIS_URL needs PNL_VOICE_JWT_SECRET: every node must accept every node's tokens"
                     .into(),
+            );
+        }
+        if let Some(urls) = self
+            .redis_url
+            .as_deref()
+            .and_then(crate::registry::cluster_urls)
+        {
+            if urls.is_empty() {
+                return invalid(
+                    "REDIS_URL redis+cluster:// names no node (host:port,host:port)".into(),
+                );
+            }
+        }
+        if self
+            .node_id
+            .as_deref()
+            .is_some_and(|id| id.contains(['{', '}']))
+        {
+            return invalid(
+                "node_id may not contain braces: they delimit the node's Redis hash tag".into(),
             );
         }
         if self.metrics_sample_secs == 0 {

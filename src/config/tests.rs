@@ -242,3 +242,29 @@ fn a_jwt_secret_is_required_outside_dev_mode() {
     let err = Config::load_from(None, None, env(&[("PNL_VOICE_DEV", "0")])).unwrap_err();
     assert!(err.to_string().contains("PNL_VOICE_JWT_SECRET is required"));
 }
+
+#[test]
+fn a_cluster_url_names_its_nodes_and_node_ids_have_no_braces() {
+    let secret = (
+        "PNL_VOICE_JWT_SECRET",
+        "a shared secret of at least thirty-two bytes",
+    );
+    let cluster = ("REDIS_URL", "redis+cluster://10.0.0.1:7000, 10.0.0.2:7000");
+    let c = Config::load_from(None, None, env(&[secret, cluster])).unwrap();
+    assert_eq!(
+        crate::registry::cluster_urls(c.redis_url.as_deref().unwrap()),
+        Some(vec![
+            "redis://10.0.0.1:7000".to_string(),
+            "redis://10.0.0.2:7000".to_string()
+        ])
+    );
+    for (name, value, expected) in [
+        ("REDIS_URL", "redis+cluster://", "names no node"),
+        ("PNL_VOICE_NODE_ID", "a{b}", "braces"),
+    ] {
+        let err = Config::load_from(None, None, env(&[secret, (name, value)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expected), "{name}={value}: {err}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The Redis registry (deadpool-redis), with these keys:
 //! `room:{marketAddress}` (hash: nodeId, workerId, wsUrl, httpUrl,
-//! participants, createdAt, founderWallet), `queue:{marketAddress}` (list:
+//! participants, speakers, createdAt, founderWallet), `queue:{marketAddress}` (list:
 //! the speaker queue), `user:{walletAddress}` (hash: roomId, nodeId), `node:{nodeId}` (hash with a
 //! TTL: the node's load; its existence means "alive"), `worker:{workerId}`
 //! (hash with a TTL: rooms, users), and the `nodes` set of known node ids.
@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use deadpool_redis::redis::{self, AsyncCommands, Script};
 use deadpool_redis::{Config, Pool, Runtime};
 
-use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
+use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, RoomSummary, UserSession};
 use crate::address::Address;
 
 /// Claims a room unless a live node owns it: KEYS = room key, the claiming
@@ -223,11 +223,11 @@ impl Registry for RedisRegistry {
 
     async fn set_room_state(
         &self,
-        room: &Address,
+        state: &RoomSummary,
         node_id: &str,
-        count: usize,
         queue: &[Address],
     ) -> Result<(), RegistryError> {
+        let room = &state.id;
         let key = room_key(room);
         let queue_key = format!("queue:{room}");
         self.run(async |c| {
@@ -237,7 +237,7 @@ impl Registry for RedisRegistry {
             }
             let mut pipe = redis::pipe();
             pipe.atomic()
-                .hset(&key, "participants", count)
+                .hset_multiple(&key, &directory_fields(state))
                 .ignore()
                 .del(&queue_key)
                 .ignore();
@@ -398,6 +398,42 @@ impl Registry for RedisRegistry {
         Some(rx)
     }
 
+    async fn rooms(&self) -> Result<Vec<RoomSummary>, RegistryError> {
+        self.run(async |c| {
+            let ids: Vec<String> = c.smembers("nodes").await?;
+            let mut rooms = Vec::new();
+            for id in ids {
+                if !c.exists::<_, bool>(node_key(&id)).await? {
+                    continue;
+                }
+                let markets: Vec<String> = c.smembers(node_rooms_key(&id)).await?;
+                let markets: Vec<Address> = markets
+                    .iter()
+                    .filter_map(|m| Address::parse(m).ok())
+                    .collect();
+                let mut pipe = redis::pipe();
+                for market in &markets {
+                    pipe.cmd("HMGET")
+                        .arg(room_key(market))
+                        .arg(&DIRECTORY_FIELDS);
+                }
+                let records: Vec<Vec<Option<String>>> = pipe.query_async(c).await?;
+                rooms.extend(
+                    markets
+                        .into_iter()
+                        .zip(records)
+                        .filter_map(|(market, fields)| listed(market, &id, &fields)),
+                );
+            }
+            Ok(rooms)
+        })
+        .await
+    }
+
+    async fn is_live(&self, node_id: &str) -> Result<bool, RegistryError> {
+        self.run(async |c| c.exists(node_key(node_id)).await).await
+    }
+
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
         self.run(async |c| {
             let _: () = c.del(node_key(node_id)).await?;
@@ -406,6 +442,44 @@ impl Registry for RedisRegistry {
         .await
         .map(drop)
     }
+}
+
+/// The fields of a room record the directory reads: its owner, then what
+/// [`directory_fields`] writes.
+const DIRECTORY_FIELDS: [&str; 4] = ["nodeId", "participants", "speakers", "createdAt"];
+
+/// What the owner writes of a room for the directory (`createdAt` in
+/// milliseconds since the epoch, as the claim writes it).
+fn directory_fields(room: &RoomSummary) -> [(&'static str, String); 3] {
+    [
+        ("participants", room.participants.to_string()),
+        ("speakers", room.speakers.to_string()),
+        ("createdAt", room.created_at.timestamp_millis().to_string()),
+    ]
+}
+
+/// `market`'s directory entry from its [`DIRECTORY_FIELDS`], if `node_id`
+/// still owns it (counts not written yet read as 0).
+fn listed(market: Address, node_id: &str, fields: &[Option<String>]) -> Option<RoomSummary> {
+    let [owner, participants, speakers, created_at] = fields else {
+        return None;
+    };
+    if owner.as_deref() != Some(node_id) {
+        return None;
+    }
+    let count = |field: &Option<String>| {
+        field
+            .as_deref()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default()
+    };
+    let millis = created_at.as_deref()?.parse().ok()?;
+    Some(RoomSummary {
+        id: market,
+        participants: count(participants),
+        speakers: count(speakers),
+        created_at: chrono::DateTime::from_timestamp_millis(millis)?,
+    })
 }
 
 impl RedisRegistry {

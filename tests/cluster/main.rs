@@ -7,3 +7,4 @@
 mod cluster;
 mod node_crash;
 mod registry_redis;
+mod rest_matrix;

@@ -13,8 +13,13 @@ use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
 fn node(redis: &RedisServer, id: &str) -> TestNode {
+    node_with(redis, id, vec![])
+}
+
+/// A node of a deployment on `redis`, with `markets` and a quick heartbeat.
+pub(crate) fn node_with(redis: &RedisServer, id: &str, markets: Vec<Value>) -> TestNode {
     let (url, id) = (redis.url(), id.to_string());
-    TestNode::start(vec![], move |c| {
+    TestNode::start(markets, move |c| {
         c.redis_url = Some(url);
         c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
         c.node_id = Some(id);

@@ -16,18 +16,7 @@ use pnl_voice_testkit::wallet::TestWallet;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// A node of the pair, with `markets` and a quick heartbeat.
-fn node(redis: &RedisServer, id: &str, markets: Vec<Value>) -> TestNode {
-    let (url, id) = (redis.url(), id.to_string());
-    TestNode::start(markets, move |c| {
-        c.redis_url = Some(url);
-        c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
-        c.node_id = Some(id);
-        c.registry_heartbeat_secs = 1;
-        c.registry_node_ttl_secs = 3;
-        c.registry_timeout_ms = 500;
-    })
-}
+use crate::registry_redis::node_with;
 
 /// One REST call: method, token, path under `/api/voice/`, body.
 struct Call {
@@ -137,8 +126,8 @@ async fn every_rest_call_answers_the_same_on_the_owner_and_another_node() {
     let founder = TestWallet::new();
     let market = random_address();
     let markets = vec![market_with_founder(&market, &founder.address())];
-    let a = node(&redis, "node-a", markets.clone());
-    let b = node(&redis, "node-b", markets);
+    let a = node_with(&redis, "node-a", markets.clone());
+    let b = node_with(&redis, "node-b", markets);
     let nodes = Pair {
         owner: Api::new(a.http()),
         other: Api::new(b.http()),
@@ -352,7 +341,7 @@ async fn every_rest_call_answers_the_same_on_the_owner_and_another_node() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_for_a_room_whose_node_does_not_answer_is_capacity() {
     let redis = RedisServer::start();
-    let b = node(&redis, "node-b", vec![]);
+    let b = node_with(&redis, "node-b", vec![]);
     // A live node in the registry (its heartbeat holds for a minute) whose
     // HTTP port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

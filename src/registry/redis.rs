@@ -411,6 +411,9 @@ impl Registry for RedisRegistry {
                     .iter()
                     .filter_map(|m| Address::parse(m).ok())
                     .collect();
+                if markets.is_empty() {
+                    continue;
+                }
                 let mut pipe = redis::pipe();
                 for market in &markets {
                     pipe.cmd("HMGET")

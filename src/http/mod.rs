@@ -5,6 +5,7 @@ pub use pnl_voice_core::rest as bodies;
 mod client_ip;
 mod embed;
 mod envelope;
+mod forward;
 mod health;
 pub mod openapi;
 mod origin;

@@ -1,18 +1,18 @@
 //! `GET /api/voice/preview?marketAddress=`: what a room is before joining
 //! it (the market's question, whether it is live, how many speak and
 //! listen, who hosts it). Public, and the same on every node: a node that
-//! does not run the room asks the node that does (the registry's owner),
-//! as `POST /api/voice/join` does, so the counts are never stale.
+//! does not run the room passes the call to the node that does
+//! (`forward`), so the counts are never stale.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::SecondsFormat;
 use serde::Deserialize;
 
 use super::envelope::{cacheable, ok, HttpError};
-use super::voice::FORWARDED;
+use super::forward;
 use crate::address::Address;
 use crate::app::App;
-use crate::error::{ApiError, ErrorCode};
+use crate::hub::RoomSummary;
 use crate::protocol::{PreviewHost, RoomPreview};
 
 /// How long browsers and proxies may reuse a preview, in seconds: short,
@@ -27,7 +27,7 @@ pub struct PreviewQuery {
     market_address: String,
 }
 
-/// Answers from this node's room, or from the owner's when another node
+/// Answers from this node's room, or the owner's answer when another node
 /// runs it.
 pub async fn preview(
     app: web::Data<App>,
@@ -35,26 +35,21 @@ pub async fn preview(
     query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
-    if !app.hub.runs(&market) && !req.headers().contains_key(FORWARDED) {
-        let owner = app.hub.owner_of(&market).await?;
-        if let Some(owner) = owner.filter(|o| o.node_id != app.node_id) {
-            return forward(&app, &owner.http_url, &owner.node_id, &market).await;
-        }
+    match app.hub.summary(&market).await {
+        Ok(room) => Ok(cacheable(ok(local(&app, market, room).await), MAX_AGE_SECS)),
+        Err(e) => forward::owner_or(&app, &req, None, e).await,
     }
-    Ok(cacheable(ok(local(&app, market).await), MAX_AGE_SECS))
 }
 
-/// The preview of `market` as this node sees it.
-async fn local(app: &App, market: Address) -> RoomPreview {
+/// The preview of `market` from its running `room`, if any.
+async fn local(app: &App, market: Address, room: Option<RoomSummary>) -> RoomPreview {
     let title = app.markets.title(&market).await;
     let host = app
         .markets
         .founder(&market)
         .await
         .map(|wallet_address| PreviewHost { wallet_address });
-    let room = app
-        .hub
-        .summary(&market)
+    let room = room
         .filter(|room| room.participants > 0)
         .map(|room| (room.participants, room.speakers, room.created_at));
     let (live, speakers, listeners, started_at) = match room {
@@ -75,42 +70,6 @@ async fn local(app: &App, market: Address) -> RoomPreview {
         host,
         started_at,
     }
-}
-
-/// The owner's answer, passed on as it is.
-async fn forward(
-    app: &App,
-    http_url: &str,
-    node_id: &str,
-    market: &Address,
-) -> Result<HttpResponse, HttpError> {
-    let unreachable = |e: String| {
-        tracing::warn!(owner = %node_id, error = %e, "cannot get a preview from the room's owner");
-        ApiError::new(
-            ErrorCode::Unavailable,
-            "the room's node is unreachable; try again",
-        )
-    };
-    let response = app
-        .http
-        .get(format!("{http_url}/api/voice/preview"))
-        .query(&[("marketAddress", market.as_str())])
-        .header(FORWARDED, &app.node_id)
-        .send()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
-    let status = actix_web::http::StatusCode::from_u16(response.status().as_u16())
-        .unwrap_or(actix_web::http::StatusCode::BAD_GATEWAY);
-    let body: serde_json::Value = response
-        .json()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
-    let answer = HttpResponse::build(status).json(body);
-    Ok(if status.is_success() {
-        cacheable(answer, MAX_AGE_SECS)
-    } else {
-        answer
-    })
 }
 
 /// A head count on the wire (rooms hold at most 10 000 people).

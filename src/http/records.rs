@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::auth::bearer_wallet;
 use super::envelope::{ok, HttpError};
+use super::forward;
 use super::replies::{ErasedReply, History, RoomStats};
 use crate::address::Address;
 use crate::app::App;
@@ -29,12 +30,18 @@ pub struct StatsQuery {
 }
 
 /// `GET /api/voice/stats?marketAddress=`: anyone. The room's record and the
-/// wallets heard longest.
+/// wallets heard longest. While another node runs the room, that node
+/// answers (its records are the newest; with the embedded store, the only
+/// ones).
 pub async fn stats(
     app: web::Data<App>,
+    req: HttpRequest,
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
+    if let Err(e) = app.hub.answers_for(&market).await {
+        return forward::owner_or(&app, &req, None, e).await;
+    }
     let store = app.hub.recorder().store();
     let room = store
         .room(&market)

@@ -3,31 +3,33 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::auth::bearer_wallet;
 use super::bodies::{
     from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
-    WalletInMarket, WalletInMarketBody,
+    WalletInMarketBody,
 };
 use super::envelope::{ok, HttpError};
+use super::forward;
 use super::replies::{Muted, Participants, ReportFiled, RoomListed, Rooms};
 use crate::address::Address;
 use crate::app::App;
 use crate::error::{ApiError, ErrorCode};
-use crate::hub::JoinError;
+use crate::hub::LeaveError;
 use crate::protocol::{Empty, SettingsReply};
 use crate::store::ReportRecord;
 
-/// The caller's wallet (checked first: no credential, no other answer) and
-/// the checked body.
+/// The caller's wallet (checked first: no credential, no other answer),
+/// the checked body, and the body as it came (for the room's owner, when
+/// another node runs the room).
 fn authenticated<B: Body>(
     app: &App,
     req: &HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<(Address, B::Checked), ApiError> {
+) -> Result<(Address, B::Checked, JsonObject), ApiError> {
     let caller = bearer_wallet(app, req)?;
-    Ok((caller, from_object::<B>(body.into_inner())?))
+    let raw = body.into_inner();
+    Ok((caller, from_object::<B>(raw.clone())?, raw))
 }
 
 /// Refuses a body whose `claimed` wallet is not the caller's.
@@ -44,58 +46,12 @@ pub async fn join(
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
+    let (caller, body, raw) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
     match app.hub.reserve(&body.wallet, &body.market).await {
         Ok((room, admission)) => Ok(ok(app.signaling.join_data(&room, admission, &body.wallet))),
-        Err(JoinError::WrongNode(_)) if !req.headers().contains_key(FORWARDED) => {
-            forward_join(&app, &req, &body).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
     }
-}
-
-/// Header marking a request forwarded from another node (never forwarded
-/// again).
-pub(super) const FORWARDED: &str = "x-pnl-voice-forwarded";
-
-/// Asks the owning node for the join, with the caller's credentials, and
-/// answers what it answered.
-async fn forward_join(
-    app: &App,
-    req: &HttpRequest,
-    body: &WalletInMarket,
-) -> Result<HttpResponse, HttpError> {
-    let owner = app.hub.owner_of(&body.market).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::Capacity, "the room's owner vanished; try again")
-    })?;
-    let authorization = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let response = app
-        .http
-        .post(format!("{}/api/voice/join", owner.http_url))
-        .header("authorization", authorization)
-        .header(FORWARDED, &app.node_id)
-        .json(&json!({ "marketAddress": body.market, "walletAddress": body.wallet }))
-        .send()
-        .await
-        .map_err(|e| {
-            tracing::warn!(owner = %owner.node_id, error = %e, "cannot reach the room's owner");
-            ApiError::new(
-                ErrorCode::Capacity,
-                "the room's node is unreachable; try again",
-            )
-        })?;
-    let status = actix_web::http::StatusCode::from_u16(response.status().as_u16())
-        .unwrap_or(actix_web::http::StatusCode::BAD_GATEWAY);
-    let value: serde_json::Value = response
-        .json()
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::Capacity, "the room's node answered nonsense"))?;
-    Ok(HttpResponse::build(status).json(value))
 }
 
 /// `POST /api/voice/leave`.
@@ -104,10 +60,12 @@ pub async fn leave(
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
+    let (caller, body, raw) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
-    app.hub.leave_any(&body.wallet, &body.market).await?;
-    Ok(ok(Empty {}))
+    match app.hub.leave_any(&body.wallet, &body.market).await {
+        Ok(()) => Ok(ok(Empty {})),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
+    }
 }
 
 /// `?marketAddress=`.
@@ -120,14 +78,17 @@ pub struct MarketQuery {
 /// `GET /api/voice/participants?marketAddress=`: anyone.
 pub async fn participants(
     app: web::Data<App>,
+    req: HttpRequest,
     query: web::Query<MarketQuery>,
 ) -> Result<HttpResponse, HttpError> {
     let market = Address::parse(&query.market_address)?;
-    let participants = app.hub.participants(&market).await;
-    Ok(ok(Participants {
-        total: participants.len(),
-        participants,
-    }))
+    match app.hub.participants(&market).await {
+        Ok(participants) => Ok(ok(Participants {
+            total: participants.len(),
+            participants,
+        })),
+        Err(e) => forward::owner_or(&app, &req, None, e).await,
+    }
 }
 
 /// `POST /api/voice/mute`: self mute/unmute.
@@ -136,31 +97,40 @@ pub async fn mute(
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (caller, body) = authenticated::<MuteBody>(&app, &req, body)?;
+    let (caller, body, raw) = authenticated::<MuteBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
-    app.hub
+    match app
+        .hub
         .set_muted(&body.market, &body.wallet, None, body.muted)
-        .await?;
-    Ok(ok(Muted { muted: body.muted }))
+        .await
+    {
+        Ok(()) => Ok(ok(Muted { muted: body.muted })),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
+    }
 }
 
-/// `POST /api/voice/moderate`: the market's founder only.
+/// `POST /api/voice/moderate`: the market's founder only. The body goes to
+/// the room's owner as it came, whatever the action.
 pub async fn moderate(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (caller, body) = authenticated::<ModerateBody>(&app, &req, body)?;
+    let (caller, body, raw) = authenticated::<ModerateBody>(&app, &req, body)?;
     acting_as(&caller, &body.founder)?;
-    app.hub
+    let moderated = app
+        .hub
         .moderate(
             &body.market,
             &body.founder,
             body.action,
             body.target.as_ref(),
         )
-        .await?;
-    Ok(ok(Empty {}))
+        .await;
+    match moderated {
+        Ok(()) => Ok(ok(Empty {})),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
+    }
 }
 
 /// `POST /api/voice/settings`: the founder changes the room's settings
@@ -170,29 +140,35 @@ pub async fn settings(
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (caller, body) = authenticated::<SettingsBody>(&app, &req, body)?;
+    let (caller, body, raw) = authenticated::<SettingsBody>(&app, &req, body)?;
     acting_as(&caller, &body.founder)?;
-    let settings = app
+    match app
         .hub
         .update_settings(&body.market, &body.founder, body.patch)
-        .await?;
-    Ok(ok(SettingsReply { settings }))
+        .await
+    {
+        Ok(settings) => Ok(ok(SettingsReply { settings })),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
+    }
 }
 
-/// `POST /api/voice/report`: any participant reports another wallet.
+/// `POST /api/voice/report`: any participant reports another wallet. The
+/// room's owner files it (the participant check is its own).
 pub async fn report(
     app: web::Data<App>,
     req: HttpRequest,
     body: web::Json<JsonObject>,
 ) -> Result<HttpResponse, HttpError> {
-    let (reporter, body) = authenticated::<ReportBody>(&app, &req, body)?;
-    let in_room = app.hub.is_participant(&body.market, &reporter).await;
-    if !in_room {
-        return Err(ApiError::new(
-            ErrorCode::NotInRoom,
-            "only participants of the room may report",
-        )
-        .into());
+    let (reporter, body, raw) = authenticated::<ReportBody>(&app, &req, body)?;
+    if let Err(e) = app.hub.check_participant(&body.market, &reporter).await {
+        return match e {
+            LeaveError::NotInRoom => Err(ApiError::new(
+                ErrorCode::NotInRoom,
+                "only participants of the room may report",
+            )
+            .into()),
+            e => forward::owner_or(&app, &req, Some(&raw), e).await,
+        };
     }
     let report = ReportRecord {
         id: uuid::Uuid::new_v4(),
@@ -207,10 +183,10 @@ pub async fn report(
     Ok(ok(ReportFiled { report_id: id }))
 }
 
-/// `GET /api/voice/rooms`: the running rooms.
-pub async fn rooms(app: web::Data<App>) -> HttpResponse {
-    let rooms = app.hub.summaries().into_iter().map(RoomListed::from);
-    ok(Rooms {
+/// `GET /api/voice/rooms`: the running rooms of every node.
+pub async fn rooms(app: web::Data<App>) -> Result<HttpResponse, HttpError> {
+    let rooms = app.hub.directory().await?.into_iter().map(RoomListed::from);
+    Ok(ok(Rooms {
         rooms: rooms.collect(),
-    })
+    }))
 }

@@ -75,6 +75,12 @@ pub enum MediaOpError {
     /// No room of that market runs on this node (REST).
     #[error("no running room for this market (or you are not in it)")]
     NoRoom,
+    /// Another node owns the room (REST: the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
+    /// The registry did not answer where the room is.
+    #[error("room registry")]
+    Registry(#[from] RegistryError),
     /// No such transport, producer or consumer (the message says which).
     #[error("{0}")]
     NotFound(String),
@@ -110,9 +116,9 @@ pub enum ModerateError {
     /// No node runs the room.
     #[error("no running room for this market")]
     NoRoom,
-    /// The owning node does not listen to the registry's channel.
-    #[error("node {0} is not listening")]
-    NotListening(String),
+    /// Another node owns the room (REST: the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
     /// The room's rules refused.
     #[error(transparent)]
     Rules(#[from] RoomError),
@@ -142,9 +148,15 @@ pub enum SettingsError {
     /// No room of that market runs on this node.
     #[error("no running room for this market (or you are not in it)")]
     NoRoom,
+    /// Another node owns the room (REST: the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
     /// The room's rules refused (not the founder, values out of range).
     #[error(transparent)]
     Rules(#[from] RoomError),
+    /// The registry did not answer where the room is.
+    #[error("room registry")]
+    Registry(#[from] RegistryError),
 }
 
 impl From<RoomGone> for SettingsError {
@@ -154,12 +166,69 @@ impl From<RoomGone> for SettingsError {
 }
 
 /// Why `POST /api/voice/leave` or a report found nobody.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum LeaveError {
     /// The wallet is in no room of that market on this node.
     #[error("not in this room")]
     NotInRoom,
+    /// Another node owns the room (the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
+    /// The registry did not answer where the room is.
+    #[error("room registry")]
+    Registry(#[from] RegistryError),
 }
+
+/// Why a read of a room (participants, preview, stats) is not answered
+/// here.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Another node owns the room: it answers (the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
+    /// The registry did not answer where the room is.
+    #[error("room registry")]
+    Registry(#[from] RegistryError),
+}
+
+/// An operation's error that may mean "another node owns this room": the
+/// REST edge then passes the call to that node and answers what it
+/// answers (`http::forward`), so every node answers as the owner would.
+pub trait OwnedElsewhere {
+    /// The room's owner, when that is why the operation failed here.
+    fn elsewhere(&self) -> Option<&RoomOwner>;
+}
+
+impl OwnedElsewhere for JoinError {
+    fn elsewhere(&self) -> Option<&RoomOwner> {
+        match self {
+            Self::WrongNode(owner) => Some(owner),
+            _ => None,
+        }
+    }
+}
+
+/// `OwnedElsewhere` for operation errors whose `Elsewhere` variant says so.
+macro_rules! owned_elsewhere {
+    ($($error:ty),+) => {$(
+        impl OwnedElsewhere for $error {
+            fn elsewhere(&self) -> Option<&RoomOwner> {
+                match self {
+                    Self::Elsewhere(owner) => Some(owner),
+                    _ => None,
+                }
+            }
+        }
+    )+};
+}
+
+owned_elsewhere!(
+    MediaOpError,
+    ModerateError,
+    SettingsError,
+    LeaveError,
+    ReadError
+);
 
 /// An internal fault: logged once, here, with its chain of causes; clients
 /// get the generic message.
@@ -227,6 +296,8 @@ impl From<MediaOpError> for ApiError {
             MediaOpError::NotFound(message) => ApiError::not_found(message),
             MediaOpError::BadRequest(message) => ApiError::bad_request(message),
             MediaOpError::Conflict(message) => ApiError::new(ErrorCode::Conflict, message),
+            MediaOpError::Elsewhere(owner) => wrong_node(&owner),
+            MediaOpError::Registry(e) => e.into(),
             MediaOpError::Rules(e) => e.into(),
             MediaOpError::Media(e) => e.into(),
         }
@@ -239,7 +310,7 @@ impl From<ModerateError> for ApiError {
             ModerateError::MissingTarget => ApiError::bad_request(e.to_string()),
             ModerateError::NotFounder => ApiError::forbidden(e.to_string()),
             ModerateError::NoRoom => ApiError::not_found(e.to_string()),
-            ModerateError::NotListening(_) => ApiError::new(ErrorCode::Capacity, e.to_string()),
+            ModerateError::Elsewhere(owner) => wrong_node(&owner),
             ModerateError::Rules(e) => e.into(),
             ModerateError::Media(e) => e.into(),
             ModerateError::Registry(e) => e.into(),
@@ -251,14 +322,29 @@ impl From<SettingsError> for ApiError {
     fn from(e: SettingsError) -> Self {
         match e {
             SettingsError::NoRoom => ApiError::not_found(e.to_string()),
+            SettingsError::Elsewhere(owner) => wrong_node(&owner),
             SettingsError::Rules(e) => e.into(),
+            SettingsError::Registry(e) => e.into(),
         }
     }
 }
 
 impl From<LeaveError> for ApiError {
     fn from(e: LeaveError) -> Self {
-        ApiError::new(ErrorCode::NotInRoom, e.to_string())
+        match e {
+            LeaveError::NotInRoom => ApiError::new(ErrorCode::NotInRoom, e.to_string()),
+            LeaveError::Elsewhere(owner) => wrong_node(&owner),
+            LeaveError::Registry(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReadError> for ApiError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Elsewhere(owner) => wrong_node(&owner),
+            ReadError::Registry(e) => e.into(),
+        }
     }
 }
 
@@ -291,8 +377,12 @@ mod tests {
             ws_url: "ws://b/ws".into(),
             http_url: "http://b".into(),
         };
-        let e = ApiError::from(JoinError::WrongNode(owner));
+        let e = ApiError::from(JoinError::WrongNode(owner.clone()));
         assert_eq!(e.code, ErrorCode::WrongNode);
         assert_eq!(e.worker_url.as_deref(), Some("ws://b/ws"));
+        let elsewhere = SettingsError::Elsewhere(owner.clone());
+        assert_eq!(elsewhere.elsewhere(), Some(&owner), "REST forwards it");
+        assert_eq!(ApiError::from(elsewhere).code, ErrorCode::WrongNode);
+        assert_eq!(ModerateError::NoRoom.elsewhere(), None);
     }
 }

@@ -23,7 +23,11 @@ mod sessions;
 #[cfg(test)]
 mod tests;
 
-pub use errors::{JoinError, LeaveError, MediaOpError, ModerateError, RoomGone, SettingsError};
+pub use crate::registry::RoomSummary;
+pub use errors::{
+    JoinError, LeaveError, MediaOpError, ModerateError, OwnedElsewhere, ReadError, RoomGone,
+    SettingsError,
+};
 pub use join_data::{join_data, NodeInfo};
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};
 pub use placement::{NodeIdentity, Placement};
@@ -36,7 +40,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures_util::future::try_join_all;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc, OnceCell};
@@ -70,20 +74,6 @@ pub struct Totals {
     pub counts: RoomCounts,
     /// Sessions holding a wallet.
     pub sessions: usize,
-}
-
-/// One running room as the room directory (`GET /api/voice/rooms`) and
-/// previews show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomSummary {
-    /// The market (= room).
-    pub id: Address,
-    /// Participants.
-    pub participants: usize,
-    /// Of whom may speak.
-    pub speakers: usize,
-    /// When the room was created.
-    pub created_at: DateTime<Utc>,
 }
 
 /// All rooms of this node.
@@ -450,7 +440,11 @@ impl Hub {
     /// `POST /api/voice/leave`: `wallet` leaves `market`'s room from any
     /// session; that session is told (`voice:room_closed`, reason `left`).
     pub async fn leave_any(&self, wallet: &Address, market: &Address) -> Result<(), LeaveError> {
-        let room = self.running_room(market).ok_or(LeaveError::NotInRoom)?;
+        let Some(room) = self.running_room(market) else {
+            return Err(self
+                .not_here(market, LeaveError::Elsewhere, LeaveError::NotInRoom)
+                .await);
+        };
         let departed = room
             .remove(wallet, None, Some("left"))
             .await
@@ -459,8 +453,9 @@ impl Hub {
         Ok(())
     }
 
-    /// A founder's moderation of `market`'s room (socket or REST). A room
-    /// another node runs gets it through the registry.
+    /// A founder's moderation of `market`'s room (socket or REST). For a
+    /// room another node runs, [`ModerateError::Elsewhere`] names that node
+    /// (REST passes the call there; a socket's room always runs here).
     pub async fn moderate(
         &self,
         market: &Address,
@@ -469,10 +464,9 @@ impl Hub {
         target: Option<&Address>,
     ) -> Result<(), ModerateError> {
         let Some(room) = self.running_room(market) else {
-            return self
-                .placement
-                .moderate_remotely(market, actor, action, target, self.markets.as_ref())
-                .await;
+            return Err(self
+                .not_here(market, ModerateError::Elsewhere, ModerateError::NoRoom)
+                .await);
         };
         if let Some(kicked) = room.moderate(actor, action, target).await? {
             tracing::info!(room = %market, wallet = %kicked.wallet, "kicked");
@@ -482,22 +476,27 @@ impl Hub {
         Ok(())
     }
 
-    /// The founder changes `market`'s settings. Only on the node that runs
-    /// the room for now: this is the one place where passing it to the
-    /// owning node (as [`Self::moderate`] does) would go.
+    /// The founder changes `market`'s settings. For a room another node
+    /// runs, [`SettingsError::Elsewhere`] names that node (REST passes the
+    /// call there).
     pub async fn update_settings(
         &self,
         market: &Address,
         actor: &Address,
         patch: SettingsPatch,
     ) -> Result<RoomSettings, SettingsError> {
-        let room = self.running_room(market).ok_or(SettingsError::NoRoom)?;
+        let Some(room) = self.running_room(market) else {
+            return Err(self
+                .not_here(market, SettingsError::Elsewhere, SettingsError::NoRoom)
+                .await);
+        };
         room.update_settings(actor, patch).await
     }
 
     /// `wallet` mutes or unmutes itself in `market`'s room, from `session`
-    /// (any session when `None`, REST). Only on the node that runs the
-    /// room for now: the one place where passing it to the owner would go.
+    /// (any session when `None`, REST). For a room another node runs,
+    /// [`MediaOpError::Elsewhere`] names that node (REST passes the call
+    /// there).
     pub async fn set_muted(
         &self,
         market: &Address,
@@ -505,44 +504,99 @@ impl Hub {
         session: Option<SessionId>,
         muted: bool,
     ) -> Result<(), MediaOpError> {
-        let room = self.running_room(market).ok_or(MediaOpError::NoRoom)?;
+        let Some(room) = self.running_room(market) else {
+            return Err(self
+                .not_here(market, MediaOpError::Elsewhere, MediaOpError::NoRoom)
+                .await);
+        };
         room.set_muted(wallet, session, muted).await
     }
 
-    /// Whether `wallet` is in `market`'s room on this node.
-    pub async fn is_participant(&self, market: &Address, wallet: &Address) -> bool {
-        match self.running_room(market) {
-            Some(room) => room.is_participant(wallet).await,
-            None => false,
+    /// Whether `wallet` is in `market`'s room (a report's check): `NotInRoom`
+    /// if not, `Elsewhere` when another node runs the room.
+    pub async fn check_participant(
+        &self,
+        market: &Address,
+        wallet: &Address,
+    ) -> Result<(), LeaveError> {
+        let Some(room) = self.running_room(market) else {
+            return Err(self
+                .not_here(market, LeaveError::Elsewhere, LeaveError::NotInRoom)
+                .await);
+        };
+        if room.is_participant(wallet).await {
+            Ok(())
+        } else {
+            Err(LeaveError::NotInRoom)
         }
     }
 
-    /// Everyone in `market`'s room on this node.
-    pub async fn participants(&self, market: &Address) -> Vec<ParticipantView> {
+    /// Everyone in `market`'s room (none when no node runs it).
+    pub async fn participants(&self, market: &Address) -> Result<Vec<ParticipantView>, ReadError> {
         match self.running_room(market) {
-            Some(room) => room.participants().await,
-            None => Vec::new(),
+            Some(room) => Ok(room.participants().await),
+            None => self.answers_for(market).await.map(|()| Vec::new()),
         }
     }
 
-    /// Whether `market`'s room runs on this node.
-    pub fn runs(&self, market: &Address) -> bool {
-        self.running_room(market).is_some()
+    /// `market`'s room as its last snapshot shows it (none when no node
+    /// runs it).
+    pub async fn summary(&self, market: &Address) -> Result<Option<RoomSummary>, ReadError> {
+        match self.running_room(market) {
+            Some(room) => Ok(Some(summarize(&room))),
+            None => self.answers_for(market).await.map(|()| None),
+        }
     }
 
-    /// `market`'s room on this node, as its last snapshot shows it.
-    pub fn summary(&self, market: &Address) -> Option<RoomSummary> {
-        self.running_room(market).map(|room| summarize(&room))
+    /// Ok when this node answers reads about `market`'s room: it runs the
+    /// room, or no other live node does.
+    pub async fn answers_for(&self, market: &Address) -> Result<(), ReadError> {
+        if self.running_room(market).is_some() {
+            return Ok(());
+        }
+        match self.placement.owner_elsewhere(market).await? {
+            Some(owner) => Err(ReadError::Elsewhere(owner)),
+            None => Ok(()),
+        }
     }
 
-    /// Every running room, as their last snapshots show them.
-    pub fn summaries(&self) -> Vec<RoomSummary> {
-        self.running_rooms().iter().map(summarize).collect()
+    /// Why an operation on `market`'s room, which does not run here, is
+    /// not done here: `elsewhere` when another live node owns it (the
+    /// caller passes the call there), `missing` when none does.
+    async fn not_here<E: From<RegistryError>>(
+        &self,
+        market: &Address,
+        elsewhere: fn(RoomOwner) -> E,
+        missing: E,
+    ) -> E {
+        match self.placement.owner_elsewhere(market).await {
+            Ok(Some(owner)) => elsewhere(owner),
+            Ok(None) => missing,
+            Err(e) => e.into(),
+        }
     }
 
-    /// The owner of `market`'s room according to the registry.
-    pub async fn owner_of(&self, market: &Address) -> Result<Option<RoomOwner>, RegistryError> {
-        self.placement.owner_of(market).await
+    /// The room directory of the deployment: every node's rooms as their
+    /// owners last recorded them in the registry (each heartbeat), this
+    /// node's own rooms as they are now; oldest first.
+    pub async fn directory(&self) -> Result<Vec<RoomSummary>, RegistryError> {
+        let mut rooms: HashMap<Address, RoomSummary> = self
+            .placement
+            .registry
+            .rooms()
+            .await?
+            .into_iter()
+            .map(|room| (room.id.clone(), room))
+            .collect();
+        for room in self.running_rooms() {
+            rooms.insert(room.id.clone(), summarize(&room));
+        }
+        let mut rooms: Vec<RoomSummary> = rooms.into_values().collect();
+        rooms.sort_by(|a, b| {
+            let key = |r: &RoomSummary| (r.created_at.timestamp_millis(), r.id.clone());
+            key(a).cmp(&key(b))
+        });
+        Ok(rooms)
     }
 
     /// Orders `room` to close now: members get `voice:room_closed` with
@@ -753,7 +807,7 @@ impl Hub {
             }
             let queue = room.speaker_queue().await.unwrap_or_default();
             registry
-                .set_room_state(&room.id, &me.node_id, room.snapshot().participants, &queue)
+                .set_room_state(&summarize(&room), &me.node_id, &queue)
                 .await?;
             // Destroyed (and released) since this beat listed it: the claim
             // above wrote its record again, which would outlive it.
@@ -774,15 +828,6 @@ impl Hub {
                     continue;
                 }
                 match message {
-                    RoomMessage::Moderate {
-                        actor,
-                        action,
-                        target,
-                    } => {
-                        if let Err(e) = hub.moderate(&room, &actor, action, target.as_ref()).await {
-                            tracing::info!(%room, error = %e, "remote moderation refused");
-                        }
-                    }
                     RoomMessage::Replace { wallet, by_node } if by_node != hub.node_id() => {
                         hub.end_session_where(&wallet, "replaced", |_, market| market == &room)
                             .await;

@@ -4,11 +4,9 @@
 
 use std::sync::Arc;
 
-use super::errors::{JoinError, ModerateError};
+use super::errors::JoinError;
 use crate::address::Address;
-use crate::positions::MarketSource;
-use crate::protocol::ModerationAction;
-use crate::registry::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner};
+use crate::registry::{NodeLoad, Registry, RegistryError, RoomOwner};
 
 /// This node as the registry knows it.
 #[derive(Debug, Clone)]
@@ -44,9 +42,18 @@ impl Placement {
         }
     }
 
-    /// The node that owns `market`'s room according to the registry.
-    pub async fn owner_of(&self, market: &Address) -> Result<Option<RoomOwner>, RegistryError> {
-        self.registry.room_owner(market).await
+    /// The live node other than this one that owns `market`'s room
+    /// according to the registry: where calls about the room go. A dead
+    /// owner's record (until a heartbeat reaps it) names nobody.
+    pub async fn owner_elsewhere(
+        &self,
+        market: &Address,
+    ) -> Result<Option<RoomOwner>, RegistryError> {
+        let owner = self.registry.room_owner(market).await?;
+        match owner.filter(|o| o.node_id != self.me.node_id) {
+            Some(owner) if self.registry.is_live(&owner.node_id).await? => Ok(Some(owner)),
+            _ => Ok(None),
+        }
     }
 
     /// The node a new room should go to: the least-loaded live node below
@@ -74,35 +81,5 @@ impl Placement {
             ws_url: best.ws_url,
             http_url: best.http_url,
         })
-    }
-
-    /// A founder's moderation of a room another node owns, sent through
-    /// the registry; `markets` names the market's founder.
-    pub async fn moderate_remotely(
-        &self,
-        market: &Address,
-        actor: &Address,
-        action: ModerationAction,
-        target: Option<&Address>,
-        markets: &dyn MarketSource,
-    ) -> Result<(), ModerateError> {
-        let owner = self
-            .owner_of(market)
-            .await?
-            .filter(|o| o.node_id != self.me.node_id)
-            .ok_or(ModerateError::NoRoom)?;
-        if markets.founder(market).await.as_ref() != Some(actor) {
-            return Err(ModerateError::NotFounder);
-        }
-        let message = RoomMessage::Moderate {
-            actor: actor.clone(),
-            action,
-            target: target.cloned(),
-        };
-        let heard = self.registry.publish(market, &message).await?;
-        if heard == 0 {
-            return Err(ModerateError::NotListening(owner.node_id));
-        }
-        Ok(())
     }
 }

@@ -1,15 +1,19 @@
 //! The registry of a single node: every room is its own.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use parking_lot::Mutex;
 
-use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
+use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, RoomSummary, UserSession};
 use crate::address::Address;
 
 /// In-process registry (no Redis): this node owns every room.
 #[derive(Default)]
 pub struct MemoryRegistry {
     load: Mutex<Option<NodeLoad>>,
+    /// The rooms as last recorded, until released.
+    rooms: Mutex<HashMap<Address, RoomSummary>>,
 }
 
 #[async_trait]
@@ -27,18 +31,31 @@ impl Registry for MemoryRegistry {
         Ok(None)
     }
 
-    async fn release_room(&self, _room: &Address, _node_id: &str) -> Result<(), RegistryError> {
+    async fn release_room(&self, room: &Address, _node_id: &str) -> Result<(), RegistryError> {
+        self.rooms.lock().remove(room);
         Ok(())
     }
 
     async fn set_room_state(
         &self,
-        _room: &Address,
+        room: &RoomSummary,
         _node_id: &str,
-        _count: usize,
         _queue: &[Address],
     ) -> Result<(), RegistryError> {
+        self.rooms.lock().insert(room.id.clone(), room.clone());
         Ok(())
+    }
+
+    async fn rooms(&self) -> Result<Vec<RoomSummary>, RegistryError> {
+        Ok(self.rooms.lock().values().cloned().collect())
+    }
+
+    async fn is_live(&self, node_id: &str) -> Result<bool, RegistryError> {
+        Ok(self
+            .load
+            .lock()
+            .as_ref()
+            .is_some_and(|l| l.node_id == node_id))
     }
 
     async fn heartbeat(&self, load: &NodeLoad, _ttl_secs: u64) -> Result<(), RegistryError> {

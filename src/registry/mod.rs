@@ -12,6 +12,7 @@ pub use memory::MemoryRegistry;
 pub use redis::RedisRegistry;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
@@ -63,19 +64,25 @@ pub struct WorkerLoad {
     pub users: usize,
 }
 
+/// One running room as the room directory (`GET /api/voice/rooms`) and
+/// previews show it: the owner's live view, or what the owner last wrote
+/// to the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSummary {
+    /// The market (= room).
+    pub id: Address,
+    /// Participants.
+    pub participants: usize,
+    /// Of whom may speak.
+    pub speakers: usize,
+    /// When the room was created.
+    pub created_at: DateTime<Utc>,
+}
+
 /// A message for the node that owns a room (its channel: [`keys::room_channel`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomMessage {
-    /// A founder's moderation received by another node.
-    Moderate {
-        /// The founder.
-        actor: Address,
-        /// What to do.
-        action: crate::protocol::ModerationAction,
-        /// To whom.
-        target: Option<Address>,
-    },
     /// The wallet joined elsewhere: end its session in this room.
     Replace {
         /// The wallet.
@@ -128,14 +135,21 @@ pub trait Registry: Send + Sync {
     /// Forgets `room` if `node_id` owns it.
     async fn release_room(&self, room: &Address, node_id: &str) -> Result<(), RegistryError>;
 
-    /// Records the participant count and speaker queue of an owned room.
+    /// Records the counts, creation time and speaker queue of a room
+    /// `node_id` owns.
     async fn set_room_state(
         &self,
-        room: &Address,
+        room: &RoomSummary,
         node_id: &str,
-        count: usize,
         queue: &[Address],
     ) -> Result<(), RegistryError>;
+
+    /// The rooms of every live node, as their owners last recorded them
+    /// (the room directory of the deployment).
+    async fn rooms(&self) -> Result<Vec<RoomSummary>, RegistryError>;
+
+    /// Whether `node_id` is alive (its heartbeat has not expired).
+    async fn is_live(&self, node_id: &str) -> Result<bool, RegistryError>;
 
     /// Publishes the node's load; it counts as alive for `ttl_secs`.
     async fn heartbeat(&self, load: &NodeLoad, ttl_secs: u64) -> Result<(), RegistryError>;

@@ -16,7 +16,7 @@ use deadpool_redis::redis::{self, AsyncCommands, Script};
 
 use super::connection::{Pooled, RedisConnection};
 use super::keys;
-use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession};
+use super::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, RoomSummary, UserSession};
 use crate::address::Address;
 
 /// Makes a node the owner of a room if the record's owner is still the one
@@ -203,11 +203,11 @@ impl Registry for RedisRegistry {
 
     async fn set_room_state(
         &self,
-        room: &Address,
+        state: &RoomSummary,
         node_id: &str,
-        count: usize,
         queue: &[Address],
     ) -> Result<(), RegistryError> {
+        let room = &state.id;
         let key = keys::room_key(room);
         let queue_key = keys::queue_key(room);
         self.redis
@@ -218,7 +218,7 @@ impl Registry for RedisRegistry {
                 }
                 let mut pipe = redis::pipe();
                 pipe.atomic()
-                    .hset(&key, "participants", count)
+                    .hset_multiple(&key, &directory_fields(state))
                     .ignore()
                     .del(&queue_key)
                     .ignore();
@@ -383,6 +383,37 @@ impl Registry for RedisRegistry {
         Some(rx)
     }
 
+    async fn rooms(&self) -> Result<Vec<RoomSummary>, RegistryError> {
+        // One command per key: a room's record lives in its own slot on a
+        // cluster, so the reads are not pipelined across rooms.
+        self.redis
+            .run(async |c| {
+                let ids: Vec<String> = c.smembers(keys::NODES).await?;
+                let mut rooms = Vec::new();
+                for id in ids {
+                    if !c.exists::<_, bool>(keys::node_key(&id)).await? {
+                        continue;
+                    }
+                    let markets: Vec<String> = c.smembers(keys::node_rooms_key(&id)).await?;
+                    for market in markets.iter().filter_map(|m| Address::parse(m).ok()) {
+                        let fields: Vec<Option<String>> = redis::cmd("HMGET")
+                            .arg(keys::room_key(&market))
+                            .arg(&DIRECTORY_FIELDS)
+                            .query_async(c)
+                            .await?;
+                        rooms.extend(listed(market, &id, &fields));
+                    }
+                }
+                Ok(rooms)
+            })
+            .await
+    }
+
+    async fn is_live(&self, node_id: &str) -> Result<bool, RegistryError> {
+        let key = keys::node_key(node_id);
+        self.redis.run(async |c| c.exists(&key).await).await
+    }
+
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
         let node = keys::node_key(node_id);
         self.redis
@@ -390,6 +421,44 @@ impl Registry for RedisRegistry {
             .await?;
         self.reap(node_id).await.map(drop)
     }
+}
+
+/// The fields of a room record the directory reads: its owner, then what
+/// [`directory_fields`] writes.
+const DIRECTORY_FIELDS: [&str; 4] = ["nodeId", "participants", "speakers", "createdAt"];
+
+/// What the owner writes of a room for the directory (`createdAt` in
+/// milliseconds since the epoch, as the claim writes it).
+fn directory_fields(room: &RoomSummary) -> [(&'static str, String); 3] {
+    [
+        ("participants", room.participants.to_string()),
+        ("speakers", room.speakers.to_string()),
+        ("createdAt", room.created_at.timestamp_millis().to_string()),
+    ]
+}
+
+/// `market`'s directory entry from its [`DIRECTORY_FIELDS`], if `node_id`
+/// still owns it (counts not written yet read as 0).
+fn listed(market: Address, node_id: &str, fields: &[Option<String>]) -> Option<RoomSummary> {
+    let [owner, participants, speakers, created_at] = fields else {
+        return None;
+    };
+    if owner.as_deref() != Some(node_id) {
+        return None;
+    }
+    let count = |field: &Option<String>| {
+        field
+            .as_deref()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default()
+    };
+    let millis = created_at.as_deref()?.parse().ok()?;
+    Some(RoomSummary {
+        id: market,
+        participants: count(participants),
+        speakers: count(speakers),
+        created_at: chrono::DateTime::from_timestamp_millis(millis)?,
+    })
 }
 
 impl RedisRegistry {

@@ -8,3 +8,4 @@ mod cluster;
 mod moderation_ledger;
 mod node_crash;
 mod registry_redis;
+mod rest_matrix;

@@ -73,8 +73,13 @@ fn room_key(market: &str) -> String {
 }
 
 fn node(redis: &Deployment, id: &str) -> TestNode {
-    let (url, id) = (redis.url(), id.to_string());
-    TestNode::start(vec![], move |c| {
+    node_with(&redis.url(), id, vec![])
+}
+
+/// A node of a deployment on the Redis at `url`, with `markets` and a quick heartbeat.
+pub(crate) fn node_with(url: &str, id: &str, markets: Vec<Value>) -> TestNode {
+    let (url, id) = (url.to_string(), id.to_string());
+    TestNode::start(markets, move |c| {
         c.redis_url = Some(url);
         c.jwt_secret = Some("a shared secret of at least thirty-two bytes".into());
         c.node_id = Some(id);

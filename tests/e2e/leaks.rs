@@ -18,7 +18,8 @@ use pnl_voice::ledger::{EmbeddedLedger, ModerationLedger};
 use pnl_voice::media::WorkerPool;
 use pnl_voice::positions::StaticMarkets;
 use pnl_voice::registry::{
-    MemoryRegistry, NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, UserSession,
+    MemoryRegistry, NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, RoomSummary,
+    UserSession,
 };
 use pnl_voice::store::Recorder;
 use pnl_voice_testkit::api::reserve;
@@ -155,12 +156,19 @@ impl Registry for Gate {
 
     async fn set_room_state(
         &self,
-        room: &Address,
+        room: &RoomSummary,
         node_id: &str,
-        count: usize,
         queue: &[Address],
     ) -> Result<(), RegistryError> {
-        self.inner.set_room_state(room, node_id, count, queue).await
+        self.inner.set_room_state(room, node_id, queue).await
+    }
+
+    async fn rooms(&self) -> Result<Vec<RoomSummary>, RegistryError> {
+        self.inner.rooms().await
+    }
+
+    async fn is_live(&self, node_id: &str) -> Result<bool, RegistryError> {
+        self.inner.is_live(node_id).await
     }
 
     async fn heartbeat(&self, load: &NodeLoad, ttl_secs: u64) -> Result<(), RegistryError> {

@@ -404,8 +404,9 @@ impl Hub {
         }
     }
 
-    /// `POST /api/voice/join`: holds a place in `market`'s room for
-    /// `wallet`'s socket (starting the room if needed) and previews the join.
+    /// `POST /api/voice/join`: reserves a place in `market`'s room for
+    /// `wallet`'s socket (starting the room if needed) and previews the
+    /// join. The room's rules cap and expire the places reservations hold.
     pub async fn reserve(
         self: &Arc<Self>,
         wallet: &Address,
@@ -413,10 +414,9 @@ impl Hub {
     ) -> Result<(RoomHandle, Admission), JoinError> {
         self.check_join_rate(wallet)?;
         let profile = self.markets.profile(market, wallet).await;
-        let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
         for _ in 0..3 {
             let room = self.room_for(market).await?;
-            match room.reserve(wallet, profile.clone(), hold).await {
+            match room.reserve(wallet, profile.clone()).await {
                 Ok(Ok(admission)) => return Ok((room, admission)),
                 Ok(Err(refused)) => return Err(refused.into()),
                 Err(RoomGone) => self.forget_room(&room),

@@ -6,6 +6,7 @@
 //! binaries of `tests/`: docs/testing.md).
 
 mod e2e_audio;
+mod e2e_co_hosts;
 mod e2e_fanout;
 mod e2e_moderation;
 mod faults;

@@ -165,17 +165,16 @@ impl RoomHandle {
         .await
     }
 
-    /// Holds a place for `wallet` for `hold`.
+    /// Reserves a place for `wallet` (the room's rules say whether it
+    /// holds one).
     pub async fn reserve(
         &self,
         wallet: &Address,
         profile: Profile,
-        hold: chrono::Duration,
     ) -> Result<Result<Admission, RoomError>, RoomGone> {
         self.call(|reply| RoomMsg::Reserve {
             wallet: wallet.clone(),
             profile,
-            hold,
             reply,
         })
         .await
@@ -232,7 +231,7 @@ impl RoomHandle {
         self.call(|reply| RoomMsg::SpeakerQueue { reply }).await
     }
 
-    /// A founder's action (the founder check is the room's).
+    /// A moderator's action (who may do what is the room's rules').
     pub async fn moderate(
         &self,
         actor: &Address,

@@ -128,5 +128,9 @@ async fn the_founder_sees_the_reservations_and_clears_them() {
         .request("voice:moderate", json!({"action": "clear_reservations"}))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("NOT_IN_ROOM"), "a stranger's socket is in no room");
+    assert_eq!(
+        err.code(),
+        Some("NOT_IN_ROOM"),
+        "a stranger's socket is in no room"
+    );
 }

@@ -14,7 +14,11 @@ use pnl_voice_testkit::signal::SignalClient;
 use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
-async fn moderate(client: &mut SignalClient, action: &str, target: &TestWallet) -> Result<Value, String> {
+async fn moderate(
+    client: &mut SignalClient,
+    action: &str,
+    target: &TestWallet,
+) -> Result<Value, String> {
     client
         .request(
             "voice:moderate",
@@ -53,7 +57,10 @@ async fn a_co_host_moderates_members_and_the_host_ends_the_room() {
     let [mut c, mut s, mut l, mut p]: [SignalClient; 4] = clients.try_into().ok().unwrap();
 
     // The founder names the co-host; everyone sees it.
-    assert_eq!(moderate(&mut s, "add_co_host", &listener).await, Err("FORBIDDEN".into()));
+    assert_eq!(
+        moderate(&mut s, "add_co_host", &listener).await,
+        Err("FORBIDDEN".into())
+    );
     moderate(&mut f, "add_co_host", &co_host).await.unwrap();
     let seen = l
         .next_event("voice:hosts_changed", T)
@@ -105,7 +112,9 @@ async fn a_co_host_moderates_members_and_the_host_ends_the_room() {
         "a muted speaker's producer is paused"
     );
     // As on X Spaces, the speaker may unmute itself again.
-    s.request("voice:mute", json!({"muted": false})).await.unwrap();
+    s.request("voice:mute", json!({"muted": false}))
+        .await
+        .unwrap();
     s_send
         .send_frames(25, Duration::from_millis(20), |n| numbered_frame(n, 60))
         .await
@@ -115,16 +124,28 @@ async fn a_co_host_moderates_members_and_the_host_ends_the_room() {
 
     // Never the founder, never co-host management, never the end of the room.
     for action in ["mute", "kick", "revoke_speaker"] {
-        assert_eq!(moderate(&mut c, action, &founder).await, Err("FORBIDDEN".into()));
+        assert_eq!(
+            moderate(&mut c, action, &founder).await,
+            Err("FORBIDDEN".into())
+        );
     }
-    assert_eq!(moderate(&mut c, "add_co_host", &listener).await, Err("FORBIDDEN".into()));
-    assert_eq!(moderate(&mut c, "remove_co_host", &co_host).await, Err("FORBIDDEN".into()));
+    assert_eq!(
+        moderate(&mut c, "add_co_host", &listener).await,
+        Err("FORBIDDEN".into())
+    );
+    assert_eq!(
+        moderate(&mut c, "remove_co_host", &co_host).await,
+        Err("FORBIDDEN".into())
+    );
     let err = c
         .request("voice:moderate", json!({"action": "end_room"}))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("FORBIDDEN"));
-    assert_eq!(moderate(&mut f, "transfer_host", &listener).await, Err("CONFLICT".into()));
+    assert_eq!(
+        moderate(&mut f, "transfer_host", &listener).await,
+        Err("CONFLICT".into())
+    );
 
     // The co-host kicks a member.
     moderate(&mut c, "kick", &pest).await.unwrap();

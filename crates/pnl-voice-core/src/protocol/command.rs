@@ -51,7 +51,10 @@ pub enum ModerationAction {
 impl ModerationAction {
     /// Whether the action names a `targetWallet`.
     pub fn needs_target(self) -> bool {
-        !matches!(self, Self::MuteAll | Self::EndRoom | Self::ClearReservations)
+        !matches!(
+            self,
+            Self::MuteAll | Self::EndRoom | Self::ClearReservations
+        )
     }
 }
 

@@ -75,7 +75,10 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
                         || before - usize::from(held) < room.settings().max_participants as usize,
                     "a join never overfills but for the founder and co-hosts"
                 );
-                assert!(room.reservation(&w(n), *now).is_none(), "a join uses its reservation");
+                assert!(
+                    room.reservation(&w(n), *now).is_none(),
+                    "a join uses its reservation"
+                );
             }
         }
         Op::Leave(n) => drop(room.leave(&w(n))),
@@ -133,7 +136,10 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
                 if let Some(had) = had {
                     assert_eq!(had, r, "a reservation is never renewed");
                 }
-                let cap = room.policy().reservations.cap(room.settings().max_participants);
+                let cap = room
+                    .policy()
+                    .reservations
+                    .cap(room.settings().max_participants);
                 assert!(
                     room.held_places(*now) <= cap.max(held_before),
                     "reservations hold at most their share"

@@ -399,9 +399,12 @@ impl Room {
     /// Past the room's cap, or while the wallet's last reservation lapsed
     /// unused not long ago, the reservation holds no place; the founder,
     /// co-hosts and members need none. A full room is refused as a join is.
-    pub fn reserve(&mut self, wallet: &Address, now: DateTime<Utc>) -> Result<Reservation, RoomError> {
+    pub fn reserve(
+        &mut self,
+        wallet: &Address,
+        now: DateTime<Utc>,
+    ) -> Result<Reservation, RoomError> {
         let policy = self.policy.reservations;
-        self.reservations.expire(now, policy.cooldown);
         if let Some(until) = self.banned_until(wallet, now) {
             return Err(RoomError::Banned(until));
         }
@@ -412,6 +415,7 @@ impl Room {
         if needs_place && !self.has_place(wallet, now) {
             return Err(RoomError::Full);
         }
+        self.reservations.expire(now, policy.cooldown);
         let held = self.reservations.held_by_others(wallet, now);
         let reservation = Reservation {
             until: now + policy.hold,
@@ -633,10 +637,7 @@ impl Room {
 
     /// Everyone, in join order.
     pub fn views(&self) -> Vec<ParticipantView> {
-        self.participants
-            .iter()
-            .map(|p| self.view(p))
-            .collect()
+        self.participants.iter().map(|p| self.view(p)).collect()
     }
 
     /// The view of one participant.

@@ -29,8 +29,7 @@ fn room(others: &[u8]) -> Room {
 }
 
 fn join(r: &mut Room, n: u8) -> Result<ParticipantView, RoomError> {
-    r.join(&w(n), Profile::none(), Utc::now())
-        .map(|(v, _)| v)
+    r.join(&w(n), Profile::none(), Utc::now()).map(|(v, _)| v)
 }
 
 #[test]
@@ -548,7 +547,10 @@ fn reservations_are_never_renewed_and_a_lapse_costs_the_place() {
         "the place went back to everyone"
     );
     let after = t0 + Duration::minutes(11);
-    assert!(r.reserve(&w(10), after).unwrap().holds_place, "cool-down over");
+    assert!(
+        r.reserve(&w(10), after).unwrap().holds_place,
+        "cool-down over"
+    );
     let mut joined = reserving_room(50);
     joined.reserve(&w(12), t0).unwrap();
     joined.join(&w(12), Profile::none(), t0).unwrap();
@@ -607,7 +609,11 @@ fn the_founder_names_co_hosts_who_moderate_but_not_hosts() {
     );
     let view = r.view_of(&w(2)).unwrap();
     assert!(view.is_co_host && view.is_speaker && !view.is_host);
-    assert_eq!(r.add_co_host(&w(FOUNDER), &w(2)), Ok(vec![]), "twice: nothing");
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(2)),
+        Ok(vec![]),
+        "twice: nothing"
+    );
     r.add_co_host(&w(FOUNDER), &w(3)).unwrap();
 
     // A co-host grants, revokes, mutes and kicks members...
@@ -624,7 +630,11 @@ fn the_founder_names_co_hosts_who_moderate_but_not_hosts() {
         )
     );
     assert_eq!(r.mute(&w(2), &w(4)).unwrap(), (false, vec![]));
-    assert_eq!(r.set_muted(&w(4), false).unwrap().len(), 1, "may unmute again");
+    assert_eq!(
+        r.set_muted(&w(4), false).unwrap().len(),
+        1,
+        "may unmute again"
+    );
     r.revoke(&w(2), &w(4)).unwrap();
     let (_, events) = r.kick(&w(2), &w(5), now).unwrap();
     assert!(matches!(&events[0], RoomEvent::Kicked { reason, .. } if reason.contains("co-host")));
@@ -647,9 +657,15 @@ fn the_founder_names_co_hosts_who_moderate_but_not_hosts() {
     assert_eq!(r.add_co_host(&w(2), &w(4)), Err(RoomError::NotFounder));
     assert_eq!(r.remove_co_host(&w(2), &w(3)), Err(RoomError::NotFounder));
     let patch = SettingsPatch::default();
-    assert_eq!(r.update_settings(&w(2), &patch).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(
+        r.update_settings(&w(2), &patch).unwrap_err(),
+        RoomError::NotFounder
+    );
     assert_eq!(r.end_room(&w(2)), Err(RoomError::NotHost));
-    assert_eq!(r.add_co_host(&w(FOUNDER), &w(9)), Err(RoomError::TargetNotIn));
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(9)),
+        Err(RoomError::TargetNotIn)
+    );
     assert_eq!(
         r.add_co_host(&w(FOUNDER), &w(FOUNDER)),
         Err(RoomError::TargetIsFounder)
@@ -687,7 +703,11 @@ fn co_hosts_are_limited_and_keep_the_floor_when_removed() {
     assert_eq!(events.len(), 1);
     let view = r.view_of(&w(2)).unwrap();
     assert!(!view.is_co_host && view.is_speaker, "still granted");
-    assert_eq!(r.remove_co_host(&w(FOUNDER), &w(2)), Ok(vec![]), "twice: nothing");
+    assert_eq!(
+        r.remove_co_host(&w(FOUNDER), &w(2)),
+        Ok(vec![]),
+        "twice: nothing"
+    );
     r.revoke(&w(FOUNDER), &w(2)).expect("now it can be revoked");
 }
 
@@ -695,7 +715,10 @@ fn co_hosts_are_limited_and_keep_the_floor_when_removed() {
 fn the_host_role_is_handed_to_a_co_host_and_the_founder_takes_it_back() {
     let mut r = room(&[2, 3, 4]);
     assert_eq!(r.host(), Some(&w(FOUNDER)));
-    assert_eq!(r.transfer_host(&w(FOUNDER), &w(3)), Err(RoomError::NotCoHost));
+    assert_eq!(
+        r.transfer_host(&w(FOUNDER), &w(3)),
+        Err(RoomError::NotCoHost)
+    );
     r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
     r.add_co_host(&w(FOUNDER), &w(3)).unwrap();
     assert_eq!(r.transfer_host(&w(2), &w(3)), Err(RoomError::NotHost));

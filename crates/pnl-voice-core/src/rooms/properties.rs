@@ -86,8 +86,26 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
         Op::Raise(n) => drop(room.raise_hand(&w(n))),
         Op::Lower(n) => drop(room.lower_hand(&w(n))),
         Op::Grant(a, n) => drop(room.grant(&w(a), &w(n))),
-        Op::Revoke(a, n) => drop(room.revoke(&w(a), &w(n))),
-        Op::Kick(a, n) => drop(room.kick(&w(a), &w(n), *now)),
+        Op::Revoke(a, n) => {
+            let host_level = room.is_host_level(&w(n));
+            if room.revoke(&w(a), &w(n)).is_ok() {
+                assert!(!host_level, "the founder and co-hosts keep the floor");
+            }
+        }
+        Op::Kick(a, n) => {
+            let (founder, co_host) = (
+                room.founder() == Some(&w(n)),
+                room.co_hosts().contains(&w(n)),
+            );
+            if room.kick(&w(a), &w(n), *now).is_ok() {
+                assert!(!founder, "the founder is never a target");
+                assert!(!co_host || a == 0, "only the founder kicks a co-host");
+                assert!(
+                    !room.co_hosts().contains(&w(n)),
+                    "a kicked co-host loses the role"
+                );
+            }
+        }
         Op::MuteAll(a) => {
             if room.mute_all(&w(a)).is_ok() {
                 for v in room.views() {
@@ -108,8 +126,14 @@ fn apply(room: &mut Room, op: &Op, now: &mut DateTime<Utc>) {
         }
         Op::Wait(secs) => *now += Duration::seconds(secs),
         Op::MuteOne(a, n) => {
+            let co_host = room.co_hosts().contains(&w(n));
             if room.mute(&w(a), &w(n)).is_ok() {
                 assert_eq!(room.is_muted(&w(n)), Ok(true), "mute mutes");
+                assert!(
+                    room.founder() != Some(&w(n)),
+                    "the founder is never a target"
+                );
+                assert!(!co_host || a == 0, "only the founder mutes a co-host");
             }
         }
         Op::AddCoHost(a, n) => {

@@ -317,6 +317,12 @@ impl Config {
         if r.destroy_after_minutes > crate::rooms::MAX_DESTROY_AFTER_MINUTES {
             return invalid("rooms.destroy_after_minutes is at most 1440".into());
         }
+        if r.reservation_share_percent > 100 || r.reservation_secs == 0 {
+            return invalid(
+                "rooms.reservation_share_percent is at most 100 and reservation_secs positive"
+                    .into(),
+            );
+        }
         if r.churn_max_joins == 0 || r.churn_window_secs == 0 {
             return invalid("rooms.churn_max_joins and churn_window_secs must be positive".into());
         }

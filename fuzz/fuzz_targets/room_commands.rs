@@ -1,7 +1,8 @@
 //! The room state machine (`rooms::Room`) under arbitrary command
-//! sequences: joins, leaves, mutes, hands, grants, revokes, kicks, mute-all
-//! and settings changes, by any of eight wallets (the founder, members and
-//! strangers), with time passing in between.
+//! sequences: joins, leaves, mutes, hands, grants, revokes, kicks, mute-all,
+//! settings changes, co-hosts, the host role and reservations, by any of
+//! eight wallets (the founder, members and strangers), with time passing in
+//! between.
 //!
 //! After every command: the refused ones and the ones that announce nothing
 //! changed nothing; each accepted one did what it says, and its events
@@ -42,7 +43,13 @@ struct Who(u8);
 
 #[derive(Debug, Arbitrary)]
 enum Op {
-    Join { who: Who, reserved: u8 },
+    Join(Who),
+    Reserve(Who),
+    ClearReservations(Who),
+    MuteOne(Who, Who),
+    AddCoHost(Who, Who),
+    RemoveCoHost(Who, Who),
+    TransferHost(Who, Who),
     Leave(Who),
     Mute(Who, bool),
     RaiseHand(Who),
@@ -119,6 +126,7 @@ fuzz_target!(|scenario: Scenario| {
         ban: Duration::seconds(scenario.ban_secs.into()),
         churn_joins: u32::from(scenario.churn_joins % 8),
         churn_window: Duration::seconds(scenario.churn_window_secs.into()),
+        reservations: defaults.policy().reservations,
     };
     let mut now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
     let settings = RoomSettings::for_new_room(&defaults, founder.is_some());
@@ -140,8 +148,11 @@ fuzz_target!(|scenario: Scenario| {
                     now + policy.ban,
                     "churning bans for the policy's time"
                 );
+                assert_eq!(room, before, "a churning join changed the room");
             }
             Err(_) => assert_eq!(room, before, "a refused {op:?} changed the room"),
+            // Reservations change the room without an event to members.
+            Ok(_) if matches!(op, Op::Reserve(_) | Op::ClearReservations(_)) => {}
             Ok(events) if events.is_empty() => {
                 assert_eq!(room, before, "{op:?} changed the room without a word")
             }
@@ -164,18 +175,28 @@ fn apply(
     policy: &RoomPolicy,
 ) -> Outcome {
     match *op {
-        Op::Join { who, reserved } => {
-            let (w, before) = (wallet(who), room.len());
+        Op::Join(who) => {
+            let w = wallet(who);
+            let held = room.reservation(&w, *now).is_some_and(|r| r.holds_place);
+            let before = room.len() + room.held_places(*now) - usize::from(held);
+            let host_level = room.is_host_level(&w);
             let standing = ledger.standing(&w, policy, *now);
-            let joined = room.join(&w, Profile::none(), reserved.into(), &standing, *now);
+            let joined = room.join(&w, Profile::none(), &standing, *now);
             if let Err(RoomError::Churning(until)) = joined {
-                ledger.ban(Ban { wallet: w.clone(), until });
+                ledger.ban(Ban {
+                    wallet: w.clone(),
+                    until,
+                });
             }
             let (view, events) = joined?;
             ledger.joins.entry(w.clone()).or_default().push(*now);
             assert!(
-                before + usize::from(reserved) < room.settings().max_participants as usize,
-                "a join never overfills"
+                room.reservation(&w, *now).is_none(),
+                "a join uses its reservation"
+            );
+            assert!(
+                host_level || before < room.settings().max_participants as usize,
+                "a join never overfills, but for the founder and co-hosts"
             );
             assert!(view.is_muted && !view.hand_raised, "everyone joins muted");
             assert_eq!(Some(&view), room.view_of(&w).as_ref());
@@ -224,7 +245,13 @@ fn apply(
             let t = wallet(target);
             let (gone, ban, events) = room.kick(&wallet(actor), &t, *now)?;
             assert!(gone.wallet == t && room.get(&t).is_none());
-            assert_eq!(ban, Ban { wallet: t, until: *now + policy.ban });
+            assert_eq!(
+                ban,
+                Ban {
+                    wallet: t,
+                    until: *now + policy.ban
+                }
+            );
             ledger.ban(ban);
             Ok(events)
         }
@@ -250,6 +277,51 @@ fn apply(
             }
             Ok(events)
         }
+        Op::Reserve(who) => {
+            let w = wallet(who);
+            let had = room.reservation(&w, *now);
+            let standing = ledger.standing(&w, policy, *now);
+            let r = room.reserve(&w, &standing, *now)?;
+            assert!(
+                standing.banned_at(*now).is_none(),
+                "a banned wallet reserves nothing"
+            );
+            if let Some(had) = had {
+                assert_eq!(had, r, "a reservation is never renewed");
+            }
+            Ok(Vec::new())
+        }
+        Op::ClearReservations(actor) => {
+            room.clear_reservations(&wallet(actor), *now)?;
+            assert_eq!(room.held_places(*now), 0);
+            Ok(Vec::new())
+        }
+        Op::MuteOne(actor, target) => {
+            let t = wallet(target);
+            let (_, events) = room.mute(&wallet(actor), &t)?;
+            assert_eq!(room.is_muted(&t), Ok(true));
+            Ok(events)
+        }
+        Op::AddCoHost(actor, target) => {
+            let t = wallet(target);
+            let events = room.add_co_host(&wallet(actor), &t)?;
+            assert!(room
+                .view_of(&t)
+                .is_some_and(|v| v.is_co_host && v.is_speaker));
+            Ok(events)
+        }
+        Op::RemoveCoHost(actor, target) => {
+            let t = wallet(target);
+            let events = room.remove_co_host(&wallet(actor), &t)?;
+            assert!(!room.co_hosts().contains(&t));
+            Ok(events)
+        }
+        Op::TransferHost(actor, target) => {
+            let t = wallet(target);
+            let events = room.transfer_host(&wallet(actor), &t)?;
+            assert_eq!(room.host(), Some(&t));
+            Ok(events)
+        }
         Op::Wait(secs) => {
             *now += Duration::seconds(secs.into());
             Ok(Vec::new())
@@ -257,11 +329,11 @@ fn apply(
     }
 }
 
-/// Unmuted speakers other than the founder.
+/// Unmuted speakers other than the founder and co-hosts.
 fn live_speakers(room: &Room) -> impl Iterator<Item = Address> + '_ {
     room.views()
         .into_iter()
-        .filter(|v| v.is_speaker && !v.is_muted && !v.is_founder)
+        .filter(|v| v.is_speaker && !v.is_muted && !v.is_founder && !v.is_co_host)
         .map(|v| v.wallet_address)
 }
 
@@ -285,6 +357,10 @@ fn check_events(room: &Room, events: &[RoomEvent]) {
             }
             RoomEvent::UserLeft(w) => assert!(room.get(w).is_none()),
             RoomEvent::SettingsChanged(settings) => assert_eq!(settings, room.settings()),
+            RoomEvent::HostsChanged { host, co_hosts } => {
+                assert_eq!(host.as_ref(), room.host());
+                assert_eq!(*co_hosts, room.co_hosts());
+            }
             _ => {}
         }
     }

@@ -36,5 +36,8 @@ pub fn join_data(
         active_speaker: admission.active_speaker,
         ice_servers,
         you: admission.you,
+        host: admission.host,
+        co_hosts: admission.co_hosts,
+        reservations: admission.reservations,
     }
 }

@@ -411,15 +411,15 @@ impl Hub {
         }
     }
 
-    /// `POST /api/voice/join`: holds a place in `market`'s room for
-    /// `wallet`'s socket (starting the room if needed) and previews the join.
+    /// `POST /api/voice/join`: reserves a place in `market`'s room for
+    /// `wallet`'s socket (starting the room if needed) and previews the
+    /// join. The room's rules cap and expire the places reservations hold.
     pub async fn reserve(
         self: &Arc<Self>,
         wallet: &Address,
         market: &Address,
     ) -> Result<(RoomHandle, Admission), JoinError> {
         let profile = self.markets.profile(market, wallet).await;
-        let hold = chrono::Duration::seconds(i64::from(self.defaults.reservation_secs));
         let mut rate_checked = false;
         for _ in 0..3 {
             let room = self.room_for(market).await?;
@@ -428,7 +428,7 @@ impl Hub {
                 rate_checked = true;
             }
             let standing = self.ledger.standing(market, wallet, Utc::now()).await;
-            match room.reserve(wallet, profile.clone(), standing, hold).await {
+            match room.reserve(wallet, profile.clone(), standing).await {
                 Ok(Ok(admission)) => return Ok((room, admission)),
                 Ok(Err(refused)) => return Err(self.refused(market, wallet, refused).await),
                 Err(RoomGone) => self.forget_room(&room),

@@ -10,6 +10,7 @@ mod health_resources;
 mod metrics_e2e;
 mod openapi;
 mod preview;
+mod reservations;
 mod rest_api;
 mod security;
 mod signaling_contract;

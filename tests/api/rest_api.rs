@@ -80,7 +80,7 @@ async fn join_reserves_a_place_and_the_socket_takes_it() {
     let third = TestWallet::new();
     let third_token = third.login(&node.http()).await.unwrap();
     let f_token = founder.login(&node.http()).await.unwrap();
-    let (status, _) = api
+    let (status, data) = api
         .post(
             Some(&f_token),
             "join",
@@ -88,6 +88,15 @@ async fn join_reserves_a_place_and_the_socket_takes_it() {
         )
         .await;
     assert_eq!(status, 200);
+    let founder_reservation = &data["data"]["reservations"][0];
+    assert_eq!(
+        founder_reservation["holdsPlace"], false,
+        "the founder needs no place: it always gets in"
+    );
+    let mut f = node.connect(&founder).await;
+    f.request("voice:join", json!({"marketAddress": market}))
+        .await
+        .unwrap();
     let full = json!({"marketAddress": market, "walletAddress": third.address()});
     assert_eq!(
         refusal(api.post(Some(&third_token), "join", full).await),

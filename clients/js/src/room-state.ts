@@ -22,6 +22,10 @@ export interface RoomData {
   readonly audible: readonly string[];
   /** Voice level (0 to 1) of each wallet heard at the latest measurement. */
   readonly levels: ReadonlyMap<string, number>;
+  /** Who holds the host role (the founder unless handed on). */
+  readonly host: string | null;
+  /** The co-hosts, present or not. */
+  readonly coHosts: readonly string[];
 }
 
 export function roomFromJoin(join: JoinData): RoomData {
@@ -35,6 +39,8 @@ export function roomFromJoin(join: JoinData): RoomData {
     activeSpeaker: join.activeSpeaker,
     audible: [],
     levels: new Map(),
+    host: join.host,
+    coHosts: join.coHosts,
   };
   return withQueue(room, join.speakerQueue);
 }
@@ -61,6 +67,8 @@ export function reduceRoom(room: RoomData, { event, data }: ServerEvent): RoomDa
       return { ...room, activeSpeaker: data.walletAddress };
     case 'voice:speaking':
       return { ...room, audible: data.walletAddresses };
+    case 'voice:hosts_changed':
+      return withHosts(room, data.host, data.coHosts);
     default:
       return room; // media, errors and the end of the stay are the session's
   }
@@ -121,6 +129,19 @@ function withSettings(room: RoomData, settings: RoomSettings): RoomData {
   const participants = new Map(room.participants);
   for (const [wallet, participant] of participants) participants.set(wallet, { ...participant, isSpeaker: true });
   return withQueue({ ...room, settings, participants }, []);
+}
+
+/** New roles: each participant's `isHost` and `isCoHost` follow them; a co-host always speaks. */
+function withHosts(room: RoomData, host: string | null, coHosts: readonly string[]): RoomData {
+  const participants = new Map(room.participants);
+  for (const [wallet, participant] of participants) {
+    const isHost = wallet === host;
+    const isCoHost = coHosts.includes(wallet);
+    if (participant.isHost === isHost && participant.isCoHost === isCoHost) continue;
+    const isSpeaker = participant.isSpeaker || isCoHost;
+    participants.set(wallet, { ...participant, isHost, isCoHost, isSpeaker });
+  }
+  return { ...room, participants, host, coHosts };
 }
 
 /** The connection is being rebuilt: nobody is heard, nobody is speaking. */

@@ -193,24 +193,54 @@ export class VoiceRoom {
     await signaling.request('voice:lower_hand', {});
   }
 
-  /** Founder: lets `wallet` speak. */
+  /** Founder, host or co-host: lets `wallet` speak. */
   grantSpeaker(wallet: string): Promise<void> {
     return this.moderate('grant_speaker', wallet);
   }
 
-  /** Founder: moves `wallet` back to the listeners. */
+  /** Founder, host or co-host: moves `wallet` back to the listeners. */
   revokeSpeaker(wallet: string): Promise<void> {
     return this.moderate('revoke_speaker', wallet);
   }
 
-  /** Founder: removes `wallet`, who cannot rejoin for a while. */
+  /** Founder, host or co-host: removes `wallet`, who cannot rejoin for a while. */
   kick(wallet: string): Promise<void> {
     return this.moderate('kick', wallet);
   }
 
-  /** Founder: mutes every speaker but the founder. */
+  /** Founder, host or co-host: mutes every speaker but the founder and co-hosts. */
   muteAll(): Promise<void> {
     return this.moderate('mute_all');
+  }
+
+  /** Founder, host or co-host: mutes one speaker (who may unmute itself again). */
+  muteSpeaker(wallet: string): Promise<void> {
+    return this.moderate('mute', wallet);
+  }
+
+  /** Founder: names `wallet`, a member, co-host (it may speak and moderate). */
+  addCoHost(wallet: string): Promise<void> {
+    return this.moderate('add_co_host', wallet);
+  }
+
+  /** Founder: takes the co-host role from `wallet`. */
+  removeCoHost(wallet: string): Promise<void> {
+    return this.moderate('remove_co_host', wallet);
+  }
+
+  /** Founder or host: hands the host role to a co-host (or back to the founder). */
+  transferHost(wallet: string): Promise<void> {
+    return this.moderate('transfer_host', wallet);
+  }
+
+  /** Founder or host: ends the room; everyone's stay closes with reason `ended`. */
+  endRoom(): Promise<void> {
+    return this.moderate('end_room');
+  }
+
+  /** Founder, host or co-host: drops every reservation of the room. */
+  clearReservations(): Promise<void> {
+    return this.moderate('clear_reservations');
   }
 
   /** Founder: changes the room's settings (absent fields stay). */
@@ -398,6 +428,7 @@ export class VoiceRoom {
     'voice:active_speaker': (data) => this.applyEvent({ event: 'voice:active_speaker', data }),
     'voice:speaking': (data) => this.applyEvent({ event: 'voice:speaking', data }),
     'voice:settings_updated': ({ settings }) => this.applySettings(settings),
+    'voice:hosts_changed': (data) => this.applyEvent({ event: 'voice:hosts_changed', data }),
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect(this.stay, 'worker-died');
@@ -428,8 +459,9 @@ export class VoiceRoom {
   // ---------- own actions ----------
 
   /**
-   * A founder's action. Its effect comes as the server's events, which reach
-   * the founder too, before this reply: the room's rules stay on the server.
+   * A moderator's action. Its effect comes as the server's events, which
+   * reach the moderator too, before this reply: the room's rules stay on
+   * the server.
    */
   private async moderate(action: ModerateAction, target?: string): Promise<void> {
     const { signaling } = this.joined();

@@ -16,6 +16,8 @@ export function participant(walletAddress, change = {}) {
     position: 'NONE',
     positionSize: 0,
     isFounder: false,
+    isHost: false,
+    isCoHost: false,
     isSpeaker: false,
     isMuted: true,
     handRaised: false,
@@ -44,6 +46,9 @@ export function joinData({
     settings: { maxParticipants: 100, speakerOnly: true, autoDestroy: true, destroyAfterMinutes: 5, ...settings },
     iceServers: [],
     you,
+    host: FOUNDER,
+    coHosts: [],
+    reservations: [],
   };
 }
 

@@ -32,6 +32,7 @@ export const HANDLED = {
   'voice:kicked': true,
   'voice:room_closed': true,
   'voice:settings_updated': true,
+  'voice:hosts_changed': true,
   'voice:error': true,
 } as const satisfies Record<ServerEventName, true>;
 
@@ -45,6 +46,8 @@ const participant: Participant = {
   position: 'YES',
   positionSize: 12.5,
   isFounder: false,
+  isHost: false,
+  isCoHost: false,
   isSpeaker: true,
   isMuted: true,
   handRaised: false,
@@ -69,6 +72,7 @@ export const payloads: { [E in ServerEventName]: EventData<E> } = {
   'voice:kicked': { reason: 'kicked' },
   'voice:room_closed': { reason: 'replaced' },
   'voice:settings_updated': { settings },
+  'voice:hosts_changed': { host: 'W', coHosts: ['W'] },
   'voice:error': { code: 'BANNED', message: 'banned' },
 };
 

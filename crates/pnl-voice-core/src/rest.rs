@@ -169,12 +169,13 @@ pub struct ModerateBody {
     target_wallet: Option<String>,
 }
 
-/// A checked [`ModerateBody`]: every action but `mute_all` has a target.
+/// A checked [`ModerateBody`]: every action that needs one has a target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moderate {
     /// The market (= room).
     pub market: Address,
-    /// The wallet acting (must be the caller, and the founder).
+    /// The wallet acting (must be the caller: the founder, the host or a
+    /// co-host).
     pub founder: Address,
     /// What to do.
     pub action: ModerationAction,
@@ -193,7 +194,7 @@ impl Body for ModerateBody {
             .as_deref()
             .map(Address::parse)
             .transpose()?;
-        if target.is_none() && self.action != ModerationAction::MuteAll {
+        if target.is_none() && self.action.needs_target() {
             return Err(ApiError::bad_request(
                 "`targetWallet` is required for this action",
             ));
@@ -222,7 +223,8 @@ pub struct SettingsBody {
 pub struct Settings {
     /// The market (= room).
     pub market: Address,
-    /// The wallet acting (must be the caller, and the founder).
+    /// The wallet acting (must be the caller: the founder, the host or a
+    /// co-host).
     pub founder: Address,
     /// The change.
     pub patch: SettingsPatch,

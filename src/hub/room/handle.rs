@@ -167,19 +167,18 @@ impl RoomHandle {
         .await
     }
 
-    /// Holds a place for `wallet`, of `standing`, for `hold`.
+    /// Reserves a place for `wallet`, of `standing` (the room's rules say
+    /// whether it holds one).
     pub async fn reserve(
         &self,
         wallet: &Address,
         profile: Profile,
         standing: Standing,
-        hold: chrono::Duration,
     ) -> Result<Result<Admission, RoomError>, RoomGone> {
         self.call(|reply| RoomMsg::Reserve {
             wallet: wallet.clone(),
             profile,
             standing,
-            hold,
             reply,
         })
         .await
@@ -236,7 +235,7 @@ impl RoomHandle {
         self.call(|reply| RoomMsg::SpeakerQueue { reply }).await
     }
 
-    /// A founder's action (the founder check is the room's).
+    /// A moderator's action (who may do what is the room's rules').
     pub async fn moderate(
         &self,
         actor: &Address,

@@ -18,7 +18,8 @@ use crate::protocol::{
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
 use crate::rooms::{
-    Ban, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing,
+    Ban, ParticipantView, Profile, ReservationView, RoomError, RoomSettings, SettingsPatch,
+    Standing,
 };
 
 /// Where a reply goes.
@@ -35,12 +36,11 @@ pub(super) enum RoomMsg {
         outbox: Outbox,
         reply: Reply<Result<Admission, RoomError>>,
     },
-    /// A place is held for `hold` (`POST /api/voice/join`).
+    /// A place is reserved (`POST /api/voice/join`).
     Reserve {
         wallet: Address,
         profile: Profile,
         standing: Standing,
-        hold: chrono::Duration,
         reply: Reply<Result<Admission, RoomError>>,
     },
     /// A member leaves: its own session's (`session`), or any (`None`, REST),
@@ -65,7 +65,7 @@ pub(super) enum RoomMsg {
         session: Option<SessionId>,
         op: MemberOp,
     },
-    /// A founder's action.
+    /// A moderator's action (the founder, the host, a co-host).
     Moderate {
         actor: Address,
         action: ModerationAction,
@@ -188,6 +188,13 @@ pub struct Admission {
     pub settings: RoomSettings,
     /// Who is speaking now, if anyone has yet.
     pub active_speaker: Option<Address>,
+    /// Who holds the host role.
+    pub host: Option<Address>,
+    /// The co-hosts, present or not.
+    pub co_hosts: Vec<Address>,
+    /// The live reservations, for the founder and co-hosts (empty for
+    /// everyone else).
+    pub reservations: Vec<ReservationView>,
 }
 
 /// A member that left (its media closed on the room's task).
@@ -197,7 +204,7 @@ pub struct Departed {
     pub session: SessionId,
 }
 
-/// A member the founder kicked: its session was told and closed.
+/// A member a moderator kicked: its session was told and closed.
 #[derive(Debug, Clone)]
 pub struct Kicked {
     /// The kicked wallet.

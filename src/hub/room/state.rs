@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures_util::future::BoxFuture;
 use mediasoup::prelude::*;
 
@@ -88,7 +88,8 @@ pub(in crate::hub) struct RoomState {
     pub(super) recorder: Recorder,
     pub(super) rules: Room,
     pub(super) members: HashMap<Address, Member>,
-    reservations: HashMap<Address, DateTime<Utc>>,
+    /// Set when a host ended the room: the task closes it with this reason.
+    pub(super) ending: Option<&'static str>,
     /// The current dominant speaker.
     active_speaker: Option<Address>,
     /// When the last audio levels were reported.
@@ -130,7 +131,7 @@ impl RoomState {
             recorder,
             rules,
             members: HashMap::new(),
-            reservations: HashMap::new(),
+            ending: None,
             active_speaker: None,
             last_levels: None,
             audible: Audible::new(HOLD),
@@ -227,19 +228,23 @@ impl RoomState {
         }
     }
 
-    /// Places held by reservations of others than `wallet`, dropping stale ones.
-    fn reserved_by_others(&mut self, wallet: &Address, now: DateTime<Utc>) -> usize {
-        self.reservations.retain(|_, until| *until > now);
-        self.reservations.keys().filter(|w| *w != wallet).count()
-    }
-
+    /// What joining shows `you`: the founder and co-hosts also see the
+    /// room's reservations.
     fn admission(&self, you: ParticipantView) -> Admission {
+        let reservations = if self.rules.is_host_level(&you.wallet_address) {
+            self.rules.reservation_views(Utc::now())
+        } else {
+            Vec::new()
+        };
         Admission {
             you,
             participants: self.rules.views(),
             speaker_queue: self.rules.speaker_queue(),
             settings: self.rules.settings().clone(),
             active_speaker: self.active_speaker.clone(),
+            host: self.rules.host().cloned(),
+            co_hosts: self.rules.co_hosts(),
+            reservations,
         }
     }
 
@@ -251,10 +256,7 @@ impl RoomState {
         standing: &Standing,
         outbox: Outbox,
     ) -> Result<Admission, RoomError> {
-        let now = Utc::now();
-        let reserved = self.reserved_by_others(wallet, now);
-        let (you, events) = self.rules.join(wallet, profile, reserved, standing, now)?;
-        self.reservations.remove(wallet);
+        let (you, events) = self.rules.join(wallet, profile, standing, Utc::now())?;
         self.destroy_at = None;
         self.publish(&events);
         let participation = uuid::Uuid::new_v4();
@@ -287,37 +289,30 @@ impl RoomState {
         Ok(self.admission(you))
     }
 
-    /// Holds a place for `wallet`, of `standing`, for `hold`; returns what
-    /// the join would show.
+    /// Reserves for `wallet`, of `standing` (the rules say whether it holds
+    /// a place); returns what the join would show.
     pub(super) fn reserve(
         &mut self,
         wallet: &Address,
         profile: Profile,
         standing: &Standing,
-        hold: chrono::Duration,
     ) -> Result<Admission, RoomError> {
         let now = Utc::now();
-        if self.members.contains_key(wallet) {
-            self.reservations.insert(wallet.clone(), now + hold);
-            let you = self.rules.view_of(wallet).expect("member has a view");
+        self.rules.reserve(wallet, standing, now)?;
+        if let Some(you) = self.rules.view_of(wallet) {
             return Ok(self.admission(you));
         }
-        let reserved = self.reserved_by_others(wallet, now);
-        self.rules
-            .check_admission(wallet, standing, reserved, now)?;
-        self.reservations.insert(wallet.clone(), now + hold);
-        self.arm_destroy();
+        if self.members.is_empty() {
+            self.arm_destroy();
+        }
         let mut preview = self.rules.clone();
-        let (you, _) = preview.join(wallet, profile, 0, &Standing::default(), now)?;
+        let (you, _) = preview.join(wallet, profile, &Standing::default(), now)?;
         Ok(self.admission(you))
     }
 
     /// Whether `wallet` holds a live reservation.
     pub(super) fn has_reservation(&self, wallet: &Address) -> bool {
-        let now = Utc::now();
-        self.reservations
-            .get(wallet)
-            .is_some_and(|until| *until > now)
+        self.rules.reservation(wallet, Utc::now()).is_some()
     }
 
     /// Removes `wallet` if its member belongs to `session` (any when `None`).
@@ -380,7 +375,7 @@ impl RoomState {
     /// Closes the room: every member gets `frame` and is disconnected, its
     /// media taken apart. Returns the members' wallets and sessions.
     pub(super) fn close(&mut self, frame: &str, reason: &'static str) -> Vec<(Address, SessionId)> {
-        self.reservations.clear();
+        self.rules.forget_reservations();
         self.destroy_at = None;
         let members: Vec<_> = self.members.drain().collect();
         let mut closed = Vec::with_capacity(members.len());
@@ -414,8 +409,7 @@ impl RoomState {
             return false;
         }
         let now = Utc::now();
-        self.reservations.retain(|_, until| *until > now);
-        match self.reservations.values().max() {
+        match self.rules.reservation_expiries(now).last() {
             Some(last) => {
                 let wait = (*last - now).to_std().unwrap_or_default();
                 self.destroy_at = Some(tokio::time::Instant::now() + wait);
@@ -572,8 +566,7 @@ impl RoomState {
             counts.producers += usize::from(m.media.producer.is_some());
             counts.consumers += m.media.consumers.len();
         }
-        let mut reservations: Vec<_> = self.reservations.values().copied().collect();
-        reservations.sort_unstable();
+        let reservations = self.rules.reservation_expiries(Utc::now());
         RoomSnapshot {
             counts,
             participants: self.rules.len(),

@@ -7,7 +7,7 @@
 //!   never holds up other requests,
 //! - the observers' findings (a bounded queue their handlers `try_send` to),
 //! - its timers (the audible set's expiry, an empty room's destruction),
-//! - the order to close,
+//! - the order to close (or a host ending the room),
 //!
 //! and after each step publishes a [`RoomSnapshot`] for synchronous readers.
 //! Every mediasoup object of the room is created and dropped here, and no
@@ -95,6 +95,9 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
     let mut expiry: Option<Instant> = None;
 
     let reason = loop {
+        if let Some(reason) = state.ending {
+            break reason;
+        }
         for producer in state.retiring.drain(..) {
             retiring.push(producer.retire().boxed());
         }
@@ -172,10 +175,9 @@ fn handle(state: &mut RoomState, request: RoomMsg) -> Option<Child> {
             wallet,
             profile,
             standing,
-            hold,
             reply,
         } => {
-            let _ = reply.send(state.reserve(&wallet, profile, &standing, hold));
+            let _ = reply.send(state.reserve(&wallet, profile, &standing));
         }
         RoomMsg::Remove {
             wallet,

@@ -1,6 +1,7 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
 import type { IceServer } from "./IceServer.js";
 import type { Participant } from "./Participant.js";
+import type { Reservation } from "./Reservation.js";
 import type { RoomSettings } from "./RoomSettings.js";
 
 /**
@@ -50,4 +51,17 @@ iceServers: Array<IceServer>,
 /**
  * The caller's own view.
  */
-you: Participant, };
+you: Participant, 
+/**
+ * Who holds the host role (the founder unless handed on).
+ */
+host: string | null, 
+/**
+ * The co-hosts, present or not, in address order.
+ */
+coHosts: Array<string>, 
+/**
+ * The room's live reservations: shown to the founder and co-hosts
+ * (who may clear them), empty for everyone else.
+ */
+reservations: Array<Reservation>, };

@@ -2,7 +2,7 @@
 import type { ModerateAction } from "./ModerateAction.js";
 
 /**
- * `voice:moderate` (founder only).
+ * `voice:moderate` (the founder, the host and co-hosts).
  */
 export type ModerateRequest = { 
 /**
@@ -10,6 +10,7 @@ export type ModerateRequest = {
  */
 action: ModerateAction, 
 /**
- * To whom: required by all but `mute_all`.
+ * To whom: required by all but `mute_all`, `end_room` and
+ * `clear_reservations`.
  */
 targetWallet?: string, };

@@ -26,6 +26,15 @@ positionSize: number,
  */
 isFounder: boolean, 
 /**
+ * Holds the host role (the founder's, unless handed to a co-host).
+ */
+isHost: boolean, 
+/**
+ * A co-host: grants, revokes, mutes and kicks members who are not
+ * hosts.
+ */
+isCoHost: boolean, 
+/**
  * May produce audio.
  */
 isSpeaker: boolean, 

@@ -62,10 +62,18 @@ walletAddresses: Array<string>, } } | { "event": "voice:kicked", "data": {
  */
 reason: string, } } | { "event": "voice:room_closed", "data": { 
 /**
- * Why, e.g. `server_shutdown`.
+ * Why: `ended` (the host ended it), `server_shutdown`, `replaced`, ...
  */
 reason: string, } } | { "event": "voice:settings_updated", "data": { 
 /**
  * The settings after the change.
  */
-settings: RoomSettings, } } | { "event": "voice:error", "data": WireError };
+settings: RoomSettings, } } | { "event": "voice:hosts_changed", "data": { 
+/**
+ * Who holds the host role (the founder unless handed on).
+ */
+host: string | null, 
+/**
+ * The co-hosts, present or not, in address order.
+ */
+coHosts: Array<string>, } } | { "event": "voice:error", "data": WireError };

@@ -21,6 +21,7 @@ export type { ProducerInfo } from "./ProducerInfo.js";
 export type { ProducerRequest } from "./ProducerRequest.js";
 export type { ProducersReply } from "./ProducersReply.js";
 export type { RaiseHandReply } from "./RaiseHandReply.js";
+export type { Reservation } from "./Reservation.js";
 export type { RestartIceReply } from "./RestartIceReply.js";
 export type { RoomPreview } from "./RoomPreview.js";
 export type { RoomSettings } from "./RoomSettings.js";

@@ -18,7 +18,8 @@ pub enum Direction {
     Recv,
 }
 
-/// A founder's moderation action.
+/// A moderation action of the founder, the host or a co-host (who may do
+/// what: docs/protocol.md, "Room rules").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(rename = "ModerateAction")]
@@ -29,8 +30,32 @@ pub enum ModerationAction {
     RevokeSpeaker,
     /// Remove a participant and ban the wallet from the room for a while.
     Kick,
-    /// Mute every speaker but the founder.
+    /// Mute every speaker but the founder and co-hosts.
     MuteAll,
+    /// Mute one speaker (it may unmute itself again).
+    Mute,
+    /// Name a member co-host (the founder only).
+    AddCoHost,
+    /// Take the co-host role back (the founder only).
+    RemoveCoHost,
+    /// Hand the host role to a co-host, or back to the founder (the
+    /// founder or the current host).
+    TransferHost,
+    /// End the room: everyone gets `voice:room_closed`, reason `ended`
+    /// (the founder or the host).
+    EndRoom,
+    /// Drop every reservation of the room.
+    ClearReservations,
+}
+
+impl ModerationAction {
+    /// Whether the action names a `targetWallet`.
+    pub fn needs_target(self) -> bool {
+        !matches!(
+            self,
+            Self::MuteAll | Self::EndRoom | Self::ClearReservations
+        )
+    }
 }
 
 /// One decoded client request.

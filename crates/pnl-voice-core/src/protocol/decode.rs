@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::command::{Command, ModerationAction, RoomCommand};
+use super::command::{Command, RoomCommand};
 use super::media_json::MediaKind;
 use super::requests::{
     ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
@@ -138,7 +138,7 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
         "voice:moderate" => {
             let d: ModerateRequest = fields(method, data)?;
             let target = d.target_wallet.as_deref().map(Address::parse).transpose()?;
-            if target.is_none() && d.action != ModerationAction::MuteAll {
+            if target.is_none() && d.action.needs_target() {
                 return Err(ApiError::bad_request(
                     "`targetWallet` is required for this action",
                 ));

@@ -11,7 +11,7 @@ use super::media_json::{
     RtpParameters,
 };
 use crate::address::Address;
-use crate::rooms::{ParticipantView, RoomSettings};
+use crate::rooms::{ParticipantView, ReservationView, RoomSettings};
 
 /// What joining a room gives (`voice:join`, and `POST /api/voice/join`).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -40,6 +40,13 @@ pub struct JoinData {
     pub ice_servers: Vec<IceServer>,
     /// The caller's own view.
     pub you: ParticipantView,
+    /// Who holds the host role (the founder unless handed on).
+    pub host: Option<Address>,
+    /// The co-hosts, present or not, in address order.
+    pub co_hosts: Vec<Address>,
+    /// The room's live reservations: shown to the founder and co-hosts
+    /// (who may clear them), empty for everyone else.
+    pub reservations: Vec<ReservationView>,
 }
 
 /// Reply of `createTransport`: what `device.create{Send,Recv}Transport` takes.

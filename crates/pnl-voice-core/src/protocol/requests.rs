@@ -92,13 +92,14 @@ pub struct MuteRequest {
     pub muted: bool,
 }
 
-/// `voice:moderate` (founder only).
+/// `voice:moderate` (the founder, the host and co-hosts).
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ModerateRequest {
     /// What to do.
     pub action: ModerationAction,
-    /// To whom: required by all but `mute_all`.
+    /// To whom: required by all but `mute_all`, `end_room` and
+    /// `clear_reservations`.
     #[ts(optional)]
     pub target_wallet: Option<String>,
 }

@@ -82,7 +82,7 @@ pub enum ServerEvent {
         /// Everyone audible now, in address order (empty: silence).
         wallet_addresses: Vec<Address>,
     },
-    /// The founder removed this participant; the socket closes next.
+    /// A moderator removed this participant; the socket closes next.
     #[serde(rename = "voice:kicked")]
     Kicked {
         /// Why.
@@ -91,7 +91,7 @@ pub enum ServerEvent {
     /// The room closed (or this session was replaced); the socket closes next.
     #[serde(rename = "voice:room_closed")]
     RoomClosed {
-        /// Why, e.g. `server_shutdown`.
+        /// Why: `ended` (the host ended it), `server_shutdown`, `replaced`, ...
         reason: String,
     },
     /// The founder changed the room's settings.
@@ -99,6 +99,14 @@ pub enum ServerEvent {
     SettingsUpdated {
         /// The settings after the change.
         settings: RoomSettings,
+    },
+    /// The host role or the co-hosts changed (co-hosts may moderate).
+    #[serde(rename = "voice:hosts_changed")]
+    HostsChanged {
+        /// Who holds the host role (the founder unless handed on).
+        host: Option<Address>,
+        /// The co-hosts, present or not, in address order.
+        co_hosts: Vec<Address>,
     },
     /// A failure outside any request (a transport's DTLS failed, a flood).
     #[serde(rename = "voice:error")]
@@ -126,6 +134,7 @@ impl From<&RoomEvent> for ServerEvent {
             },
             RoomEvent::Kicked { reason, .. } => Self::Kicked { reason },
             RoomEvent::SettingsChanged(settings) => Self::SettingsUpdated { settings },
+            RoomEvent::HostsChanged { host, co_hosts } => Self::HostsChanged { host, co_hosts },
         }
     }
 }

@@ -10,7 +10,7 @@ use ts_rs::{Config, TS};
 
 use super::*;
 use crate::error::{ApiError, ErrorCode};
-use crate::rooms::{ParticipantView, Position, RoomSettings, SettingsPatch};
+use crate::rooms::{ParticipantView, Position, ReservationView, RoomSettings, SettingsPatch};
 
 /// The first line of every generated file.
 const HEADER: &str = "// Generated from the server's Rust types by ts-rs: do not edit; \
@@ -48,7 +48,7 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 32] = [
+const WIRE_TYPES: [&str; 33] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
@@ -71,6 +71,7 @@ const WIRE_TYPES: [&str; 32] = [
     "ProducerRequest",
     "ProducersReply",
     "RaiseHandReply",
+    "Reservation",
     "RestartIceReply",
     "RoomPreview",
     "RoomSettings",
@@ -175,6 +176,7 @@ fn render() -> Files {
     add::<ProducerRequest>(&mut files, &cfg);
     add::<ProducersReply>(&mut files, &cfg);
     add::<RaiseHandReply>(&mut files, &cfg);
+    add::<ReservationView>(&mut files, &cfg);
     add::<RestartIceReply>(&mut files, &cfg);
     add::<RoomPreview>(&mut files, &cfg);
     add::<RoomSettings>(&mut files, &cfg);

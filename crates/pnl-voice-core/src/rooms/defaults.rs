@@ -25,8 +25,15 @@ pub struct RoomDefaults {
     /// The window of `churn_max_joins`, in seconds.
     pub churn_window_secs: u32,
     /// Seconds a place reserved by `POST /api/voice/join` is held for the
-    /// socket's `voice:join`.
+    /// socket's `voice:join` (short: a reservation is never renewed).
     pub reservation_secs: u32,
+    /// Percent of `max_participants` that reservations may hold at once
+    /// (at least one place; 0: reservations hold no place), so that
+    /// throw-away wallets reserving cannot fill a room.
+    pub reservation_share_percent: u32,
+    /// Seconds during which a wallet whose reservation lapsed without its
+    /// socket joining holds no place with a new one.
+    pub reservation_cooldown_secs: u32,
     /// Listeners per router after which new listeners of a room go to a
     /// router on another worker, fed by pipeToRouter (0: never).
     pub fanout_listeners_per_router: u32,
@@ -42,7 +49,9 @@ impl Default for RoomDefaults {
             kick_ban_minutes: 10,
             churn_max_joins: 6,
             churn_window_secs: 60,
-            reservation_secs: 30,
+            reservation_secs: 10,
+            reservation_share_percent: 10,
+            reservation_cooldown_secs: 600,
             fanout_listeners_per_router: 500,
         }
     }
@@ -55,6 +64,11 @@ impl RoomDefaults {
             ban: chrono::Duration::minutes(i64::from(self.kick_ban_minutes)),
             churn_joins: self.churn_max_joins,
             churn_window: chrono::Duration::seconds(i64::from(self.churn_window_secs)),
+            reservations: super::ReservationPolicy {
+                hold: chrono::Duration::seconds(i64::from(self.reservation_secs)),
+                share_percent: self.reservation_share_percent,
+                cooldown: chrono::Duration::seconds(i64::from(self.reservation_cooldown_secs)),
+            },
         }
     }
 }

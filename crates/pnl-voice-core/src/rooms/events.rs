@@ -46,4 +46,11 @@ pub enum RoomEvent {
     },
     /// The founder changed the room settings.
     SettingsChanged(RoomSettings),
+    /// The host role or the co-hosts changed.
+    HostsChanged {
+        /// Who holds the host role.
+        host: Option<Address>,
+        /// The co-hosts, present or not, in address order.
+        co_hosts: Vec<Address>,
+    },
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::room::Room;
+use super::room::{Room, MAX_CO_HOSTS};
 use super::settings::SettingsPatch;
 use crate::address::Address;
 
@@ -37,6 +37,19 @@ impl Room {
                 "only the founder is the founder",
             )?;
             ensure(!v.is_founder || v.is_speaker, "the founder always speaks")?;
+            ensure(
+                v.is_co_host == self.co_hosts().contains(w),
+                "co-hosts, and only they, show as co-hosts",
+            )?;
+            ensure(!v.is_co_host || v.is_speaker, "co-hosts always speak")?;
+            ensure(
+                v.is_host == (self.host() == Some(w)),
+                "only the host shows as the host",
+            )?;
+            ensure(
+                self.reservation(w, now).is_none_or(|r| !r.holds_place),
+                "no member holds a reserved place",
+            )?;
             ensure(v.is_speaker || v.is_muted, "whoever may not speak is muted")?;
             ensure(
                 banned_until(w).is_none_or(|until| until <= now),
@@ -68,6 +81,25 @@ impl Room {
         ensure(
             self.founder().is_some() || !settings.speaker_only,
             "without a founder the floor is open",
+        )?;
+        let co_hosts = self.co_hosts();
+        ensure(
+            self.founder().is_none_or(|f| !co_hosts.contains(f)),
+            "the founder is never a co-host",
+        )?;
+        ensure(co_hosts.len() <= MAX_CO_HOSTS, "co-hosts are few")?;
+        ensure(
+            self.founder().is_some() || (co_hosts.is_empty() && self.host().is_none()),
+            "without a founder nobody hosts",
+        )?;
+        ensure(
+            self.host()
+                .is_none_or(|h| self.founder() == Some(h) || co_hosts.contains(h)),
+            "the host is the founder or a co-host",
+        )?;
+        ensure(
+            self.founder().is_none() || self.host().is_some(),
+            "a founder's room always has a host",
         )?;
         ensure(
             settings.patched(&SettingsPatch::default()).is_ok(),

@@ -1,12 +1,15 @@
 //! Pure room rules: who is in a room, who may speak, the raise-hand queue,
-//! the founder's moderation, the bans it decides and limits. No I/O: the hub calls these
+//! moderation (the founder, the host, co-hosts), reservations, bans and
+//! limits. No I/O: the hub calls these
 //! with the current time and acts on the returned events, so every rule is
 //! tested without sockets or media.
 
 mod defaults;
 mod events;
 mod invariants;
+mod moderation;
 mod participant;
+mod reservations;
 mod room;
 mod settings;
 mod standing;
@@ -14,7 +17,8 @@ mod standing;
 pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
-pub use room::{Room, RoomError, RoomPolicy, Silenced};
+pub use reservations::{Reservation, ReservationPolicy, ReservationView};
+pub use room::{Room, RoomError, RoomPolicy, Silenced, MAX_CO_HOSTS};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 pub use standing::{Ban, Standing};
 

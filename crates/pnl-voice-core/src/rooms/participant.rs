@@ -70,7 +70,9 @@ pub struct Participant {
     pub profile: Profile,
     /// The market's founder.
     pub is_founder: bool,
-    /// Granted the floor (the founder always is).
+    /// Named a co-host by the founder (may moderate; always may speak).
+    pub is_co_host: bool,
+    /// Granted the floor (the founder and co-hosts always are).
     pub granted: bool,
     /// Muted: its producer is paused.
     pub muted: bool,
@@ -95,6 +97,11 @@ pub struct ParticipantView {
     pub position_size: f64,
     /// The market's founder.
     pub is_founder: bool,
+    /// Holds the host role (the founder's, unless handed to a co-host).
+    pub is_host: bool,
+    /// A co-host: grants, revokes, mutes and kicks members who are not
+    /// hosts.
+    pub is_co_host: bool,
     /// May produce audio.
     pub is_speaker: bool,
     /// Producer paused.
@@ -118,13 +125,15 @@ pub fn display_name(wallet: &Address) -> String {
 
 impl Participant {
     /// The wire view; `speaker_only` is the room's setting.
-    pub fn view(&self, speaker_only: bool, hand_raised: bool) -> ParticipantView {
+    pub fn view(&self, speaker_only: bool, hand_raised: bool, is_host: bool) -> ParticipantView {
         ParticipantView {
             wallet_address: self.wallet.clone(),
             display_name: display_name(&self.wallet),
             position: self.profile.position,
             position_size: self.profile.position_size,
             is_founder: self.is_founder,
+            is_host,
+            is_co_host: self.is_co_host,
             is_speaker: self.is_speaker(speaker_only),
             is_muted: self.muted,
             hand_raised,
@@ -135,6 +144,6 @@ impl Participant {
 
     /// Whether it may produce audio in a room with this `speaker_only`.
     pub fn is_speaker(&self, speaker_only: bool) -> bool {
-        self.is_founder || self.granted || !speaker_only
+        self.is_founder || self.is_co_host || self.granted || !speaker_only
     }
 }

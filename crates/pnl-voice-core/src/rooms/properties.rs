@@ -1,7 +1,8 @@
 //! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
-//! mutes, hand raises and settings changes keeps the room's invariants,
-//! with a model of the moderation ledger keeping the bans and joins the
-//! rules hand back (as the server's ledger does).
+//! mutes, hand raises, settings changes, co-host and host changes and
+//! reservations keeps the room's invariants, with a model of the
+//! moderation ledger keeping the bans and joins the rules hand back (as the
+//! server's ledger does).
 
 use std::collections::HashMap;
 
@@ -31,11 +32,18 @@ enum Op {
     MuteAll(u8),
     Settings(u8, Option<bool>, Option<u32>),
     Wait(i64),
+    MuteOne(u8, u8),
+    AddCoHost(u8, u8),
+    RemoveCoHost(u8, u8),
+    TransferHost(u8, u8),
+    EndRoom(u8),
+    Reserve(u8),
+    ClearReservations(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let wallet = 0..WALLETS;
-    let actor = prop_oneof![3 => Just(0u8), 1 => 0..WALLETS];
+    let actor = prop_oneof![3 => Just(0u8), 2 => 0..WALLETS];
     prop_oneof![
         4 => wallet.clone().prop_map(Op::Join),
         2 => wallet.clone().prop_map(Op::Leave),
@@ -46,9 +54,16 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::Revoke(a, b)),
         1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::Kick(a, b)),
         1 => actor.clone().prop_map(Op::MuteAll),
-        1 => (actor, proptest::option::of(any::<bool>()), proptest::option::of(1u32..8))
+        1 => (actor.clone(), proptest::option::of(any::<bool>()), proptest::option::of(1u32..8))
             .prop_map(|(a, s, m)| Op::Settings(a, s, m)),
         2 => (1i64..700).prop_map(Op::Wait),
+        1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::MuteOne(a, b)),
+        2 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::AddCoHost(a, b)),
+        1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::RemoveCoHost(a, b)),
+        1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::TransferHost(a, b)),
+        1 => actor.clone().prop_map(Op::EndRoom),
+        3 => (0..WALLETS + 4).prop_map(Op::Reserve),
+        1 => actor.prop_map(Op::ClearReservations),
     ]
 }
 
@@ -79,13 +94,21 @@ impl Ledger {
 fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>) {
     match *op {
         Op::Join(n) => {
-            let before = room.len();
+            let before = room.len() + room.held_places(*now);
+            let held = room.reservation(&w(n), *now).is_some_and(|r| r.holds_place);
+            let host_level = room.is_host_level(&w(n));
             let standing = ledger.standing(&w(n), room.policy().churn_window, *now);
-            match room.join(&w(n), Profile::none(), 0, &standing, *now) {
+            match room.join(&w(n), Profile::none(), &standing, *now) {
                 Ok(_) => {
                     assert!(
-                        before < room.settings().max_participants as usize,
-                        "a join never overfills"
+                        host_level
+                            || before - usize::from(held)
+                                < room.settings().max_participants as usize,
+                        "a join never overfills but for the founder and co-hosts"
+                    );
+                    assert!(
+                        room.reservation(&w(n), *now).is_none(),
+                        "a join uses its reservation"
                     );
                     ledger.joins.entry(w(n)).or_default().push(*now);
                 }
@@ -101,9 +124,25 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
         Op::Raise(n) => drop(room.raise_hand(&w(n))),
         Op::Lower(n) => drop(room.lower_hand(&w(n))),
         Op::Grant(a, n) => drop(room.grant(&w(a), &w(n))),
-        Op::Revoke(a, n) => drop(room.revoke(&w(a), &w(n))),
+        Op::Revoke(a, n) => {
+            let host_level = room.is_host_level(&w(n));
+            if room.revoke(&w(a), &w(n)).is_ok() {
+                assert!(!host_level, "the founder and co-hosts keep the floor");
+            }
+        }
         Op::Kick(a, n) => {
+            let (founder, co_host) = (
+                room.founder() == Some(&w(n)),
+                room.co_hosts().contains(&w(n)),
+            );
             if let Ok((_, ban, _)) = room.kick(&w(a), &w(n), *now) {
+                assert!(!founder, "the founder is never a target");
+                assert!(!co_host || a == 0, "only the founder kicks a co-host");
+                assert!(
+                    !room.co_hosts().contains(&w(n)),
+                    "a kicked co-host loses the role"
+                );
+                assert_eq!(ban.wallet, w(n), "a kick bans its target");
                 assert_eq!(
                     ban.until,
                     *now + room.policy().ban,
@@ -116,7 +155,7 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
             if room.mute_all(&w(a)).is_ok() {
                 for v in room.views() {
                     assert!(
-                        v.is_founder || !v.is_speaker || v.is_muted,
+                        v.is_founder || v.is_co_host || !v.is_speaker || v.is_muted,
                         "mute_all leaves no speaker live"
                     );
                 }
@@ -131,6 +170,61 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
             drop(room.update_settings(&w(a), &patch));
         }
         Op::Wait(secs) => *now += Duration::seconds(secs),
+        Op::MuteOne(a, n) => {
+            let co_host = room.co_hosts().contains(&w(n));
+            if room.mute(&w(a), &w(n)).is_ok() {
+                assert_eq!(room.is_muted(&w(n)), Ok(true), "mute mutes");
+                assert!(
+                    room.founder() != Some(&w(n)),
+                    "the founder is never a target"
+                );
+                assert!(!co_host || a == 0, "only the founder mutes a co-host");
+            }
+        }
+        Op::AddCoHost(a, n) => {
+            if room.add_co_host(&w(a), &w(n)).is_ok() {
+                assert_eq!(a, 0, "only the founder names co-hosts");
+            }
+        }
+        Op::RemoveCoHost(a, n) => drop(room.remove_co_host(&w(a), &w(n))),
+        Op::TransferHost(a, n) => {
+            let may = room.founder() == Some(&w(a)) || room.host() == Some(&w(a));
+            if room.transfer_host(&w(a), &w(n)).is_ok() {
+                assert!(may, "only the founder or the host hands the role on");
+                assert_eq!(room.host(), Some(&w(n)));
+            }
+        }
+        Op::EndRoom(a) => {
+            let may = room.founder() == Some(&w(a)) || room.host() == Some(&w(a));
+            assert_eq!(room.end_room(&w(a)).is_ok(), may);
+        }
+        Op::Reserve(n) => {
+            let held_before = room.held_places(*now);
+            let had = room.reservation(&w(n), *now);
+            let standing = ledger.standing(&w(n), room.policy().churn_window, *now);
+            if let Ok(r) = room.reserve(&w(n), &standing, *now) {
+                assert!(
+                    standing.banned_at(*now).is_none(),
+                    "a banned wallet reserves nothing"
+                );
+                if let Some(had) = had {
+                    assert_eq!(had, r, "a reservation is never renewed");
+                }
+                let cap = room
+                    .policy()
+                    .reservations
+                    .cap(room.settings().max_participants);
+                assert!(
+                    room.held_places(*now) <= cap.max(held_before),
+                    "reservations hold at most their share"
+                );
+            }
+        }
+        Op::ClearReservations(a) => {
+            if room.clear_reservations(&w(a), *now).is_ok() {
+                assert_eq!(room.held_places(*now), 0);
+            }
+        }
     }
 }
 

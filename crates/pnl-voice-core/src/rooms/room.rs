@@ -1,11 +1,12 @@
 //! One room's state and the rules that change it.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::events::RoomEvent;
 use super::participant::{Participant, ParticipantView, Profile};
+use super::reservations::{Reservation, ReservationPolicy, ReservationView, Reservations};
 use super::settings::{RoomSettings, SettingsPatch};
 use super::standing::{Ban, Standing};
 use crate::address::Address;
@@ -20,6 +21,8 @@ pub struct RoomPolicy {
     pub churn_joins: u32,
     /// The window of `churn_joins`.
     pub churn_window: Duration,
+    /// How reservations hold places.
+    pub reservations: ReservationPolicy,
 }
 
 impl Default for RoomPolicy {
@@ -28,6 +31,7 @@ impl Default for RoomPolicy {
             ban: Duration::minutes(10),
             churn_joins: 6,
             churn_window: Duration::seconds(60),
+            reservations: ReservationPolicy::default(),
         }
     }
 }
@@ -59,12 +63,29 @@ pub enum RoomError {
     /// The caller speaks already (raising a hand makes no sense).
     #[error("speakers do not raise hands")]
     AlreadySpeaker,
-    /// Only the founder moderates.
-    #[error("only the market's founder may moderate")]
+    /// Only the founder does this (co-hosts and settings).
+    #[error("only the market's founder may do this")]
     NotFounder,
+    /// Only the founder, the host and co-hosts moderate.
+    #[error("only the founder, the host and co-hosts may moderate")]
+    NotModerator,
+    /// Only the founder and the host do this (end the room, hand the host
+    /// role on).
+    #[error("only the founder or the host may do this")]
+    NotHost,
     /// The founder cannot be the target.
     #[error("the founder cannot be the target of this action")]
     TargetIsFounder,
+    /// A co-host cannot act on another host-level member (the founder
+    /// acts on co-hosts by muting, kicking or removing them).
+    #[error("a host or co-host cannot be the target of this action")]
+    TargetIsHost,
+    /// The host role goes only to a co-host (or back to the founder).
+    #[error("the host role goes only to a co-host or to the founder")]
+    NotCoHost,
+    /// The room has its most co-hosts.
+    #[error("a room has at most {0} co-hosts")]
+    TooManyCoHosts(usize),
     /// Every participant may speak in this room.
     #[error("everyone may speak in this room (speakerOnly is off)")]
     OpenFloor,
@@ -78,14 +99,19 @@ impl From<RoomError> for ApiError {
         let code = match e {
             RoomError::Full => ErrorCode::RoomFull,
             RoomError::Banned(_) | RoomError::Churning(_) => ErrorCode::Banned,
-            RoomError::AlreadyIn | RoomError::AlreadySpeaker | RoomError::OpenFloor => {
-                ErrorCode::Conflict
-            }
+            RoomError::AlreadyIn
+            | RoomError::AlreadySpeaker
+            | RoomError::OpenFloor
+            | RoomError::NotCoHost
+            | RoomError::TooManyCoHosts(_) => ErrorCode::Conflict,
             RoomError::NotIn => ErrorCode::NotInRoom,
             RoomError::TargetNotIn => ErrorCode::NotFound,
-            RoomError::NotSpeaker | RoomError::NotFounder | RoomError::TargetIsFounder => {
-                ErrorCode::Forbidden
-            }
+            RoomError::NotSpeaker
+            | RoomError::NotFounder
+            | RoomError::NotModerator
+            | RoomError::NotHost
+            | RoomError::TargetIsFounder
+            | RoomError::TargetIsHost => ErrorCode::Forbidden,
             RoomError::InvalidSettings(_) => ErrorCode::BadRequest,
         };
         ApiError::new(code, e.to_string())
@@ -96,20 +122,36 @@ impl From<RoomError> for ApiError {
 /// closes its producer and send transport.
 pub type Silenced = Vec<Address>;
 
+/// Most co-hosts one room may have.
+pub const MAX_CO_HOSTS: usize = 10;
+
 /// The people in one market's room and its rules. Equal rooms have the same
-/// people, queue and settings (what a refused request must leave as it
-/// was). Bans and join records are not kept here: they outlive the room
-/// (the moderation ledger keeps them), so a join is given the wallet's
-/// [`Standing`] and a kick or a churn ban hands back the [`Ban`] to keep.
+/// people, queue, settings, roles and reservations (what a refused
+/// request must leave as it was). Bans and join records are not kept
+/// here: they outlive the room (the moderation ledger keeps them), so a
+/// join is given the wallet's [`Standing`] and a kick or a churn ban hands
+/// back the [`Ban`] to keep.
+///
+/// Roles: the market's **founder** always moderates; it names **co-hosts**
+/// (members it trusts to grant, revoke, mute and kick, never the founder
+/// nor another co-host), and the **host** role (the founder's at first)
+/// can be handed to a co-host, who may then also end the room. Roles are
+/// the wallet's for the life of this room: a co-host who leaves and comes
+/// back is a co-host again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Room {
-    id: Address,
-    founder: Option<Address>,
-    settings: RoomSettings,
-    policy: RoomPolicy,
-    created_at: DateTime<Utc>,
-    participants: Vec<Participant>,
-    queue: VecDeque<Address>,
+    pub(super) id: Address,
+    pub(super) founder: Option<Address>,
+    pub(super) settings: RoomSettings,
+    pub(super) policy: RoomPolicy,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) participants: Vec<Participant>,
+    pub(super) queue: VecDeque<Address>,
+    /// Who holds the host role (the founder, or a co-host it was handed to).
+    pub(super) host: Option<Address>,
+    /// Wallets the founder named co-hosts, present or not.
+    pub(super) co_hosts: BTreeSet<Address>,
+    pub(super) reservations: Reservations,
 }
 
 impl Room {
@@ -123,12 +165,15 @@ impl Room {
     ) -> Self {
         Self {
             id,
+            host: founder.clone(),
             founder,
             settings,
             policy,
             created_at: now,
             participants: Vec::new(),
             queue: VecDeque::new(),
+            co_hosts: BTreeSet::new(),
+            reservations: Reservations::default(),
         }
     }
 
@@ -172,7 +217,7 @@ impl Room {
         self.participants.iter().find(|p| &p.wallet == wallet)
     }
 
-    fn get_mut(&mut self, wallet: &Address) -> Option<&mut Participant> {
+    pub(super) fn get_mut(&mut self, wallet: &Address) -> Option<&mut Participant> {
         self.participants.iter_mut().find(|p| &p.wallet == wallet)
     }
 
@@ -181,13 +226,14 @@ impl Room {
             .is_some_and(|p| p.is_speaker(self.settings.speaker_only))
     }
 
-    /// Whether `wallet`, of `standing`, could join now (bans and room size;
-    /// `reserved` are places held by others).
+    /// Whether `wallet`, of `standing`, could join now: bans, and the
+    /// room's size with the places others' reservations hold. The founder
+    /// and co-hosts are never refused for size: they always get in, past
+    /// `maxParticipants` if it must be (by at most one place each).
     pub fn check_admission(
         &self,
         wallet: &Address,
         standing: &Standing,
-        reserved: usize,
         now: DateTime<Utc>,
     ) -> Result<(), RoomError> {
         if let Some(until) = standing.banned_at(now) {
@@ -196,31 +242,40 @@ impl Room {
         if self.get(wallet).is_some() {
             return Err(RoomError::AlreadyIn);
         }
-        if self.participants.len() + reserved >= self.settings.max_participants as usize {
+        if !self.is_host_level(wallet) && !self.has_place(wallet, now) {
             return Err(RoomError::Full);
         }
         Ok(())
     }
 
-    /// Adds `wallet`, muted. A wallet whose `standing` shows too many joins
-    /// within the churn window is banned instead (kicked automatically):
-    /// the error carries the ban's end, for the caller to keep as a [`Ban`].
+    /// Whether a place is free for `wallet`, counting the places others'
+    /// reservations hold.
+    fn has_place(&self, wallet: &Address, now: DateTime<Utc>) -> bool {
+        let held = self.reservations.held_by_others(wallet, now);
+        self.participants.len() + held < self.settings.max_participants as usize
+    }
+
+    /// Adds `wallet`, muted, using its reservation if it holds one. A
+    /// wallet whose `standing` shows too many joins within the churn
+    /// window is banned instead (kicked automatically): the error carries
+    /// the ban's end, for the caller to keep as a [`Ban`].
     pub fn join(
         &mut self,
         wallet: &Address,
         profile: Profile,
-        reserved: usize,
         standing: &Standing,
         now: DateTime<Utc>,
     ) -> Result<(ParticipantView, Vec<RoomEvent>), RoomError> {
-        self.check_admission(wallet, standing, reserved, now)?;
+        self.check_admission(wallet, standing, now)?;
         if standing.recent_joins >= self.policy.churn_joins {
             return Err(RoomError::Churning(now + self.policy.ban));
         }
+        self.reservations.taken(wallet);
         self.participants.push(Participant {
             wallet: wallet.clone(),
             profile,
             is_founder: self.founder.as_ref() == Some(wallet),
+            is_co_host: self.co_hosts.contains(wallet),
             granted: false,
             muted: true,
             speaking_secs: 0.0,
@@ -248,7 +303,7 @@ impl Room {
         Ok((self.participants.remove(index), events))
     }
 
-    fn dequeue(&mut self, wallet: &Address) -> bool {
+    pub(super) fn dequeue(&mut self, wallet: &Address) -> bool {
         let before = self.queue.len();
         self.queue.retain(|w| w != wallet);
         self.queue.len() != before
@@ -321,18 +376,100 @@ impl Room {
         }])
     }
 
-    fn moderate(&self, actor: &Address, target: &Address) -> Result<(), RoomError> {
-        if self.founder.as_ref() != Some(actor) {
-            return Err(RoomError::NotFounder);
+    /// Holds a place for `wallet` (`POST /api/voice/join`) and returns its
+    /// reservation. A live reservation is returned as it is, never renewed.
+    /// Past the room's cap, or while the wallet's last reservation lapsed
+    /// unused not long ago, the reservation holds no place; the founder,
+    /// co-hosts and members need none. A full room, or a wallet whose
+    /// `standing` shows a ban, is refused as a join is.
+    pub fn reserve(
+        &mut self,
+        wallet: &Address,
+        standing: &Standing,
+        now: DateTime<Utc>,
+    ) -> Result<Reservation, RoomError> {
+        let policy = self.policy.reservations;
+        if let Some(until) = standing.banned_at(now) {
+            return Err(RoomError::Banned(until));
+        }
+        if let Some(live) = self.reservations.get(wallet, now) {
+            return Ok(live);
+        }
+        let needs_place = !self.is_host_level(wallet) && self.get(wallet).is_none();
+        if needs_place && !self.has_place(wallet, now) {
+            return Err(RoomError::Full);
+        }
+        self.reservations.expire(now, policy.cooldown);
+        let held = self.reservations.held_by_others(wallet, now);
+        let reservation = Reservation {
+            until: now + policy.hold,
+            holds_place: needs_place
+                && held < policy.cap(self.settings.max_participants)
+                && !self.reservations.cooling_down(wallet, now),
+        };
+        self.reservations.insert(wallet, reservation);
+        Ok(reservation)
+    }
+
+    /// `wallet`'s live reservation at `now`, if any.
+    pub fn reservation(&self, wallet: &Address, now: DateTime<Utc>) -> Option<Reservation> {
+        self.reservations.get(wallet, now)
+    }
+
+    /// The live reservations (for the founder, the host and co-hosts).
+    pub fn reservation_views(&self, now: DateTime<Utc>) -> Vec<ReservationView> {
+        self.reservations.views(now)
+    }
+
+    /// When each live reservation lapses, soonest first.
+    pub fn reservation_expiries(&self, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        self.reservations.expiries(now)
+    }
+
+    /// Places held at `now` by reservations (every wallet's).
+    pub fn held_places(&self, now: DateTime<Utc>) -> usize {
+        self.reservations.held(now)
+    }
+
+    /// Forgets every reservation (the room closes).
+    pub fn forget_reservations(&mut self) {
+        self.reservations.forget();
+    }
+
+    /// Whether `wallet` is the founder or a co-host (the host is one of them).
+    pub fn is_host_level(&self, wallet: &Address) -> bool {
+        self.founder.as_ref() == Some(wallet) || self.co_hosts.contains(wallet)
+    }
+
+    /// Who may act on `target`: the founder on anyone but itself; a
+    /// co-host (the host included) on members who are not host-level;
+    /// `on_host_level` says whether the action may reach co-hosts at all.
+    pub(super) fn moderate_as(
+        &self,
+        actor: &Address,
+        target: &Address,
+        on_host_level: bool,
+    ) -> Result<(), RoomError> {
+        if !self.is_host_level(actor) {
+            return Err(RoomError::NotModerator);
         }
         if self.founder.as_ref() == Some(target) {
             return Err(RoomError::TargetIsFounder);
+        }
+        let by_founder = self.founder.as_ref() == Some(actor);
+        if self.co_hosts.contains(target) && !(by_founder && on_host_level) {
+            return Err(RoomError::TargetIsHost);
         }
         self.get(target).ok_or(RoomError::TargetNotIn)?;
         Ok(())
     }
 
-    /// The founder lets `target` speak; it leaves the queue and starts muted.
+    fn moderate(&self, actor: &Address, target: &Address) -> Result<(), RoomError> {
+        self.moderate_as(actor, target, false)
+    }
+
+    /// A moderator (the founder, the host, a co-host) lets `target` speak;
+    /// it leaves the queue and starts muted.
     pub fn grant(
         &mut self,
         actor: &Address,
@@ -358,7 +495,7 @@ impl Room {
         Ok(events)
     }
 
-    /// The founder takes the floor back from `target`, which is muted.
+    /// A moderator takes the floor back from `target`, which is muted.
     pub fn revoke(
         &mut self,
         actor: &Address,
@@ -380,15 +517,17 @@ impl Room {
         ))
     }
 
-    /// The founder removes `target` and bans it for the policy's time: the
-    /// returned [`Ban`] is for the caller to keep.
+    /// A moderator removes `target` and bans it for the policy's time (the
+    /// returned [`Ban`] is for the caller to keep); the founder may kick a
+    /// co-host, who loses the role.
     pub fn kick(
         &mut self,
         actor: &Address,
         target: &Address,
         now: DateTime<Utc>,
     ) -> Result<(Participant, Ban, Vec<RoomEvent>), RoomError> {
-        self.moderate(actor, target)?;
+        self.moderate_as(actor, target, true)?;
+        let demoted = self.drop_co_host(target);
         let ban = Ban {
             wallet: target.clone(),
             until: now + self.policy.ban,
@@ -398,24 +537,31 @@ impl Room {
             0,
             RoomEvent::Kicked {
                 wallet: target.clone(),
-                reason: "kicked by the founder".into(),
+                reason: if self.founder.as_ref() == Some(actor) {
+                    "kicked by the founder".into()
+                } else {
+                    "kicked by a co-host".into()
+                },
             },
         );
+        events.extend(demoted);
         Ok((participant, ban, events))
     }
 
-    /// The founder mutes every speaker but itself; returns who changed.
+    /// A moderator mutes every speaker but the founder and co-hosts;
+    /// returns who changed.
     pub fn mute_all(
         &mut self,
         actor: &Address,
     ) -> Result<(Vec<Address>, Vec<RoomEvent>), RoomError> {
-        if self.founder.as_ref() != Some(actor) {
-            return Err(RoomError::NotFounder);
+        if !self.is_host_level(actor) {
+            return Err(RoomError::NotModerator);
         }
         let speaker_only = self.settings.speaker_only;
         let mut muted = Vec::new();
         for p in self.participants.iter_mut() {
-            if !p.is_founder && p.is_speaker(speaker_only) && !p.muted {
+            let host_level = p.is_founder || p.is_co_host;
+            if !host_level && p.is_speaker(speaker_only) && !p.muted {
                 p.muted = true;
                 muted.push(p.wallet.clone());
             }
@@ -450,7 +596,7 @@ impl Room {
         let mut events = Vec::new();
         if was_open && next.speaker_only {
             for p in self.participants.iter_mut() {
-                if !p.is_founder && !p.granted {
+                if !p.is_founder && !p.is_co_host && !p.granted {
                     p.muted = true;
                     silenced.push(p.wallet.clone());
                 }
@@ -479,16 +625,20 @@ impl Room {
 
     /// Everyone, in join order.
     pub fn views(&self) -> Vec<ParticipantView> {
-        self.participants
-            .iter()
-            .map(|p| p.view(self.settings.speaker_only, self.queue.contains(&p.wallet)))
-            .collect()
+        self.participants.iter().map(|p| self.view(p)).collect()
     }
 
     /// The view of one participant.
     pub fn view_of(&self, wallet: &Address) -> Option<ParticipantView> {
-        self.get(wallet)
-            .map(|p| p.view(self.settings.speaker_only, self.queue.contains(wallet)))
+        self.get(wallet).map(|p| self.view(p))
+    }
+
+    fn view(&self, p: &Participant) -> ParticipantView {
+        p.view(
+            self.settings.speaker_only,
+            self.queue.contains(&p.wallet),
+            self.host.as_ref() == Some(&p.wallet),
+        )
     }
 
     /// Wallets in the raise-hand queue, first come first.

@@ -23,14 +23,14 @@ fn room_with(founder: Option<Address>, max: u32) -> Room {
 fn room(others: &[u8]) -> Room {
     let mut r = room_with(Some(w(FOUNDER)), 50);
     for n in std::iter::once(&FOUNDER).chain(others) {
-        r.join(&w(*n), Profile::none(), 0, &Standing::default(), Utc::now())
+        r.join(&w(*n), Profile::none(), &Standing::default(), Utc::now())
             .unwrap();
     }
     r
 }
 
 fn join(r: &mut Room, n: u8) -> Result<ParticipantView, RoomError> {
-    r.join(&w(n), Profile::none(), 0, &Standing::default(), Utc::now())
+    r.join(&w(n), Profile::none(), &Standing::default(), Utc::now())
         .map(|(v, _)| v)
 }
 
@@ -38,7 +38,7 @@ fn join(r: &mut Room, n: u8) -> Result<ParticipantView, RoomError> {
 fn everyone_joins_muted_in_order_and_others_hear_of_it() {
     let mut r = room_with(Some(w(FOUNDER)), 50);
     let (_, events) = r
-        .join(&w(2), Profile::none(), 0, &Standing::default(), Utc::now())
+        .join(&w(2), Profile::none(), &Standing::default(), Utc::now())
         .unwrap();
     assert!(matches!(&events[..], [RoomEvent::UserJoined(v)] if v.wallet_address == w(2)));
     let founder = join(&mut r, FOUNDER).unwrap();
@@ -76,9 +76,11 @@ fn without_a_founder_everyone_may_speak_and_nobody_moderates() {
     assert_eq!(r.raise_hand(&w(2)).unwrap_err(), RoomError::AlreadySpeaker);
     assert_eq!(
         r.kick(&w(2), &w(3), Utc::now()).unwrap_err(),
-        RoomError::NotFounder
+        RoomError::NotModerator
     );
-    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotModerator);
+    assert_eq!(r.end_room(&w(2)).unwrap_err(), RoomError::NotHost);
+    assert_eq!(r.host(), None);
 }
 
 #[test]
@@ -95,15 +97,21 @@ fn a_full_room_and_a_double_join_are_refused() {
 
 #[test]
 fn reservations_count_against_the_size() {
-    let mut r = room_with(None, 3);
+    let mut r = room_with(None, 2);
+    let now = Utc::now();
     join(&mut r, 1).unwrap();
+    assert!(
+        r.reserve(&w(3), &Standing::default(), now)
+            .unwrap()
+            .holds_place
+    );
     assert_eq!(
-        r.join(&w(2), Profile::none(), 2, &Standing::default(), Utc::now())
+        r.join(&w(2), Profile::none(), &Standing::default(), now)
             .unwrap_err(),
         RoomError::Full
     );
     assert!(r
-        .join(&w(2), Profile::none(), 1, &Standing::default(), Utc::now())
+        .join(&w(3), Profile::none(), &Standing::default(), now)
         .is_ok());
 }
 
@@ -207,16 +215,25 @@ fn granting_takes_the_wallet_off_the_queue_and_keeps_it_muted() {
 }
 
 #[test]
-fn only_the_founder_moderates_and_never_itself() {
+fn only_moderators_moderate_and_never_the_founder() {
     let mut r = room(&[2, 3]);
     let now = Utc::now();
-    assert_eq!(r.grant(&w(2), &w(3)).unwrap_err(), RoomError::NotFounder);
-    assert_eq!(r.revoke(&w(2), &w(3)).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(r.grant(&w(2), &w(3)).unwrap_err(), RoomError::NotModerator);
+    assert_eq!(r.revoke(&w(2), &w(3)).unwrap_err(), RoomError::NotModerator);
     assert_eq!(
         r.kick(&w(2), &w(3), now).unwrap_err(),
-        RoomError::NotFounder
+        RoomError::NotModerator
     );
-    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotFounder);
+    assert_eq!(r.mute(&w(2), &w(3)).unwrap_err(), RoomError::NotModerator);
+    assert_eq!(r.mute_all(&w(2)).unwrap_err(), RoomError::NotModerator);
+    assert_eq!(
+        r.clear_reservations(&w(2), now).unwrap_err(),
+        RoomError::NotModerator
+    );
+    assert_eq!(
+        r.mute(&w(FOUNDER), &w(FOUNDER)).unwrap_err(),
+        RoomError::TargetIsFounder
+    );
     let patch = SettingsPatch::default();
     assert_eq!(
         r.update_settings(&w(2), &patch).unwrap_err(),
@@ -288,7 +305,6 @@ fn a_kick_removes_and_bans_for_the_policy_time() {
         r.join(
             &w(2),
             Profile::none(),
-            0,
             &standing,
             now + Duration::minutes(9)
         )
@@ -299,7 +315,6 @@ fn a_kick_removes_and_bans_for_the_policy_time() {
         .join(
             &w(2),
             Profile::none(),
-            0,
             &standing,
             now + Duration::minutes(11)
         )
@@ -339,15 +354,23 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
         recent_joins: 6,
     };
     assert_eq!(
-        r.join(&w(2), Profile::none(), 0, &often, t0).unwrap_err(),
+        r.join(&w(2), Profile::none(), &often, t0).unwrap_err(),
         RoomError::Churning(t0 + Duration::minutes(10))
     );
     assert!(r.get(&w(2)).is_none(), "refused: the room is unchanged");
+    let banned = Standing {
+        banned_until: Some(t0 + Duration::minutes(10)),
+        recent_joins: 0,
+    };
+    assert!(matches!(
+        r.join(&w(2), Profile::none(), &banned, t0 + Duration::seconds(1)),
+        Err(RoomError::Banned(_))
+    ));
     let calm = Standing {
         banned_until: None,
         recent_joins: 5,
     };
-    assert!(r.join(&w(2), Profile::none(), 0, &calm, t0).is_ok());
+    assert!(r.join(&w(2), Profile::none(), &calm, t0).is_ok());
 }
 
 #[test]
@@ -440,7 +463,12 @@ fn every_error_maps_to_its_contract_code() {
         (RoomError::NotSpeaker, ErrorCode::Forbidden),
         (RoomError::AlreadySpeaker, ErrorCode::Conflict),
         (RoomError::NotFounder, ErrorCode::Forbidden),
+        (RoomError::NotModerator, ErrorCode::Forbidden),
+        (RoomError::NotHost, ErrorCode::Forbidden),
         (RoomError::TargetIsFounder, ErrorCode::Forbidden),
+        (RoomError::TargetIsHost, ErrorCode::Forbidden),
+        (RoomError::NotCoHost, ErrorCode::Conflict),
+        (RoomError::TooManyCoHosts(MAX_CO_HOSTS), ErrorCode::Conflict),
         (RoomError::OpenFloor, ErrorCode::Conflict),
         (
             RoomError::InvalidSettings("x".into()),
@@ -482,4 +510,342 @@ fn a_room_created_again_takes_its_stored_settings_if_they_are_valid() {
         RoomSettings::for_new_room(&defaults, true),
         "out-of-range stored settings fall back to the defaults"
     );
+}
+
+fn reserving_room(max: u32) -> Room {
+    let mut r = room_with(Some(w(FOUNDER)), max);
+    r.policy.reservations = ReservationPolicy {
+        hold: Duration::seconds(10),
+        share_percent: 10,
+        cooldown: Duration::minutes(10),
+    };
+    r
+}
+
+#[test]
+fn reservations_hold_at_most_their_share_of_the_places() {
+    let mut r = reserving_room(20);
+    let now = Utc::now();
+    let held: Vec<bool> = (10..20)
+        .map(|n| {
+            r.reserve(&w(n), &Standing::default(), now)
+                .unwrap()
+                .holds_place
+        })
+        .collect();
+    assert_eq!(held.iter().filter(|h| **h).count(), 2, "10% of 20");
+    assert!(held[0] && held[1] && !held[2]);
+    assert_eq!(r.held_places(now), 2);
+    assert_eq!(r.reservation_views(now).len(), 10, "every one is listed");
+    assert_eq!(ReservationPolicy::default().cap(3), 1, "at least one place");
+    let off = ReservationPolicy {
+        share_percent: 0,
+        ..ReservationPolicy::default()
+    };
+    assert_eq!(off.cap(50), 0);
+}
+
+#[test]
+fn held_places_count_against_ordinary_joins_but_never_the_founder() {
+    let mut r = reserving_room(2);
+    let now = Utc::now();
+    assert!(
+        r.reserve(&w(10), &Standing::default(), now)
+            .unwrap()
+            .holds_place
+    );
+    join(&mut r, 2).unwrap();
+    assert_eq!(join(&mut r, 3), Err(RoomError::Full), "one place is held");
+    assert_eq!(
+        r.reserve(&w(11), &Standing::default(), now),
+        Err(RoomError::Full)
+    );
+    r.join(&w(10), Profile::none(), &Standing::default(), now)
+        .unwrap();
+    assert_eq!(r.held_places(now), 0, "the socket took its place");
+    assert_eq!(join(&mut r, 4), Err(RoomError::Full));
+    let founder = join(&mut r, FOUNDER).expect("the founder always gets in");
+    assert!(founder.is_founder);
+    assert_eq!(r.len(), 3);
+}
+
+#[test]
+fn a_full_room_still_takes_the_founder_and_co_hosts() {
+    let mut r = reserving_room(2);
+    join(&mut r, FOUNDER).unwrap();
+    join(&mut r, 2).unwrap();
+    assert_eq!(join(&mut r, 3), Err(RoomError::Full));
+    r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
+    r.leave(&w(2)).unwrap();
+    join(&mut r, 3).unwrap();
+    let back = join(&mut r, 2).expect("a co-host gets in past the size");
+    assert!(back.is_co_host && back.is_speaker, "and is a co-host again");
+    assert_eq!(r.len(), 3);
+    r.leave(&w(FOUNDER)).unwrap();
+    join(&mut r, FOUNDER).expect("so does the founder");
+}
+
+#[test]
+fn reservations_are_never_renewed_and_a_lapse_costs_the_place() {
+    let mut r = reserving_room(50);
+    let t0 = Utc::now();
+    let first = r.reserve(&w(10), &Standing::default(), t0).unwrap();
+    assert!(first.holds_place);
+    let again = r
+        .reserve(&w(10), &Standing::default(), t0 + Duration::seconds(5))
+        .unwrap();
+    assert_eq!(again, first, "asking again does not extend the hold");
+    assert!(r.reservation(&w(10), t0 + Duration::seconds(9)).is_some());
+    assert!(r.reservation(&w(10), t0 + Duration::seconds(10)).is_none());
+    let later = t0 + Duration::seconds(11);
+    let lapsed = r.reserve(&w(10), &Standing::default(), later).unwrap();
+    assert!(!lapsed.holds_place, "no new place without joining first");
+    assert_eq!(r.held_places(later), 0);
+    assert!(
+        r.reserve(&w(11), &Standing::default(), later)
+            .unwrap()
+            .holds_place,
+        "the place went back to everyone"
+    );
+    let after = t0 + Duration::minutes(11);
+    assert!(
+        r.reserve(&w(10), &Standing::default(), after)
+            .unwrap()
+            .holds_place,
+        "cool-down over"
+    );
+    let mut joined = reserving_room(50);
+    joined.reserve(&w(12), &Standing::default(), t0).unwrap();
+    joined
+        .join(&w(12), Profile::none(), &Standing::default(), t0)
+        .unwrap();
+    joined.leave(&w(12)).unwrap();
+    assert!(
+        joined
+            .reserve(&w(12), &Standing::default(), later)
+            .unwrap()
+            .holds_place,
+        "a wallet whose socket joined may reserve again"
+    );
+}
+
+#[test]
+fn moderators_clear_reservations_and_the_wallets_hold_nothing_for_a_while() {
+    let mut r = reserving_room(50);
+    let now = Utc::now();
+    join(&mut r, FOUNDER).unwrap();
+    join(&mut r, 2).unwrap();
+    r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
+    for n in 10..15 {
+        r.reserve(&w(n), &Standing::default(), now).unwrap();
+    }
+    assert_eq!(r.clear_reservations(&w(2), now), Ok(5));
+    assert!(r.reservation_views(now).is_empty());
+    assert!(
+        !r.reserve(&w(10), &Standing::default(), now)
+            .unwrap()
+            .holds_place
+    );
+    assert!(
+        r.reserve(&w(20), &Standing::default(), now)
+            .unwrap()
+            .holds_place
+    );
+}
+
+#[test]
+fn a_banned_wallet_cannot_reserve() {
+    let mut r = reserving_room(50);
+    join(&mut r, FOUNDER).unwrap();
+    join(&mut r, 2).unwrap();
+    let now = Utc::now();
+    let (_, ban, _) = r.kick(&w(FOUNDER), &w(2), now).unwrap();
+    let standing = Standing {
+        banned_until: Some(ban.until),
+        recent_joins: 0,
+    };
+    assert_eq!(
+        r.reserve(&w(2), &standing, now),
+        Err(RoomError::Banned(ban.until))
+    );
+    assert!(r.reservation(&w(2), now).is_none(), "refused: nothing held");
+}
+
+#[test]
+fn the_founder_names_co_hosts_who_moderate_but_not_hosts() {
+    let mut r = room(&[2, 3, 4, 5]);
+    let now = Utc::now();
+    r.raise_hand(&w(2)).unwrap();
+    let events = r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            RoomEvent::HandLowered {
+                wallet: w(2),
+                queue: vec![]
+            },
+            RoomEvent::SpeakerGranted(w(2)),
+            RoomEvent::HostsChanged {
+                host: Some(w(FOUNDER)),
+                co_hosts: vec![w(2)]
+            },
+        ]
+    );
+    let view = r.view_of(&w(2)).unwrap();
+    assert!(view.is_co_host && view.is_speaker && !view.is_host);
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(2)),
+        Ok(vec![]),
+        "twice: nothing"
+    );
+    r.add_co_host(&w(FOUNDER), &w(3)).unwrap();
+
+    // A co-host grants, revokes, mutes and kicks members...
+    r.grant(&w(2), &w(4)).unwrap();
+    r.set_muted(&w(4), false).unwrap();
+    assert_eq!(
+        r.mute(&w(2), &w(4)).unwrap(),
+        (
+            true,
+            vec![RoomEvent::UserMuted {
+                wallet: w(4),
+                muted: true
+            }]
+        )
+    );
+    assert_eq!(r.mute(&w(2), &w(4)).unwrap(), (false, vec![]));
+    assert_eq!(
+        r.set_muted(&w(4), false).unwrap().len(),
+        1,
+        "may unmute again"
+    );
+    r.revoke(&w(2), &w(4)).unwrap();
+    let (_, ban, events) = r.kick(&w(2), &w(5), now).unwrap();
+    assert_eq!(ban.wallet, w(5), "a co-host's kick bans too");
+    assert!(matches!(&events[0], RoomEvent::Kicked { reason, .. } if reason.contains("co-host")));
+    // ...never the founder nor another co-host, and manages no co-hosts.
+    for e in [
+        r.grant(&w(2), &w(FOUNDER)).unwrap_err(),
+        r.mute(&w(2), &w(FOUNDER)).unwrap_err(),
+        r.kick(&w(2), &w(FOUNDER), now).unwrap_err(),
+    ] {
+        assert_eq!(e, RoomError::TargetIsFounder);
+    }
+    for e in [
+        r.mute(&w(2), &w(3)).unwrap_err(),
+        r.kick(&w(2), &w(3), now).unwrap_err(),
+        r.revoke(&w(2), &w(3)).unwrap_err(),
+        r.revoke(&w(FOUNDER), &w(3)).unwrap_err(),
+    ] {
+        assert_eq!(e, RoomError::TargetIsHost);
+    }
+    assert_eq!(r.add_co_host(&w(2), &w(4)), Err(RoomError::NotFounder));
+    assert_eq!(r.remove_co_host(&w(2), &w(3)), Err(RoomError::NotFounder));
+    let patch = SettingsPatch::default();
+    assert_eq!(
+        r.update_settings(&w(2), &patch).unwrap_err(),
+        RoomError::NotFounder
+    );
+    assert_eq!(r.end_room(&w(2)), Err(RoomError::NotHost));
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(9)),
+        Err(RoomError::TargetNotIn)
+    );
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(FOUNDER)),
+        Err(RoomError::TargetIsFounder)
+    );
+
+    // mute_all spares the founder and co-hosts.
+    r.set_muted(&w(3), false).unwrap();
+    let (muted, _) = r.mute_all(&w(2)).unwrap();
+    assert!(muted.is_empty());
+    assert_eq!(r.is_muted(&w(3)), Ok(false));
+
+    // The founder mutes and kicks co-hosts; a kicked co-host loses the role.
+    assert!(r.mute(&w(FOUNDER), &w(3)).unwrap().0);
+    let (_, ban, events) = r.kick(&w(FOUNDER), &w(3), now).unwrap();
+    assert_eq!(ban.wallet, w(3), "a kicked co-host is banned as anyone");
+    assert!(events.contains(&RoomEvent::HostsChanged {
+        host: Some(w(FOUNDER)),
+        co_hosts: vec![w(2)]
+    }));
+    assert_eq!(r.co_hosts(), vec![w(2)]);
+}
+
+#[test]
+fn co_hosts_are_limited_and_keep_the_floor_when_removed() {
+    let others: Vec<u8> = (2..=(MAX_CO_HOSTS as u8 + 2)).collect();
+    let mut r = room(&others);
+    for n in &others[..MAX_CO_HOSTS] {
+        r.add_co_host(&w(FOUNDER), &w(*n)).unwrap();
+    }
+    let last = *others.last().unwrap();
+    assert_eq!(
+        r.add_co_host(&w(FOUNDER), &w(last)),
+        Err(RoomError::TooManyCoHosts(MAX_CO_HOSTS))
+    );
+    let events = r.remove_co_host(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(events.len(), 1);
+    let view = r.view_of(&w(2)).unwrap();
+    assert!(!view.is_co_host && view.is_speaker, "still granted");
+    assert_eq!(
+        r.remove_co_host(&w(FOUNDER), &w(2)),
+        Ok(vec![]),
+        "twice: nothing"
+    );
+    r.revoke(&w(FOUNDER), &w(2)).expect("now it can be revoked");
+}
+
+#[test]
+fn the_host_role_is_handed_to_a_co_host_and_the_founder_takes_it_back() {
+    let mut r = room(&[2, 3, 4]);
+    assert_eq!(r.host(), Some(&w(FOUNDER)));
+    assert_eq!(
+        r.transfer_host(&w(FOUNDER), &w(3)),
+        Err(RoomError::NotCoHost)
+    );
+    r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
+    r.add_co_host(&w(FOUNDER), &w(3)).unwrap();
+    assert_eq!(r.transfer_host(&w(2), &w(3)), Err(RoomError::NotHost));
+    let events = r.transfer_host(&w(FOUNDER), &w(2)).unwrap();
+    assert_eq!(
+        events,
+        vec![RoomEvent::HostsChanged {
+            host: Some(w(2)),
+            co_hosts: vec![w(2), w(3)]
+        }]
+    );
+    assert!(r.view_of(&w(2)).unwrap().is_host);
+    assert!(!r.view_of(&w(FOUNDER)).unwrap().is_host);
+    // The founder leaves; the host runs the room and may end it.
+    r.leave(&w(FOUNDER)).unwrap();
+    assert_eq!(r.end_room(&w(2)), Ok(()));
+    assert_eq!(r.end_room(&w(3)), Err(RoomError::NotHost));
+    assert_eq!(r.add_co_host(&w(2), &w(4)), Err(RoomError::NotFounder));
+    r.transfer_host(&w(2), &w(3)).expect("the host hands it on");
+    assert_eq!(r.transfer_host(&w(2), &w(2)), Err(RoomError::NotHost));
+    // Back, the founder takes the role back at any time.
+    join(&mut r, FOUNDER).unwrap();
+    r.transfer_host(&w(FOUNDER), &w(FOUNDER)).unwrap();
+    assert_eq!(r.host(), Some(&w(FOUNDER)));
+    // A co-host who loses the role hands the host role back with it.
+    r.transfer_host(&w(FOUNDER), &w(3)).unwrap();
+    r.remove_co_host(&w(FOUNDER), &w(3)).unwrap();
+    assert_eq!(r.host(), Some(&w(FOUNDER)));
+}
+
+#[test]
+fn a_co_host_who_leaves_is_one_again_on_return() {
+    let mut r = room(&[2]);
+    r.add_co_host(&w(FOUNDER), &w(2)).unwrap();
+    r.leave(&w(2)).unwrap();
+    assert_eq!(r.co_hosts(), vec![w(2)], "the role is the wallet's");
+    assert_eq!(
+        r.transfer_host(&w(FOUNDER), &w(2)),
+        Err(RoomError::TargetNotIn),
+        "the host role goes to someone present"
+    );
+    let back = join(&mut r, 2).unwrap();
+    assert!(back.is_co_host && back.is_speaker && back.is_muted);
 }

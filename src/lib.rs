@@ -20,6 +20,7 @@ pub mod cpu;
 pub mod error_log;
 pub mod http;
 pub mod hub;
+pub mod limits;
 pub mod media;
 pub mod positions;
 pub mod registry;

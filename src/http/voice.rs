@@ -10,6 +10,7 @@ use super::bodies::{
     from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
     WalletInMarket, WalletInMarketBody,
 };
+use super::client_ip::client_ip;
 use super::envelope::{ok, HttpError};
 use super::replies::{Muted, Participants, ReportFiled, RoomListed, Rooms};
 use crate::address::Address;
@@ -46,6 +47,8 @@ pub async fn join(
 ) -> Result<HttpResponse, HttpError> {
     let (caller, body) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
+    app.signaling
+        .may_start_room(&caller, &body.market, client_ip(&app, &req))?;
     match app.hub.reserve(&body.wallet, &body.market).await {
         Ok((room, admission)) => Ok(ok(app.signaling.join_data(&room, admission, &body.wallet))),
         Err(JoinError::WrongNode(_)) if !req.headers().contains_key(FORWARDED) => {
@@ -194,6 +197,7 @@ pub async fn report(
         )
         .into());
     }
+    app.signaling.actions.report(&reporter, &body.market)?;
     let report = ReportRecord {
         id: uuid::Uuid::new_v4(),
         market_address: body.market,

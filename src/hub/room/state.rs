@@ -204,6 +204,7 @@ impl RoomState {
             transports,
             producer,
             consumers,
+            consuming: _,
             fanout: _,
         } = media;
         drop(consumers);

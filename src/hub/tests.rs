@@ -276,12 +276,8 @@ async fn a_panicking_media_call_leaves_the_room_running() {
     let (room, _worker) = room_on_a_worker().await;
     let panicking = std::future::ready(()).map(|()| -> Commit { panic!("a media call panicked") });
     room.start_child(panicking.boxed()).await;
-    let members = tokio::time::timeout(
-        Duration::from_secs(5),
-        room.probe(|state| state.members.len()),
-    )
-    .await
-    .expect("the room answers");
-    assert_eq!(members, 0);
+    tokio::time::timeout(Duration::from_secs(5), room.probe(|_| ()))
+        .await
+        .expect("the room answers");
     assert!(!room.is_closed(), "the room's task runs on");
 }

@@ -238,8 +238,10 @@ mod tests {
             "channels": 2, "parameters": {}, "rtcpFeedback": []});
         let rtx = |pt: u8, apt: Value| {
             json!({"mimeType": "audio/rtx", "payloadType": pt,
-            "clockRate": 48000, "parameters": {"apt": apt}, "rtcpFeedback": []})
+            "clockRate": 48000, "channels": 1, "parameters": {"apt": apt}, "rtcpFeedback": []})
         };
+        let mut no_apt = rtx(101, json!(100));
+        no_apt["parameters"] = json!({});
         let cases = [
             (vec![opus.clone(), rtx(101, json!(101))], "apt"),
             (
@@ -247,7 +249,7 @@ mod tests {
                 "apt",
             ),
             (vec![opus.clone(), rtx(101, json!(99))], "apt"),
-            (vec![opus.clone(), rtx(101, Value::Null)], "apt"),
+            (vec![opus.clone(), no_apt], "apt"),
             (vec![opus.clone(), rtx(100, json!(100))], "twice"),
             (vec![opus.clone(), opus.clone()], "twice"),
         ];

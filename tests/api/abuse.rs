@@ -264,11 +264,11 @@ async fn a_produce_whose_rtx_names_itself_is_refused_and_the_socket_lives() {
         let codecs = rtp["codecs"].as_array_mut().unwrap();
         codecs.push(
             json!({"mimeType": "audio/rtx", "payloadType": 101, "clockRate": 48000,
-            "parameters": {"apt": apt}, "rtcpFeedback": []}),
+            "channels": 1, "parameters": {"apt": apt}, "rtcpFeedback": []}),
         );
         codecs.push(
             json!({"mimeType": "audio/rtx", "payloadType": 102, "clockRate": 48000,
-            "parameters": {"apt": 101}, "rtcpFeedback": []}),
+            "channels": 1, "parameters": {"apt": 101}, "rtcpFeedback": []}),
         );
         let err = s
             .request(
@@ -278,6 +278,10 @@ async fn a_produce_whose_rtx_names_itself_is_refused_and_the_socket_lives() {
             .await
             .unwrap_err();
         assert_eq!(err.code(), Some("BAD_REQUEST"), "{err}");
+        assert!(
+            err.to_string().contains("apt"),
+            "refused for its apt: {err}"
+        );
     }
     let producers = s.request("voice:producers", json!({})).await;
     assert!(producers.is_ok(), "the socket lives: {producers:?}");

@@ -160,7 +160,18 @@ impl App {
                 .unwrap_or("localhost")
                 .to_string()
         });
-        let auth = Auth::new(domain, &secret, config.nonce_ttl_secs, config.jwt_ttl_secs);
+        let challenges = crate::auth::ChallengeLimits {
+            total: config.limits.challenges_outstanding,
+            per_wallet: config.limits.challenges_per_wallet,
+            per_client: config.limits.challenges_per_ip,
+        };
+        let auth = Auth::with_limits(
+            domain,
+            &secret,
+            config.nonce_ttl_secs,
+            config.jwt_ttl_secs,
+            challenges,
+        );
         let ice = IceServers {
             stun_urls: config.stun_urls.clone(),
             turn_urls: config.turn_urls.clone(),

@@ -112,6 +112,28 @@ pub struct Limits {
     pub ws_send_timeout_ms: u64,
     /// Open signaling sockets per client IP address at most (0: no limit).
     pub ws_connections_per_ip: usize,
+    /// REST requests (`/api/*`) per second per client address, on average
+    /// (0: no limit); past it `429 RATE_LIMITED` with `Retry-After`.
+    pub rest_requests_per_sec: u32,
+    /// REST requests one client address may make at once before the
+    /// per-second rate applies.
+    pub rest_burst: u32,
+    /// Longest time, in milliseconds, a client may take to send a request's
+    /// head or a REST request's body; a slower one is answered and cut off.
+    pub request_timeout_ms: u64,
+    /// Live sign-in challenges held at most, in all; past it new ones are
+    /// refused (`RATE_LIMITED`), none is evicted.
+    pub challenges_outstanding: usize,
+    /// Live sign-in challenges of one wallet at most.
+    pub challenges_per_wallet: usize,
+    /// Live sign-in challenges asked for from one client address at most.
+    pub challenges_per_ip: usize,
+    /// Reports one member may file in one room per minute.
+    pub reports_per_minute: u32,
+    /// New rooms one wallet may start per minute.
+    pub rooms_per_minute_per_wallet: u32,
+    /// New rooms one client address may start per minute.
+    pub rooms_per_minute_per_ip: u32,
 }
 
 impl Default for Config {
@@ -164,6 +186,15 @@ impl Default for Limits {
             ws_idle_timeout_secs: 60,
             ws_send_timeout_ms: 5000,
             ws_connections_per_ip: 32,
+            rest_requests_per_sec: 20,
+            rest_burst: 100,
+            request_timeout_ms: 10_000,
+            challenges_outstanding: 100_000,
+            challenges_per_wallet: 5,
+            challenges_per_ip: 200,
+            reports_per_minute: 5,
+            rooms_per_minute_per_wallet: 5,
+            rooms_per_minute_per_ip: 30,
         }
     }
 }
@@ -335,6 +366,17 @@ impl Config {
             return invalid(
                 "limits: ws_requests_per_sec >= 1 and ws_max_frame_bytes >= 1024".into(),
             );
+        }
+        let l = &self.limits;
+        if l.request_timeout_ms == 0 {
+            return invalid("limits: request_timeout_ms must be positive".into());
+        }
+        if l.challenges_outstanding == 0 || l.challenges_per_wallet == 0 || l.challenges_per_ip == 0
+        {
+            return invalid("limits: the challenges_* limits must be positive".into());
+        }
+        if l.rest_requests_per_sec > 0 && l.rest_burst == 0 {
+            return invalid("limits: rest_burst must be positive".into());
         }
         for origin in &self.allowed_origins {
             if !(origin.starts_with("http://") || origin.starts_with("https://")) {

@@ -21,6 +21,7 @@ pub mod error_log;
 pub mod http;
 pub mod hub;
 pub mod ledger;
+pub mod limits;
 pub mod media;
 pub mod positions;
 pub mod registry;

@@ -2,6 +2,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::{web, HttpServer};
 
@@ -10,7 +11,7 @@ use crate::config::Config;
 use crate::http;
 
 /// Longest wait for the store on shutdown.
-const SHUTDOWN_FLUSH: std::time::Duration = std::time::Duration::from_secs(10);
+const SHUTDOWN_FLUSH: Duration = Duration::from_secs(10);
 /// Longest wait for open connections to finish on shutdown, in seconds.
 const SHUTDOWN_GRACE_SECS: u64 = 5;
 
@@ -35,10 +36,13 @@ impl Server {
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let http_workers = app.config.worker_count().clamp(1, 4);
         let shared = app.clone();
+        let rest_limit = http::RestLimit::new(&app.config.limits);
+        forget_idle_limits(app.clone(), rest_limit.clone());
+        let request_timeout = Duration::from_millis(app.config.limits.request_timeout_ms);
         let server = HttpServer::new(move || {
             actix_web::App::new()
                 .wrap(http::security_headers(&shared))
-                .configure(http::configure(shared.clone()))
+                .configure(http::configure(shared.clone(), rest_limit.clone()))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(http::HttpError(
                         crate::error::ApiError::not_found("no such route"),
@@ -48,6 +52,10 @@ impl Server {
         .workers(http_workers)
         // Signaling is small request/reply frames: no Nagle delay.
         .tcp_nodelay(true)
+        // A client sends its request's head within the bound (a slow
+        // body is cut by `http::body_timeout`).
+        .client_request_timeout(request_timeout)
+        .client_disconnect_timeout(Duration::from_secs(1))
         .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .disable_signals()
         .listen(listener)?
@@ -79,6 +87,22 @@ impl Server {
         tracing::info!("stopped");
         result
     }
+}
+
+/// How often the per-address and per-wallet limiters forget the keys
+/// whose buckets are full again.
+const FORGET_IDLE_EVERY: Duration = Duration::from_secs(60);
+
+/// Starts the task that keeps the limiters' memory to recent clients.
+fn forget_idle_limits(app: Arc<App>, rest_limit: http::RestLimit) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(FORGET_IDLE_EVERY);
+        loop {
+            every.tick().await;
+            rest_limit.forget_idle();
+            app.signaling.actions.forget_idle();
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -15,10 +15,12 @@ use crate::support::signal::SignalClient;
 use crate::support::wallet::TestWallet;
 
 /// The limits the load would hit, lifted: room size, per-socket request
-/// rate, sockets per address (every client comes from 127.0.0.1).
+/// rate, sockets, REST calls, challenges and new rooms per address (every
+/// client comes from 127.0.0.1).
 const LIFTED_LIMITS: &str = "[rooms]\nmax_participants = 10000\nfanout_listeners_per_router = 0\n\
     [limits]\nws_requests_per_sec = 1000000\nws_flood_disconnect_after = 1000000\n\
-    ws_connections_per_ip = 0\n";
+    ws_connections_per_ip = 0\nrest_requests_per_sec = 0\nchallenges_per_ip = 1000000\n\
+    rooms_per_minute_per_ip = 0\n";
 
 /// The server process and the market of scenario 4's room.
 pub struct Ours {

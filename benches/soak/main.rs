@@ -95,7 +95,9 @@ impl Settings {
             "redis_url = {redis_url:?}\njwt_secret = \"pnl-voice-soak-signing-key-0123456789\"\n\
              [rooms]\nmax_participants = 1000\ndestroy_after_minutes = {}\nreservation_secs = {RESERVATION_SECS}\n\
              [limits]\nws_idle_timeout_secs = {IDLE_SECS}\n\
-             ws_connections_per_ip = 0\n",
+             ws_connections_per_ip = 0\nrest_requests_per_sec = 0\n\
+             challenges_per_ip = 1000000\nrooms_per_minute_per_ip = 0\n\
+             rooms_per_minute_per_wallet = 0\n",
             self.destroy_minutes
         )
     }

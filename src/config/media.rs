@@ -35,6 +35,11 @@ pub struct MediaConfig {
     pub initial_available_outgoing_bitrate: u32,
     /// Most a client may send (bits/s).
     pub max_incoming_bitrate: u32,
+    /// Consumers on one receive transport at most: a listener consumes
+    /// each producer once, so this bounds the streams one client can make
+    /// the router forward to it.
+    #[serde(default = "default_consumers_per_transport")]
+    pub max_consumers_per_transport: usize,
     /// Router codecs.
     pub codecs: Vec<RtpCodecCapability>,
 }
@@ -45,9 +50,17 @@ impl Default for MediaConfig {
     }
 }
 
+/// [`MediaConfig::max_consumers_per_transport`] when a media file leaves it out.
+fn default_consumers_per_transport() -> usize {
+    100
+}
+
 impl MediaConfig {
-    /// Checks ports, log settings and codecs.
+    /// Checks ports, log settings, limits and codecs.
     pub fn validate(&self) -> Result<(), String> {
+        if self.max_consumers_per_transport == 0 {
+            return Err("media: max_consumers_per_transport must be at least 1".into());
+        }
         if self.rtc_min_port == 0 || self.rtc_min_port > self.rtc_max_port {
             return Err(format!(
                 "media: rtc_min_port ({}) must be 1..=rtc_max_port ({})",

@@ -1,7 +1,7 @@
 //! The REST envelope: `{success: true, data}` or `{success: false, error}`
 //! with the error code's HTTP status.
 
-use actix_web::error::JsonPayloadError;
+use actix_web::error::{JsonPayloadError, PayloadError};
 use actix_web::http::header::{HeaderValue, CACHE_CONTROL};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, ResponseError};
@@ -68,6 +68,11 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 }
                 JsonPayloadError::ContentType => {
                     ApiError::bad_request("Content-Type must be application/json")
+                }
+                JsonPayloadError::Payload(PayloadError::Io(e))
+                    if e.kind() == std::io::ErrorKind::TimedOut =>
+                {
+                    ApiError::bad_request(e.to_string())
                 }
                 other => ApiError::bad_request(format!("invalid JSON body: {other}")),
             };

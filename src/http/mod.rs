@@ -1,6 +1,7 @@
 //! HTTP surface: REST, the WebSocket upgrade, health and the web client.
 
 mod auth;
+mod body_timeout;
 pub use pnl_voice_core::rest as bodies;
 mod client_ip;
 mod embed;
@@ -12,11 +13,13 @@ mod origin;
 mod preview;
 mod records;
 mod replies;
+mod rest_limit;
 mod voice;
 mod ws;
 
 pub use crate::protocol::{PreviewHost, RoomPreview};
 pub use envelope::{json_config, ok, query_config, HttpError};
+pub use rest_limit::RestLimit;
 
 use std::sync::Arc;
 
@@ -27,8 +30,9 @@ use actix_web::{guard, middleware, web};
 
 use crate::app::App;
 
-/// Registers every route on an actix `App`.
-pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Registers every route on an actix `App`; `rest_limit` (one per node,
+/// shared by its HTTP workers) bounds each address's calls to `/api`.
+pub fn configure(app: Arc<App>, rest_limit: RestLimit) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         let static_dir = app.config.static_dir.clone();
         let index = static_dir.join("index.html");
@@ -38,6 +42,9 @@ pub fn configure(app: Arc<App>) -> impl FnOnce(&mut web::ServiceConfig) {
             .service(
                 web::scope("/api")
                     .wrap(origin::cors(&app))
+                    .wrap(middleware::from_fn(origin::refuse_foreign))
+                    .wrap(middleware::from_fn(body_timeout::bound))
+                    .wrap(rest_limit.middleware())
                     .route("/auth/challenge", web::post().to(auth::challenge))
                     .route("/auth/verify", web::post().to(auth::verify))
                     .route("/voice/join", web::post().to(voice::join))

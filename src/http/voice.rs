@@ -9,6 +9,7 @@ use super::bodies::{
     from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
     WalletInMarketBody,
 };
+use super::client_ip::client_ip;
 use super::envelope::{ok, HttpError};
 use super::forward;
 use super::replies::{Muted, Participants, ReportFiled, RoomListed, Rooms};
@@ -48,6 +49,9 @@ pub async fn join(
 ) -> Result<HttpResponse, HttpError> {
     let (caller, body, raw) = authenticated::<WalletInMarketBody>(&app, &req, body)?;
     acting_as(&caller, &body.wallet)?;
+    app.signaling
+        .may_start_room(&caller, &body.market, client_ip(&app, &req))
+        .await?;
     match app.hub.reserve(&body.wallet, &body.market).await {
         Ok((room, admission)) => Ok(ok(app.signaling.join_data(&room, admission, &body.wallet))),
         Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
@@ -170,6 +174,7 @@ pub async fn report(
             e => forward::owner_or(&app, &req, Some(&raw), e).await,
         };
     }
+    app.signaling.actions.report(&reporter, &body.market)?;
     let report = ReportRecord {
         id: uuid::Uuid::new_v4(),
         market_address: body.market,

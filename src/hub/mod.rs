@@ -548,6 +548,15 @@ impl Hub {
         }
     }
 
+    /// Whether `market`'s room runs, here or on another live node (joining
+    /// it starts no room).
+    pub async fn room_runs(&self, market: &Address) -> Result<bool, RegistryError> {
+        if self.running_room(market).is_some() {
+            return Ok(true);
+        }
+        Ok(self.placement.owner_elsewhere(market).await?.is_some())
+    }
+
     /// Ok when this node answers reads about `market`'s room: it runs the
     /// room, or no other live node does.
     pub async fn answers_for(&self, market: &Address) -> Result<(), ReadError> {

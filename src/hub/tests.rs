@@ -267,3 +267,17 @@ async fn a_dropped_speaker_leaves_the_observers_then_closes() {
     }
     panic!("the worker still holds the retired producer");
 }
+
+/// A media call that panics (mediasoup 0.12 has `unwrap`s a client's
+/// parameters can reach) ends only that call: the room's task logs it and
+/// keeps serving its members.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_media_call_leaves_the_room_running() {
+    let (room, _worker) = room_on_a_worker().await;
+    let panicking = std::future::ready(()).map(|()| -> Commit { panic!("a media call panicked") });
+    room.start_child(panicking.boxed()).await;
+    tokio::time::timeout(Duration::from_secs(5), room.probe(|_| ()))
+        .await
+        .expect("the room answers");
+    assert!(!room.is_closed(), "the room's task runs on");
+}

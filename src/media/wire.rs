@@ -31,9 +31,53 @@ pub fn dtls_parameters(p: &protocol::DtlsParameters) -> Result<DtlsParameters, A
     read("connectTransport", &p.0)
 }
 
-/// `produce`'s RTP parameters, as mediasoup takes them.
+/// `produce`'s RTP parameters, as mediasoup takes them, and consistent
+/// ([`consistent_codecs`]).
 pub fn rtp_parameters(p: &protocol::RtpParameters) -> Result<RtpParameters, ApiError> {
-    read("produce", &p.0)
+    let parameters = read("produce", &p.0)?;
+    consistent_codecs(&p.0).map_err(|e| ApiError::bad_request(format!("produce: {e}")))?;
+    Ok(parameters)
+}
+
+/// Checks what mediasoup 0.12 takes for granted in a producer's codecs
+/// (and panics on otherwise, in `ortc.rs`): payload types are unique, and
+/// every RTX codec's `apt` names the payload type of another codec of the
+/// parameters that is not RTX itself. Run after the parameters read as
+/// mediasoup's type, so the fields are known to be there and typed.
+fn consistent_codecs(parameters: &Value) -> Result<(), String> {
+    let codecs = parameters["codecs"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let is_rtx = |codec: &Value| {
+        codec["mimeType"]
+            .as_str()
+            .is_some_and(|m| m.to_ascii_lowercase().ends_with("/rtx"))
+    };
+    let mut media = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::new();
+    for codec in codecs {
+        let payload_type = codec["payloadType"].as_u64();
+        if !seen.insert(payload_type) {
+            return Err(format!(
+                "codecs: payloadType {} is used twice",
+                codec["payloadType"]
+            ));
+        }
+        if !is_rtx(codec) {
+            media.insert(payload_type);
+        }
+    }
+    for codec in codecs.iter().filter(|c| is_rtx(c)) {
+        let apt = &codec["parameters"]["apt"];
+        if apt.is_null() || !media.contains(&apt.as_u64()) {
+            return Err(format!(
+                "codecs: the RTX codec of payloadType {} needs an `apt` naming another, non-RTX codec",
+                codec["payloadType"]
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `consume`'s device capabilities, as mediasoup takes them.
@@ -186,6 +230,47 @@ mod tests {
             "data": {"transportId": "t", "kind": "audio", "rtpParameters": rtp}});
         let request = decode(&frame.to_string()).expect("decodes");
         assert!(checked(request).is_ok());
+    }
+
+    #[test]
+    fn inconsistent_codecs_are_bad_requests() {
+        let opus = json!({"mimeType": "audio/opus", "payloadType": 100, "clockRate": 48000,
+            "channels": 2, "parameters": {}, "rtcpFeedback": []});
+        let rtx = |pt: u8, apt: Value| {
+            json!({"mimeType": "audio/rtx", "payloadType": pt,
+            "clockRate": 48000, "channels": 1, "parameters": {"apt": apt}, "rtcpFeedback": []})
+        };
+        let mut no_apt = rtx(101, json!(100));
+        no_apt["parameters"] = json!({});
+        let cases = [
+            (vec![opus.clone(), rtx(101, json!(101))], "apt"),
+            (
+                vec![opus.clone(), rtx(101, json!(102)), rtx(102, json!(101))],
+                "apt",
+            ),
+            (vec![opus.clone(), rtx(101, json!(99))], "apt"),
+            (vec![opus.clone(), no_apt], "apt"),
+            (vec![opus.clone(), rtx(100, json!(100))], "twice"),
+            (vec![opus.clone(), opus.clone()], "twice"),
+        ];
+        for (codecs, says) in cases {
+            let rtp = json!({"codecs": codecs, "headerExtensions": [], "encodings": [{"ssrc": 1}],
+                "rtcp": {"cname": "x", "reducedSize": true}, "mid": "0"});
+            let frame = json!({"id": 3, "method": "produce",
+                "data": {"transportId": "t", "kind": "audio", "rtpParameters": rtp}});
+            let refusal = checked(decode(&frame.to_string()).expect("decodes")).expect_err(says);
+            assert_eq!(refusal.error.code, ErrorCode::BadRequest);
+            assert!(
+                refusal.error.message.contains(says),
+                "{}",
+                refusal.error.message
+            );
+        }
+        let rtp = json!({"codecs": [opus, rtx(101, json!(100))], "headerExtensions": [],
+            "encodings": [{"ssrc": 1}], "rtcp": {"cname": "x", "reducedSize": true}, "mid": "0"});
+        let frame = json!({"id": 4, "method": "produce",
+            "data": {"transportId": "t", "kind": "audio", "rtpParameters": rtp}});
+        assert!(checked(decode(&frame.to_string()).expect("decodes")).is_ok());
     }
 
     #[test]

@@ -2,10 +2,15 @@
 //! the session's own room handle for its member requests. Errors become
 //! the wire's `ApiError` here (the edge), once.
 
+use std::any::Any;
+use std::net::IpAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use futures_util::FutureExt;
+
 use crate::address::Address;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::hub::{JoinError, MediaOpError, Outbox, RoomHandle};
 use crate::media::wire;
 use crate::protocol::{
@@ -19,26 +24,39 @@ use super::SignalingContext;
 pub struct Session {
     ctx: Arc<SignalingContext>,
     wallet: Address,
+    /// The client's address (limits on new rooms).
+    client: Option<IpAddr>,
     outbox: Outbox,
     room: Option<RoomHandle>,
 }
 
 impl Session {
-    /// A session of `wallet` that has not joined a room yet.
-    pub fn new(ctx: Arc<SignalingContext>, wallet: Address, outbox: Outbox) -> Self {
+    /// A session of `wallet`, from `client`, that has not joined a room yet.
+    pub fn new(
+        ctx: Arc<SignalingContext>,
+        wallet: Address,
+        client: Option<IpAddr>,
+        outbox: Outbox,
+    ) -> Self {
         Self {
             ctx,
             wallet,
+            client,
             outbox,
             room: None,
         }
     }
 
-    /// Answers one request with its reply frame.
+    /// Answers one request with its reply frame: exactly one, even when
+    /// the handler panics (`INTERNAL`, the panic logged), so the socket
+    /// and its session live on.
     pub async fn handle(&mut self, request: Request) -> String {
         let method = request.command.method();
         let started = std::time::Instant::now();
-        let result = self.execute(request.command).await;
+        let result = AssertUnwindSafe(self.execute(request.command))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(panicked(method, panic.as_ref())));
         let code = result.as_ref().err().map(|e| e.code);
         crate::telemetry::signaling_request(method, code, started.elapsed());
         match result {
@@ -53,7 +71,12 @@ impl Session {
 
     async fn execute(&mut self, command: Command) -> Result<Reply, ApiError> {
         match command {
-            Command::Join { market } => Ok(self.join(&market).await?.into()),
+            Command::Join { market } => {
+                self.ctx
+                    .may_start_room(&self.wallet, &market, self.client)
+                    .await?;
+                Ok(self.join(&market).await?.into())
+            }
             Command::Leave => {
                 self.leave_now().await;
                 Ok(().into())
@@ -185,6 +208,18 @@ impl Session {
     pub fn forget_room(&mut self) {
         self.room = None;
     }
+}
+
+/// The answer to a request whose handler panicked; the panic's message
+/// goes to the log only.
+fn panicked(method: &str, panic: &(dyn Any + Send)) -> ApiError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    tracing::error!(method, panic = message, "request handler panicked");
+    ApiError::new(ErrorCode::Internal, "internal server error")
 }
 
 impl Drop for Session {

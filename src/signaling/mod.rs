@@ -6,6 +6,7 @@ mod rate_limit;
 mod session;
 mod sockets;
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -17,7 +18,9 @@ pub use sockets::{Sockets, Ticket};
 
 use crate::address::Address;
 use crate::config::Limits;
+use crate::error::ApiError;
 use crate::hub::{Admission, Hub, NodeInfo, RoomHandle, SessionId};
+use crate::limits::ActionLimits;
 use crate::protocol::JoinData;
 use crate::turn::IceServers;
 
@@ -34,6 +37,9 @@ pub struct SignalingContext {
     pub ice: IceServers,
     /// This node's WebSocket URL (join replies' `workerUrl`).
     pub ws_url: String,
+    /// New rooms per wallet and address, reports per member (REST uses
+    /// them too, through the app's context).
+    pub actions: ActionLimits,
     next_session: AtomicU64,
 }
 
@@ -42,11 +48,27 @@ impl SignalingContext {
     pub fn new(hub: Arc<Hub>, limits: Limits, ice: IceServers, ws_url: String) -> Self {
         Self {
             hub,
+            actions: ActionLimits::new(&limits),
             limits,
             ice,
             ws_url,
             next_session: AtomicU64::new(1),
         }
+    }
+
+    /// Whether `wallet`, from `client`, may join `market`: always when its
+    /// room runs here or on another live node (the registry names its
+    /// owner), else within the limits on new rooms.
+    pub async fn may_start_room(
+        &self,
+        wallet: &Address,
+        market: &Address,
+        client: Option<IpAddr>,
+    ) -> Result<(), ApiError> {
+        if self.hub.room_runs(market).await? {
+            return Ok(());
+        }
+        self.actions.start_room(wallet, client)
     }
 
     /// A fresh session id.

@@ -38,7 +38,7 @@ pub async fn run(
     };
     let id = ctx.next_session_id();
     let (outbox, mut inbox) = outbox(id);
-    let mut session = Session::new(ctx.clone(), wallet.clone(), outbox);
+    let mut session = Session::new(ctx.clone(), wallet.clone(), ticket.ip(), outbox);
     let mut bucket = TokenBucket::new(limits.ws_requests_per_sec, Instant::now());
     let mut flood = 0u32;
     let mut last_seen = Instant::now();

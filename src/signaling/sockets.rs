@@ -26,6 +26,13 @@ pub struct Ticket {
     pub closing: watch::Receiver<bool>,
 }
 
+impl Ticket {
+    /// The client's address, when known.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+}
+
 impl Drop for Ticket {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::Relaxed);

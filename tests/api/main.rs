@@ -1,10 +1,11 @@
 //! The server's surface, HTTP and socket: the REST API, the OpenAPI
-//! document, the signaling contract, hostile input, the security guards,
+//! document, the signaling contract, hostile input, abuse, the security guards,
 //! the room preview, `/health` and `/metrics`.
 //!
 //! One test binary for these suites, so the worker is linked once (the
 //! binaries of `tests/`: docs/testing.md).
 
+mod abuse;
 mod bad_input;
 mod health_resources;
 mod metrics_e2e;

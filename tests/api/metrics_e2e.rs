@@ -70,6 +70,7 @@ async fn metrics_follow_a_real_call() {
         send,
         producer,
         recv,
+        ..
     } = start_call(&mut s, &mut l, &market).await;
     let refused = l
         .request(

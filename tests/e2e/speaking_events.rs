@@ -50,14 +50,7 @@ async fn steady_speech_costs_members_a_frame_per_change_not_per_report() {
         .iter()
         .any(|e| e["uri"] == AUDIO_LEVEL_URI && e["kind"] == "audio");
     assert!(offered, "the router offers {AUDIO_LEVEL_URI} to consumers");
-    let consumed = l
-        .request(
-            "consume",
-            json!({"transportId": call.recv.id(), "producerId": call.producer, "rtpCapabilities": call.caps}),
-        )
-        .await
-        .unwrap();
-    let negotiated = consumed["rtpParameters"]["headerExtensions"]
+    let negotiated = call.consumer["rtpParameters"]["headerExtensions"]
         .as_array()
         .expect("consumer header extensions")
         .iter()

@@ -93,6 +93,19 @@ pub async fn consume(
     caps: &Value,
     producer_id: &str,
 ) -> Result<String, String> {
+    consume_with_reply(client, recv, caps, producer_id)
+        .await
+        .map(|(mid, _)| mid)
+}
+
+/// As [`consume`]; returns the consumer's mid and the `consume` reply (its
+/// negotiated `rtpParameters`: a producer is consumed once per listener).
+pub async fn consume_with_reply(
+    client: &mut SignalClient,
+    recv: &RtcTransport,
+    caps: &Value,
+    producer_id: &str,
+) -> Result<(String, Value), String> {
     let consumer = client
         .request(
             "consume",
@@ -108,7 +121,7 @@ pub async fn consume(
         .request("resumeConsumer", json!({"consumerId": consumer["id"]}))
         .await
         .map_err(|e| format!("resumeConsumer: {e}"))?;
-    Ok(mid)
+    Ok((mid, consumer))
 }
 
 /// Opens a receive transport and consumes `producer_id`; returns it and the consumer's mid.
@@ -153,6 +166,8 @@ pub struct Call {
     pub producer: String,
     /// The listener's receive transport, consuming the producer.
     pub recv: RtcTransport,
+    /// The listener's `consume` reply (id, negotiated `rtpParameters`).
+    pub consumer: Value,
 }
 
 /// `speaker` joins `market` and produces, then `listener` joins and
@@ -165,7 +180,10 @@ pub async fn start_call(
     let caps = join_room(speaker, market).await;
     let (send, producer) = start_speaking(speaker, &caps).await;
     join_room(listener, market).await;
-    let (recv, _) = start_listening(listener, &caps, &producer).await;
+    let recv = open_transport(listener, &caps, "recv").await.unwrap();
+    let (_, consumer) = consume_with_reply(listener, &recv, &caps, &producer)
+        .await
+        .unwrap();
     send.wait_connected(T).await.unwrap();
     recv.wait_connected(T).await.unwrap();
     Call {
@@ -173,5 +191,6 @@ pub async fn start_call(
         send,
         producer,
         recv,
+        consumer,
     }
 }

@@ -31,8 +31,8 @@ pub fn random_address() -> String {
 
 impl TestNode {
     /// A node with one worker on 127.0.0.1, RTC ports of its own, empty rooms
-    /// destroyed at once, the given markets, and `tweak` applied to the config
-    /// last (a tweak that sets more workers gets ports for them too).
+    /// destroyed at once, per-address limits sized for a test's load, the
+    /// given markets, and `tweak` applied to the config last (a tweak that sets more workers gets ports for them too).
     pub fn start(markets: Vec<Value>, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config {
             http_listen: "127.0.0.1:0".parse().unwrap(),
@@ -47,6 +47,13 @@ impl TestNode {
         // Nodes in one test process share its CPU time, so a node's CPU
         // figure says nothing here: keep the placement threshold out of the way.
         config.registry_cpu_threshold_percent = 10_000.0;
+        // Every client of a test comes from 127.0.0.1: the per-address
+        // limits stay on, sized for a test's load (the abuse tests set
+        // their own).
+        config.limits.rest_requests_per_sec = 1_000;
+        config.limits.rest_burst = 2_000;
+        config.limits.rooms_per_minute_per_ip = 1_000;
+        config.limits.rooms_per_minute_per_wallet = 100;
         let markets_file = (!markets.is_empty()).then(|| {
             let path = std::env::temp_dir()
                 .join(format!("pnl-voice-markets-{}.json", rand::random::<u64>()));

@@ -102,19 +102,26 @@ impl RoomHandle {
     }
 
     /// A member's request; a room that is gone means the session is in no
-    /// room any more.
+    /// room any more. An answer dropped while the room runs on is a call
+    /// that panicked (the task logged it): `INTERNAL`.
     async fn member<T>(
         &self,
         wallet: &Address,
         session: Option<SessionId>,
         op: impl FnOnce(Reply<Result<T, MediaOpError>>) -> MemberOp,
     ) -> Result<T, MediaOpError> {
-        self.call(|reply| RoomMsg::Member {
+        let answer = self.call(|reply| RoomMsg::Member {
             wallet: wallet.clone(),
             session,
             op: op(reply),
-        })
-        .await?
+        });
+        match answer.await {
+            Ok(result) => result,
+            Err(RoomGone) if !self.is_closed() => {
+                Err(MediaError::Worker("a media call failed inside the server".into()).into())
+            }
+            Err(gone) => Err(gone.into()),
+        }
     }
 
     /// The market's founder (fixed when the room starts).

@@ -425,7 +425,10 @@ impl RoomState {
     }
 
     /// `consume`: a paused consumer of another member's producer, piped to
-    /// the member's fan-out router first when it is on one.
+    /// the member's fan-out router first when it is on one. Checked in
+    /// order: the producer, the receive transport, then one consumer per
+    /// producer and at most `max_consumers_per_transport` on the transport
+    /// (consumes under way count, so a burst of them cannot go past).
     fn consume(
         &mut self,
         wallet: &Address,
@@ -450,12 +453,12 @@ impl RoomState {
                 .ok_or_else(|| {
                     MediaOpError::NotFound(format!("no producer {producer_id} in this room"))
                 })?;
-            let media = &self.member(wallet, session)?.media;
-            Ok((
-                media.transport(&transport_id, Direction::Recv)?,
-                producer,
-                media.fanout,
-            ))
+            let cap = self.media_config.max_consumers_per_transport;
+            let media = &mut self.member(wallet, session)?.media;
+            let transport = media.transport(&transport_id, Direction::Recv)?;
+            media.may_consume(producer, cap)?;
+            media.consuming.insert(producer);
+            Ok((transport, producer, media.fanout))
         })();
         let (transport, producer, place) = match checked {
             Ok(checked) => checked,
@@ -484,6 +487,9 @@ impl RoomState {
                 }
                 .await;
                 Box::new(move |state: &mut RoomState| {
+                    if let Some(m) = state.members.get_mut(&wallet) {
+                        m.media.consuming.remove(&producer);
+                    }
                     let result = consumed.map_err(MediaOpError::from).and_then(|consumer| {
                         if consumer.closed() {
                             return Err(MediaOpError::NotFound("the producer closed".into()));

@@ -1,6 +1,6 @@
 //! One member's media objects, owned by its room's task.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use mediasoup::prelude::*;
 
@@ -16,6 +16,8 @@ pub(super) struct MemberMedia {
     pub(super) transports: HashMap<TransportId, (Direction, WebRtcTransport)>,
     pub(super) producer: Option<Watched>,
     pub(super) consumers: HashMap<ConsumerId, Consumer>,
+    /// The producers a consume is under way of (made, not committed yet).
+    pub(super) consuming: HashSet<ProducerId>,
     /// The fan-out router its receive transport is on (None: the main one).
     pub(super) fanout: Option<usize>,
 }
@@ -41,6 +43,23 @@ impl MemberMedia {
         }
     }
 
+    /// Whether one more consumer of `producer` may be made: none of it
+    /// exists or is under way (one per producer), and the member's receive
+    /// transport holds fewer than `cap` (made and under way).
+    pub(super) fn may_consume(&self, producer: ProducerId, cap: usize) -> Result<(), MediaOpError> {
+        if self.consuming.contains(&producer)
+            || self.consumers.values().any(|c| c.producer_id() == producer)
+        {
+            return Err(MediaOpError::Conflict("already consuming this producer"));
+        }
+        if self.consumers.len() + self.consuming.len() >= cap {
+            return Err(MediaOpError::Conflict(
+                "the receive transport has as many consumers as allowed",
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether a transport of `direction` exists.
     pub(super) fn has_direction(&self, direction: Direction) -> bool {
         self.transports.values().any(|(d, _)| *d == direction)
@@ -61,6 +80,7 @@ impl MemberMedia {
                 .collect(),
             producer: self.producer.take(),
             consumers: HashMap::new(),
+            consuming: HashSet::new(),
             fanout: None,
         }
     }

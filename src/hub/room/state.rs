@@ -205,6 +205,7 @@ impl RoomState {
             transports,
             producer,
             consumers,
+            consuming: _,
             fanout: _,
         } = media;
         drop(consumers);

@@ -118,7 +118,7 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
             Some(commit) = children.next(), if !children.is_empty() => commit(&mut state),
             Some(()) = retiring.next(), if !retiring.is_empty() => {}
             request = requests.recv() => match request {
-                Some(request) => children.extend(handle(&mut state, request)),
+                Some(request) => children.extend(handle(&mut state, request).map(unwinding)),
                 None => break "dropped",
             },
             Some(finding) = findings.recv() => {
@@ -288,6 +288,21 @@ fn quality(state: &RoomState, budget: usize, reply: oneshot::Sender<Vec<StreamQu
         }) as Commit
     }
     .boxed()
+}
+
+/// `child`, whose panic (a bug, in mediasoup or here) is logged and ends
+/// only that call, not the room: its commit is skipped, and its caller,
+/// whose answer was dropped, gets `INTERNAL` (`RoomHandle::member`).
+fn unwinding(child: Child) -> Child {
+    std::panic::AssertUnwindSafe(child)
+        .catch_unwind()
+        .map(|done| {
+            done.unwrap_or_else(|_| {
+                tracing::error!("a room's media call panicked");
+                Box::new(|_: &mut RoomState| {}) as Commit
+            })
+        })
+        .boxed()
 }
 
 /// Sleeps until `at`, or forever without one.

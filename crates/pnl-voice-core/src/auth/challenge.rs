@@ -1,6 +1,17 @@
 //! Single-use sign-in challenges.
+//!
+//! The store cannot be flooded into forgetting someone else's challenge:
+//! every client address holds a bounded number of live challenges, and so
+//! does every wallet from one address (so that others asking for a
+//! wallet's challenges from elsewhere do not use up its own), the whole
+//! store is bounded too, and a request past any bound is refused
+//! ([`AuthError::TooManyChallenges`]) instead of evicting a live challenge. Challenges all live the same time, so the order of issue is
+//! the order of expiry: a queue in that order lets each call drop what has
+//! expired from its front, in constant time per challenge, with no scan.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use parking_lot::Mutex;
@@ -9,9 +20,29 @@ use rand::RngCore;
 use super::AuthError;
 use crate::address::Address;
 
-/// Most challenges kept at once; past it, expired ones are purged first and
-/// then the oldest go.
-const MAX_OUTSTANDING: usize = 100_000;
+/// How many live challenges the store holds at most, in all, per wallet
+/// and per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeLimits {
+    /// Live challenges in all.
+    pub total: usize,
+    /// Live challenges of one wallet asked for from one address: a person
+    /// signs in with a few at once at most (two tabs, a retry).
+    pub per_wallet: usize,
+    /// Live challenges asked for from one client address (a NAT may hide
+    /// many people behind it).
+    pub per_client: usize,
+}
+
+impl Default for ChallengeLimits {
+    fn default() -> Self {
+        Self {
+            total: 100_000,
+            per_wallet: 5,
+            per_client: 200,
+        }
+    }
+}
 
 /// A challenge handed to a wallet.
 #[derive(Debug, Clone)]
@@ -23,27 +54,99 @@ pub struct Challenge {
     /// Until when it may be verified.
     pub expires_at: DateTime<Utc>,
     wallet: Address,
+    client: Option<IpAddr>,
 }
 
 /// Outstanding challenges, keyed by nonce.
 pub struct ChallengeStore {
     domain: String,
     ttl: Duration,
-    pending: Mutex<HashMap<String, Challenge>>,
+    limits: ChallengeLimits,
+    pending: Mutex<Pending>,
 }
 
-impl ChallengeStore {
-    /// A store for `domain` whose challenges live `ttl_secs`.
-    pub fn new(domain: String, ttl_secs: u64) -> Self {
-        Self {
-            domain,
-            ttl: Duration::seconds(ttl_secs as i64),
-            pending: Mutex::new(HashMap::new()),
+/// The live challenges, the order they expire in, and how many each
+/// wallet and client address holds.
+#[derive(Default)]
+struct Pending {
+    by_nonce: HashMap<String, Challenge>,
+    /// `(expires_at, nonce)` in order of issue; a nonce taken already is
+    /// skipped when it reaches the front.
+    expiry: VecDeque<(DateTime<Utc>, String)>,
+    per_wallet: HashMap<(Address, Option<IpAddr>), usize>,
+    per_client: HashMap<IpAddr, usize>,
+}
+
+impl Pending {
+    /// Forgets the challenges expired at `now`, from the queue's front.
+    fn expire(&mut self, now: DateTime<Utc>) {
+        while let Some((expires_at, _)) = self.expiry.front() {
+            if *expires_at > now {
+                break;
+            }
+            let (_, nonce) = self.expiry.pop_front().expect("front exists");
+            self.remove(&nonce);
+        }
+        // Taken nonces leave their queue entries behind until they expire;
+        // keep the queue within a constant factor of the live challenges.
+        if self.expiry.len() > 2 * self.by_nonce.len() + 1024 {
+            let live = &self.by_nonce;
+            self.expiry.retain(|(_, nonce)| live.contains_key(nonce));
         }
     }
 
-    /// Issues a fresh challenge for `wallet`.
-    pub fn issue(&self, wallet: &Address, now: DateTime<Utc>) -> Challenge {
+    /// Removes the challenge of `nonce`, if live, and its counts.
+    fn remove(&mut self, nonce: &str) -> Option<Challenge> {
+        let challenge = self.by_nonce.remove(nonce)?;
+        release(
+            &mut self.per_wallet,
+            &(challenge.wallet.clone(), challenge.client),
+        );
+        if let Some(client) = &challenge.client {
+            release(&mut self.per_client, client);
+        }
+        Some(challenge)
+    }
+}
+
+/// One fewer for `key`; the entry goes at zero, so the maps hold only
+/// wallets and addresses with live challenges.
+fn release<K: Hash + Eq>(counts: &mut HashMap<K, usize>, key: &K) {
+    if let Some(n) = counts.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(key);
+        }
+    }
+}
+
+impl ChallengeStore {
+    /// A store for `domain` whose challenges live `ttl_secs`, with the
+    /// default [`ChallengeLimits`].
+    pub fn new(domain: String, ttl_secs: u64) -> Self {
+        Self::with_limits(domain, ttl_secs, ChallengeLimits::default())
+    }
+
+    /// A store for `domain` whose challenges live `ttl_secs`, bounded by `limits`.
+    pub fn with_limits(domain: String, ttl_secs: u64, limits: ChallengeLimits) -> Self {
+        Self {
+            domain,
+            ttl: Duration::seconds(ttl_secs as i64),
+            limits,
+            pending: Mutex::new(Pending::default()),
+        }
+    }
+
+    /// Issues a fresh challenge for `wallet`, asked for from `client`
+    /// (when known). Refused when the wallet from that address, the address
+    /// or the store holds as many live challenges as allowed: nothing live
+    /// is evicted.
+    pub fn issue(
+        &self,
+        wallet: &Address,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Challenge, AuthError> {
         let mut raw = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut raw);
         let nonce = bs58::encode(raw).into_string();
@@ -60,22 +163,26 @@ impl ChallengeStore {
             message,
             expires_at,
             wallet: wallet.clone(),
+            client,
         };
         let mut pending = self.pending.lock();
-        if pending.len() >= MAX_OUTSTANDING {
-            pending.retain(|_, c| c.expires_at > now);
+        pending.expire(now);
+        let wallet_here = (wallet.clone(), client);
+        let full = pending.by_nonce.len() >= self.limits.total
+            || pending.per_wallet.get(&wallet_here).copied().unwrap_or(0) >= self.limits.per_wallet
+            || client.is_some_and(|c| {
+                pending.per_client.get(&c).copied().unwrap_or(0) >= self.limits.per_client
+            });
+        if full {
+            return Err(AuthError::TooManyChallenges);
         }
-        if pending.len() >= MAX_OUTSTANDING {
-            if let Some(oldest) = pending
-                .values()
-                .min_by_key(|c| c.expires_at)
-                .map(|c| c.nonce.clone())
-            {
-                pending.remove(&oldest);
-            }
+        *pending.per_wallet.entry(wallet_here).or_default() += 1;
+        if let Some(client) = client {
+            *pending.per_client.entry(client).or_default() += 1;
         }
-        pending.insert(nonce, challenge.clone());
-        challenge
+        pending.expiry.push_back((expires_at, nonce.clone()));
+        pending.by_nonce.insert(nonce, challenge.clone());
+        Ok(challenge)
     }
 
     /// Removes and returns the challenge of `nonce` if it belongs to `wallet`
@@ -102,7 +209,7 @@ impl ChallengeStore {
 
     /// Number of outstanding challenges.
     pub fn len(&self) -> usize {
-        self.pending.lock().len()
+        self.pending.lock().by_nonce.len()
     }
 
     /// Whether no challenge is outstanding.

@@ -4,16 +4,19 @@
 mod challenge;
 mod token;
 
-pub use challenge::{Challenge, ChallengeStore};
+pub use challenge::{Challenge, ChallengeLimits, ChallengeStore};
 pub use token::TokenKeys;
+
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::address::Address;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
-/// Why a credential was refused. Clients only ever see `UNAUTHORIZED`.
+/// Why a credential was refused (`UNAUTHORIZED`), or a challenge was
+/// not issued (`RATE_LIMITED`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// The nonce was never issued, was used already, or is for another wallet.
@@ -25,14 +28,22 @@ pub enum AuthError {
     /// The signature is malformed or does not verify.
     #[error("bad signature")]
     BadSignature,
-    /// The JWT is missing, malformed, forged or expired.
+    /// The JWT is missing, malformed, forged, expired or not valid yet.
     #[error("invalid token: {0}")]
     BadToken(String),
+    /// The wallet (from this address), the address or the store holds as
+    /// many live challenges as allowed: this one is refused (nobody's is
+    /// evicted).
+    #[error("too many sign-in challenges outstanding; use one or wait for them to expire")]
+    TooManyChallenges,
 }
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
-        ApiError::unauthorized(e.to_string())
+        match e {
+            AuthError::TooManyChallenges => ApiError::new(ErrorCode::RateLimited, e.to_string()),
+            _ => ApiError::unauthorized(e.to_string()),
+        }
     }
 }
 
@@ -52,17 +63,41 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// An authority signing messages for `domain` with the given lifetimes.
+    /// An authority signing messages for `domain` with the given lifetimes
+    /// and the default [`ChallengeLimits`].
     pub fn new(domain: String, secret: &[u8], nonce_ttl_secs: u64, jwt_ttl_secs: u64) -> Self {
+        Self::with_limits(
+            domain,
+            secret,
+            nonce_ttl_secs,
+            jwt_ttl_secs,
+            ChallengeLimits::default(),
+        )
+    }
+
+    /// An authority as [`Auth::new`], its live challenges bounded by `limits`.
+    pub fn with_limits(
+        domain: String,
+        secret: &[u8],
+        nonce_ttl_secs: u64,
+        jwt_ttl_secs: u64,
+        limits: ChallengeLimits,
+    ) -> Self {
         Self {
-            challenges: ChallengeStore::new(domain, nonce_ttl_secs),
+            challenges: ChallengeStore::with_limits(domain, nonce_ttl_secs, limits),
             keys: TokenKeys::new(secret, jwt_ttl_secs),
         }
     }
 
-    /// Issues a single-use challenge for `wallet`.
-    pub fn challenge(&self, wallet: &Address, now: DateTime<Utc>) -> Challenge {
-        self.challenges.issue(wallet, now)
+    /// Issues a single-use challenge for `wallet`, asked for from `client`;
+    /// [`AuthError::TooManyChallenges`] past the store's limits.
+    pub fn challenge(
+        &self,
+        wallet: &Address,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Challenge, AuthError> {
+        self.challenges.issue(wallet, client, now)
     }
 
     /// Checks `signature` (base58 of 64 bytes) over the challenge message of

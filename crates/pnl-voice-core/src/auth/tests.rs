@@ -1,3 +1,5 @@
+use std::net::IpAddr;
+
 use chrono::Duration;
 use ed25519_dalek::{Signer, SigningKey};
 
@@ -22,7 +24,7 @@ fn a_good_signature_gets_a_token_for_that_wallet() {
     let auth = auth();
     let (key, address) = wallet(1);
     let now = Utc::now();
-    let c = auth.challenge(&address, now);
+    let c = auth.challenge(&address, None, now).unwrap();
     assert!(
         c.message.contains("voice.test")
             && c.message.contains(address.as_str())
@@ -47,7 +49,7 @@ fn bad_signatures_are_refused_and_use_up_the_nonce() {
         "not-base58-0OIl".into(),
         bs58::encode([0u8; 63]).into_string(),
     ] {
-        let c = auth.challenge(&address, now);
+        let c = auth.challenge(&address, None, now).unwrap();
         let err = auth.verify(&address, &c.nonce, &bad, now).unwrap_err();
         assert_eq!(err, AuthError::BadSignature);
         let good = sign(&key, &c.message);
@@ -56,7 +58,7 @@ fn bad_signatures_are_refused_and_use_up_the_nonce() {
             AuthError::UnknownNonce
         );
     }
-    let c = auth.challenge(&address, now);
+    let c = auth.challenge(&address, None, now).unwrap();
     let signed_other = sign(&other_key, &c.message);
     assert_eq!(
         auth.verify(&address, &c.nonce, &signed_other, now)
@@ -70,7 +72,7 @@ fn a_nonce_cannot_be_replayed() {
     let auth = auth();
     let (key, address) = wallet(3);
     let now = Utc::now();
-    let c = auth.challenge(&address, now);
+    let c = auth.challenge(&address, None, now).unwrap();
     let sig = sign(&key, &c.message);
     auth.verify(&address, &c.nonce, &sig, now).unwrap();
     assert_eq!(
@@ -85,7 +87,7 @@ fn an_expired_nonce_is_refused() {
     let auth = auth();
     let (key, address) = wallet(4);
     let then = Utc::now() - Duration::seconds(301);
-    let c = auth.challenge(&address, then);
+    let c = auth.challenge(&address, None, then).unwrap();
     let err = auth
         .verify(&address, &c.nonce, &sign(&key, &c.message), Utc::now())
         .unwrap_err();
@@ -98,7 +100,7 @@ fn a_nonce_belongs_to_its_wallet() {
     let (_, alice) = wallet(5);
     let (mallory_key, mallory) = wallet(6);
     let now = Utc::now();
-    let c = auth.challenge(&alice, now);
+    let c = auth.challenge(&alice, None, now).unwrap();
     let err = auth
         .verify(&mallory, &c.nonce, &sign(&mallory_key, &c.message), now)
         .unwrap_err();
@@ -155,4 +157,110 @@ fn forged_tampered_and_expired_tokens_are_refused() {
     for junk in ["", "a.b.c", "not a token"] {
         assert!(matches!(auth.wallet_of(junk), Err(AuthError::BadToken(_))));
     }
+}
+
+#[test]
+fn a_token_is_refused_before_its_nbf() {
+    let auth = auth();
+    let (_, address) = wallet(9);
+    let now = Utc::now().timestamp();
+    let claims = serde_json::json!({"sub": address.to_string(), "iss": "pnl-voice",
+        "iat": now, "nbf": now + 24 * 3600, "exp": now + 48 * 3600});
+    let key = jsonwebtoken::EncodingKey::from_secret(&[42u8; 32]);
+    let early = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
+    assert!(matches!(
+        auth.wallet_of(&early),
+        Err(AuthError::BadToken(_))
+    ));
+    let claims = serde_json::json!({"sub": address.to_string(), "iss": "pnl-voice",
+        "iat": now, "nbf": now - 60, "exp": now + 3600});
+    let started = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
+    assert_eq!(auth.wallet_of(&started).unwrap(), address);
+}
+
+fn small_store() -> ChallengeStore {
+    let limits = ChallengeLimits {
+        total: 50,
+        per_wallet: 3,
+        per_client: 20,
+    };
+    ChallengeStore::with_limits("voice.test".into(), 300, limits)
+}
+
+#[test]
+fn a_flood_is_refused_and_evicts_no_live_challenge() {
+    let store = small_store();
+    let now = Utc::now();
+    let (_, user) = wallet(10);
+    let users_ip: IpAddr = "203.0.113.5".parse().unwrap();
+    let users = store.issue(&user, Some(users_ip), now).unwrap();
+
+    // One address asks for challenges of fresh wallets: past its share it
+    // is refused, and the user's challenge stays.
+    let flooder: IpAddr = "198.51.100.7".parse().unwrap();
+    let issued = (0..1000u32)
+        .map(|n| {
+            let w = Address::from_bytes(rand::random());
+            store.issue(&w, Some(flooder), now + Duration::milliseconds(n.into()))
+        })
+        .filter(Result::is_ok)
+        .count();
+    assert_eq!(issued, 20, "the flooder's address gets its share only");
+    assert_eq!(
+        store
+            .issue(&Address::from_bytes(rand::random()), Some(flooder), now)
+            .unwrap_err(),
+        AuthError::TooManyChallenges
+    );
+
+    // One wallet holds a few live challenges from one address at most;
+    // asked for from elsewhere, they do not use up its own.
+    let (_, busy) = wallet(11);
+    for _ in 0..3 {
+        store.issue(&busy, None, now).unwrap();
+    }
+    let elsewhere: IpAddr = "192.0.2.200".parse().unwrap();
+    let theirs = store.issue(&busy, Some(elsewhere), now).unwrap();
+    assert!(store.take(&busy, &theirs.nonce, now).is_ok());
+    assert_eq!(
+        store.issue(&busy, None, now).unwrap_err(),
+        AuthError::TooManyChallenges
+    );
+
+    // Many addresses fill the store: the next one is refused, never the
+    // user's challenge evicted.
+    let mut n = 0u8;
+    while store.len() < 50 {
+        n += 1;
+        let ip = IpAddr::from([192, 0, 2, n]);
+        store
+            .issue(&Address::from_bytes(rand::random()), Some(ip), now)
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .issue(&Address::from_bytes(rand::random()), None, now)
+            .unwrap_err(),
+        AuthError::TooManyChallenges
+    );
+    assert!(store.take(&user, &users.nonce, now).is_ok());
+
+    // Expired challenges make room again, for everyone.
+    let later = now + Duration::seconds(301);
+    assert!(store
+        .issue(&Address::from_bytes(rand::random()), Some(flooder), later)
+        .is_ok());
+    assert_eq!(store.len(), 1);
+}
+
+#[test]
+fn taken_challenges_free_their_wallets_share() {
+    let store = small_store();
+    let now = Utc::now();
+    let (_, address) = wallet(12);
+    for _ in 0..10 {
+        let c = store.issue(&address, None, now).unwrap();
+        store.take(&address, &c.nonce, now).unwrap();
+    }
+    assert!(store.is_empty());
 }

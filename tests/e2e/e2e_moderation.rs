@@ -178,6 +178,12 @@ async fn the_founder_grants_revokes_mutes_and_kicks() {
         totals.counts.transports, 3,
         "the guest's send transport is closed"
     );
+    // The worker closes the transport a moment after the event (the close is
+    // sent to it, not awaited); frames sent before that may still be heard.
+    g_send
+        .wait_closed(T)
+        .await
+        .expect("the worker closes the guest's send transport");
     let heard = a_recv.stats().bytes_received;
     let _ = g_send
         .send_frames(10, Duration::from_millis(20), |n| numbered_frame(n, 60))

@@ -127,6 +127,7 @@ fuzz_target!(|scenario: Scenario| {
         churn_joins: u32::from(scenario.churn_joins % 8),
         churn_window: Duration::seconds(scenario.churn_window_secs.into()),
         reservations: defaults.policy().reservations,
+        invitation: defaults.policy().invitation,
     };
     let mut now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
     let settings = RoomSettings::for_new_room(&defaults, founder.is_some());
@@ -142,7 +143,7 @@ fuzz_target!(|scenario: Scenario| {
         let before = room.clone();
         let outcome = apply(&mut room, &mut ledger, op, &mut now, &policy);
         match &outcome {
-            Err(RoomError::Churning(until)) => {
+            Err(RoomError::Churning { until, .. }) => {
                 assert_eq!(
                     *until,
                     now + policy.ban,
@@ -182,7 +183,7 @@ fn apply(
             let host_level = room.is_host_level(&w);
             let standing = ledger.standing(&w, policy, *now);
             let joined = room.join(&w, Profile::none(), &standing, *now);
-            if let Err(RoomError::Churning(until)) = joined {
+            if let Err(RoomError::Churning { until, .. }) = joined {
                 ledger.ban(Ban {
                     wallet: w.clone(),
                     until,

@@ -429,6 +429,13 @@ export class VoiceRoom {
     'voice:speaking': (data) => this.applyEvent({ event: 'voice:speaking', data }),
     'voice:settings_updated': ({ settings }) => this.applySettings(settings),
     'voice:hosts_changed': (data) => this.applyEvent({ event: 'voice:hosts_changed', data }),
+    // Debate mode: the mutes it makes arrive as `voice:user_muted`; the
+    // debate's own state is not tracked by this client yet.
+    'voice:debate_started': () => {},
+    'voice:debate_turn': () => {},
+    'voice:debate_floor': () => {},
+    'voice:debate_poll': () => {},
+    'voice:debate_ended': () => {},
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect(this.stay, 'worker-died');

@@ -1,9 +1,10 @@
 //! The room state machine (`rooms::Room`) under arbitrary command
 //! sequences: joins, leaves, mutes, hands, grants, revokes, kicks, mute-all,
 //! settings changes, co-hosts, the host role, reservations, invitations to
-//! speak (their answers and expiry) and reactions, by any of
-//! eight wallets (the founder, members and strangers), with time passing in
-//! between.
+//! speak (their answers and expiry), reactions, debate
+//! commands and votes, by any of eight wallets (the founder, members and
+//! strangers, holding YES, NO or nothing), with time passing in between;
+//! the debate is ticked after every command, as the room's task does.
 //!
 //! After every command: the refused ones and the ones that announce nothing
 //! changed nothing; each accepted one did what it says, and its events
@@ -21,8 +22,8 @@ use libfuzzer_sys::fuzz_target;
 use pnl_voice_core::address::Address;
 use pnl_voice_core::rooms::RoomDefaults;
 use pnl_voice_core::rooms::{
-    Ban, Emoji, Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
-    Standing,
+    Ban, DebateCommand, Emoji, DebateError, DebateSide, Position, Profile, Room, RoomError, RoomEvent,
+    RoomPolicy, RoomSettings, SettingsPatch, Standing, VoteError,
 };
 
 /// Wallets taking part; wallet 0 is the founder when the market has one.
@@ -66,6 +67,10 @@ enum Op {
     Respond(Who, bool),
     ExpireInvitations,
     React(Who, u8),
+    /// A debate command: which one (modulo 6) and a turn length.
+    Debate(Who, u8, u16),
+    /// A vote for YES (`true`) or NO.
+    Vote(Who, bool),
 }
 
 /// A settings change; `u16` values reach both sides of every range.
@@ -90,6 +95,34 @@ impl Patch {
 
 fn wallet(who: Who) -> Address {
     Address::from_bytes([who.0 % WALLETS + 1; 32])
+}
+
+/// What market data says of a wallet: YES, NO or nothing, by its number.
+fn profile(who: Who) -> Profile {
+    let n = who.0 % WALLETS;
+    let position = [Position::Yes, Position::No, Position::None][usize::from(n % 3)];
+    Profile {
+        position,
+        position_size: if position == Position::None {
+            0.0
+        } else {
+            f64::from(n) * 1.5
+        },
+    }
+}
+
+/// The debate command `which` names (a start with `secs` in range).
+fn debate_command(which: u8, secs: u16) -> DebateCommand {
+    match which % 6 {
+        0 => DebateCommand::Start {
+            turn_seconds: 15 + u32::from(secs) % 586,
+        },
+        1 => DebateCommand::Next,
+        2 => DebateCommand::End,
+        3 => DebateCommand::OpenFloor,
+        4 => DebateCommand::CloseFloor,
+        _ => DebateCommand::ClosePoll,
+    }
 }
 
 /// The moderation ledger as the server keeps it: bans, and joins per wallet.
@@ -119,8 +152,37 @@ impl Ledger {
     }
 }
 
+/// The rule a command broke.
+#[derive(Debug)]
+enum Refusal {
+    /// The room's rules.
+    Rules(RoomError),
+    /// The debate's.
+    Debate,
+    /// The poll's.
+    Vote,
+}
+
+impl From<RoomError> for Refusal {
+    fn from(e: RoomError) -> Self {
+        Self::Rules(e)
+    }
+}
+
+impl From<DebateError> for Refusal {
+    fn from(_: DebateError) -> Self {
+        Self::Debate
+    }
+}
+
+impl From<VoteError> for Refusal {
+    fn from(_: VoteError) -> Self {
+        Self::Vote
+    }
+}
+
 /// What a command returned: its events, or the rule it broke.
-type Outcome = Result<Vec<RoomEvent>, RoomError>;
+type Outcome = Result<Vec<RoomEvent>, Refusal>;
 
 fuzz_target!(|scenario: Scenario| {
     let founder = scenario.has_founder.then(|| wallet(Who(0)));
@@ -149,7 +211,7 @@ fuzz_target!(|scenario: Scenario| {
         let before = room.clone();
         let outcome = apply(&mut room, &mut ledger, op, &mut now, &policy);
         match &outcome {
-            Err(RoomError::Churning { until, .. }) => {
+            Err(Refusal::Rules(RoomError::Churning { until, .. })) => {
                 assert_eq!(
                     *until,
                     now + policy.ban,
@@ -159,12 +221,18 @@ fuzz_target!(|scenario: Scenario| {
             }
             Err(_) => assert_eq!(room, before, "a refused {op:?} changed the room"),
             // Reservations change the room without an event to members.
-            Ok(_) if matches!(op, Op::Reserve(_) | Op::ClearReservations(_)) => {}
+            // So do votes (the poll is announced when it closes).
+            Ok(_) if matches!(op, Op::Reserve(_) | Op::ClearReservations(_) | Op::Vote(..)) => {}
             Ok(events) if events.is_empty() => {
                 assert_eq!(room, before, "{op:?} changed the room without a word")
             }
             Ok(events) => check_events(&room, events),
         }
+        let ticked = room.debate_tick(now);
+        for w in &ticked.paused {
+            assert_eq!(room.is_muted(w), Ok(true), "the debate's paused are muted");
+        }
+        check_events(&room, &ticked.events);
         assert_eq!(
             room.check_invariants(now, |w| ledger.bans.get(w).copied()),
             Ok(()),
@@ -188,7 +256,7 @@ fn apply(
             let before = room.len() + room.held_places(*now) - usize::from(held);
             let host_level = room.is_host_level(&w);
             let standing = ledger.standing(&w, policy, *now);
-            let joined = room.join(&w, Profile::none(), &standing, *now);
+            let joined = room.join(&w, profile(who), &standing, *now);
             if let Err(RoomError::Churning { until, .. }) = joined {
                 ledger.ban(Ban {
                     wallet: w.clone(),
@@ -355,6 +423,23 @@ fn apply(
         Op::React(who, n) => {
             let emoji = Emoji::ALL[usize::from(n) % Emoji::ALL.len()];
             Ok(vec![room.react(&wallet(who), emoji, *now)?])
+        }
+        Op::Debate(actor, which, secs) => {
+            let a = wallet(actor);
+            let command = debate_command(which, secs);
+            let outcome = room.debate_command(&a, command, "fuzz".into(), *now)?;
+            assert!(room.is_host_level(&a), "only the host runs a debate");
+            for w in &outcome.paused {
+                assert_eq!(room.is_muted(w), Ok(true), "the debate's paused are muted");
+            }
+            Ok(outcome.events)
+        }
+        Op::Vote(who, yes) => {
+            let side = if yes { DebateSide::Yes } else { DebateSide::No };
+            let w = wallet(who);
+            room.debate_vote(&w, side)?;
+            assert!(!room.is_host_level(&w), "the host does not vote");
+            Ok(Vec::new())
         }
     }
 }

@@ -40,5 +40,6 @@ pub fn join_data(
         co_hosts: admission.co_hosts,
         reservations: admission.reservations,
         rejoins_left: admission.rejoins_left,
+        debate: admission.debate,
     }
 }

@@ -1,4 +1,4 @@
-//! Durable records: rooms, participations, abuse reports and bans (the
+//! Durable records: rooms, participations, abuse reports, debates and bans (the
 //! MongoDB collections of docs/operations.md, "Records"). MongoDB in production, an
 //! embedded SQLite file by default. Writes never wait on the store: the
 //! [`Recorder`] queues them (bounded) for a writer task that applies them in
@@ -14,8 +14,8 @@ pub use error::StoreError;
 pub use mongo::MongoStore;
 pub use recorder::{Recorder, RecorderStats};
 pub use records::{
-    iso, minutes_between, Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals,
-    SpeakerTotal, WalletData, Write,
+    debaters_of, iso, minutes_between, without_turns_of, Erased, ParticipationRecord, ReportRecord,
+    RoomRecord, RoomTotals, SpeakerTotal, WalletData, Write,
 };
 pub use sqlite::SqliteStore;
 
@@ -26,6 +26,7 @@ use chrono::{DateTime, Utc};
 
 use crate::address::Address;
 use crate::config::Config;
+use crate::rooms::DebateSummary;
 
 /// File name of the embedded store inside `data_dir`.
 pub const EMBEDDED_FILE: &str = "pnl-voice.sqlite3";
@@ -50,6 +51,16 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<SpeakerTotal>, StoreError>;
 
+    /// The last `limit` debates of `market`'s room, newest first.
+    async fn debates(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<DebateSummary>, StoreError>;
+
+    /// The debates `wallet` had a turn in, newest first.
+    async fn debates_of(&self, wallet: &Address) -> Result<Vec<DebateSummary>, StoreError>;
+
     /// `wallet`'s participations, newest first.
     async fn history(
         &self,
@@ -64,7 +75,8 @@ pub trait Store: Send + Sync {
         wallet: &Address,
     ) -> Result<(Vec<ReportRecord>, Vec<ReportRecord>), StoreError>;
 
-    /// Removes `wallet` from every record, keeping room totals.
+    /// Removes `wallet` from every record, keeping room totals (and the
+    /// speaking time per side of the debates it spoke in).
     async fn erase(&self, wallet: &Address) -> Result<Erased, StoreError>;
 
     /// Keeps `wallet`'s ban from `market`'s room until `until` (the later
@@ -91,11 +103,13 @@ pub trait Store: Send + Sync {
 pub async fn export(store: &dyn Store, wallet: &Address) -> Result<WalletData, StoreError> {
     let participations = store.history(wallet, usize::MAX).await?;
     let (reports_filed, reports_about) = store.reports_of(wallet).await?;
+    let debates = store.debates_of(wallet).await?;
     Ok(WalletData {
         wallet_address: wallet.clone(),
         participations,
         reports_filed,
         reports_about,
+        debates,
     })
 }
 

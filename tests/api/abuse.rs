@@ -233,13 +233,9 @@ async fn consumes_past_one_per_producer_and_the_transport_cap_are_refused() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("CONFLICT"), "the transport's cap: {err}");
-    let deadline = Instant::now() + T;
-    while node.server.app.hub.totals().counts.consumers != 2 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let totals = node.wait_totals(T, |t| t.counts.consumers == 2).await;
     assert_eq!(
-        node.server.app.hub.totals().counts.consumers,
-        2,
+        totals.counts.consumers, 2,
         "no consumer beyond the two allowed"
     );
 

@@ -398,15 +398,8 @@ async fn hostile_input_gets_contract_errors_and_the_call_notices_nothing() {
             assert!(harmless, "a member of the call saw {message}");
         }
     }
-    let deadline = tokio::time::Instant::now() + T;
-    while node.server.app.hub.totals() != totals {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the attackers' resources stayed: {:?} (was {totals:?})",
-            node.server.app.hub.totals()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let after = node.wait_totals(T, |t| *t == totals).await;
+    assert_eq!(after, totals, "the attackers' resources stayed");
     call.send.close().await;
     call.recv.close().await;
 }

@@ -445,7 +445,8 @@ async fn a_second_session_of_a_wallet_replaces_the_first() {
         .expect("room_closed");
     assert_eq!(closed["reason"], "replaced");
     first.wait_closed(T).await.expect("old socket closed");
-    assert_eq!(node.server.app.hub.totals().counts.members, 1);
+    let totals = node.wait_totals(T, |t| t.counts.members == 1).await;
+    assert_eq!(totals.counts.members, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

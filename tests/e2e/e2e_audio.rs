@@ -78,7 +78,9 @@ async fn founder_is_heard_in_order_and_leaving_cleans_everything() {
     send.wait_connected(T).await.unwrap();
     recv.wait_connected(T).await.unwrap();
 
-    let totals = node.server.app.hub.totals();
+    let totals = node
+        .wait_totals(T, |t| (t.counts.transports, t.counts.consumers) == (2, 1))
+        .await;
     assert_eq!((totals.rooms, totals.counts.members), (1, 2));
     assert_eq!(
         (
@@ -125,7 +127,7 @@ async fn founder_is_heard_in_order_and_leaving_cleans_everything() {
         .await
         .expect("user_left");
     assert_eq!(left["walletAddress"], founder.address());
-    let totals = node.server.app.hub.totals();
+    let totals = node.wait_totals(T, |t| t.counts.members == 1).await;
     assert_eq!(
         (
             totals.counts.members,

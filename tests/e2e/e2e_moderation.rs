@@ -169,7 +169,7 @@ async fn the_founder_grants_revokes_mutes_and_kicks() {
     g.next_event("voice:speaker_revoked", T)
         .await
         .expect("speaker_revoked");
-    let totals = node.server.app.hub.totals();
+    let totals = node.wait_totals(T, |t| t.counts.producers == 1).await;
     assert_eq!(
         totals.counts.producers, 1,
         "only the founder still produces"

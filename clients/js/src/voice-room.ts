@@ -461,6 +461,13 @@ export class VoiceRoom {
       this.emitter.emit('inviteDeclined', data);
     },
     'voice:reaction': (data) => this.emitter.emit('reaction', data),
+    // Debate mode: the mutes it makes arrive as `voice:user_muted`; the
+    // debate's own state is not tracked by this client yet.
+    'voice:debate_started': () => {},
+    'voice:debate_turn': () => {},
+    'voice:debate_floor': () => {},
+    'voice:debate_poll': () => {},
+    'voice:debate_ended': () => {},
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect(this.stay, 'worker-died');

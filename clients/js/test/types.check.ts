@@ -38,6 +38,11 @@ export const HANDLED = {
   'voice:speaker_invited': true,
   'voice:invite_declined': true,
   'voice:reaction': true,
+  'voice:debate_started': true,
+  'voice:debate_turn': true,
+  'voice:debate_floor': true,
+  'voice:debate_poll': true,
+  'voice:debate_ended': true,
   'voice:error': true,
 } as const satisfies Record<ServerEventName, true>;
 
@@ -84,6 +89,23 @@ export const payloads: { [E in ServerEventName]: EventData<E> } = {
   'voice:speaker_invited': { walletAddress: 'W', expiresAt: '2026-01-01T00:01:00.000Z' },
   'voice:invite_declined': { walletAddress: 'W', reason: 'expired' },
   'voice:reaction': { walletAddress: 'W', emoji: '🔥', side: 'YES' },
+
+  'voice:debate_started': { turnSeconds: 90, startedAt: '2026-01-01T00:00:00.000Z' },
+  'voice:debate_turn': { side: 'YES', walletAddress: 'W', endsAt: '2026-01-01T00:01:30.000Z', turn: 1 },
+  'voice:debate_floor': { open: true },
+  'voice:debate_poll': { closesAt: '2026-01-01T00:05:30.000Z' },
+  'voice:debate_ended': {
+    summary: {
+      id: 'd',
+      marketAddress: 'M',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:05:00.000Z',
+      turnSeconds: 90,
+      turns: [{ side: 'NO', walletAddress: 'W', startedAt: '2026-01-01T00:00:00.000Z', seconds: 90 }],
+      speakingSeconds: { yes: 0, no: 90 },
+      poll: { yes: { votes: 1, weight: 2 }, no: { votes: 0, weight: 0 }, winner: 'YES' },
+    },
+  },
   'voice:error': { code: 'BANNED', message: 'banned', until: '2026-01-01T00:10:00Z' },
 };
 
@@ -96,6 +118,8 @@ export const wrongPayloads: ServerEvent[] = [
   { event: 'voice:user_muted', data: { walletAddress: 'W', muted: 'yes' } },
   // @ts-expect-error the queue is a list of wallets
   { event: 'voice:hand_raised', data: { walletAddress: 'W', queue: 'W' } },
+  // @ts-expect-error a debate side is YES or NO
+  { event: 'voice:debate_turn', data: { side: 'NONE', walletAddress: 'W', endsAt: null, turn: 1 } },
   // @ts-expect-error not a server event
   { event: 'voice:unknown', data: {} },
   // @ts-expect-error not an error code

@@ -113,13 +113,21 @@ impl TestNode {
     /// Waits (bounded) until the node holds nothing: no room, member,
     /// transport, producer, consumer or session; returns the last totals.
     pub async fn wait_idle(&self, within: Duration) -> Totals {
+        self.wait_totals(within, |t| *t == Totals::default()).await
+    }
+
+    /// Waits (bounded) until the node's totals satisfy `done`; returns the
+    /// last totals. A room publishes its counts after the events and replies
+    /// of the step that changed them, so a test that has just read an event
+    /// may still see the counts of before.
+    pub async fn wait_totals(&self, within: Duration, done: impl Fn(&Totals) -> bool) -> Totals {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let totals = self.server.app.hub.totals();
-            if totals == Totals::default() || tokio::time::Instant::now() >= deadline {
+            if done(&totals) || tokio::time::Instant::now() >= deadline {
                 return totals;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 

@@ -24,7 +24,9 @@ use crate::hub::outbox::{Outbox, SessionId};
 use crate::media::wire;
 use crate::media::{WorkerPool, WorkerSlot};
 use crate::protocol::{event, Direction, ProducerInfo, ServerEvent};
-use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomError, RoomEvent, Standing};
+use crate::rooms::{
+    Debate, Participant, ParticipantView, Profile, Room, RoomError, RoomEvent, Standing,
+};
 use crate::store::{ParticipationRecord, Recorder, Write};
 
 /// What a child future (a slow media call) hands back to the task: the
@@ -254,6 +256,7 @@ impl RoomState {
             co_hosts: self.rules.co_hosts(),
             reservations,
             rejoins_left: self.rules.rejoins_left(standing),
+            debate: self.rules.debate().map(Debate::view),
         }
     }
 

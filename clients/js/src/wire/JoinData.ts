@@ -1,4 +1,5 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { DebateView } from "./DebateView.js";
 import type { IceServer } from "./IceServer.js";
 import type { Participant } from "./Participant.js";
 import type { Reservation } from "./Reservation.js";
@@ -70,4 +71,8 @@ reservations: Array<Reservation>,
  * before the next is refused with a ban: set when it is 3 or fewer
  * (a client warns then), `null` otherwise.
  */
-rejoinsLeft: number | null, };
+rejoinsLeft: number | null, 
+/**
+ * The debate running in the room, if any (its turn, floor and poll).
+ */
+debate: DebateView | null, };

@@ -1,4 +1,6 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { DebateSide } from "./DebateSide.js";
+import type { DebateSummary } from "./DebateSummary.js";
 import type { Emoji } from "./Emoji.js";
 import type { InviteDeclineReason } from "./InviteDeclineReason.js";
 import type { Participant } from "./Participant.js";
@@ -107,4 +109,40 @@ emoji: Emoji,
 /**
  * The side of the sender's badge.
  */
-side: Position, } } | { "event": "voice:error", "data": WireError };
+side: Position, } } | { "event": "voice:debate_started", "data": { 
+/**
+ * Each turn's length, in seconds.
+ */
+turnSeconds: number, 
+/**
+ * RFC 3339 start.
+ */
+startedAt: string, } } | { "event": "voice:debate_turn", "data": { 
+/**
+ * The side speaking.
+ */
+side: DebateSide | null, 
+/**
+ * Who speaks (every other debater is paused).
+ */
+walletAddress: string | null, 
+/**
+ * RFC 3339 end of the turn (unless the host moves on first).
+ */
+endsAt: string | null, 
+/**
+ * The turn's 1-based number (with no turn: turns given so far).
+ */
+turn: number, } } | { "event": "voice:debate_floor", "data": { 
+/**
+ * Open or closed.
+ */
+open: boolean, } } | { "event": "voice:debate_poll", "data": { 
+/**
+ * RFC 3339 time it closes by itself.
+ */
+closesAt: string, } } | { "event": "voice:debate_ended", "data": { 
+/**
+ * Its turns, speaking time per side and the poll's result.
+ */
+summary: DebateSummary, } } | { "event": "voice:error", "data": WireError };

@@ -4,6 +4,8 @@ import type { ConsumeRequest } from "./ConsumeRequest.js";
 import type { ConsumerData } from "./ConsumerData.js";
 import type { ConsumerRequest } from "./ConsumerRequest.js";
 import type { CreateTransportRequest } from "./CreateTransportRequest.js";
+import type { DebateRequest } from "./DebateRequest.js";
+import type { DebateVoteRequest } from "./DebateVoteRequest.js";
 import type { Empty } from "./Empty.js";
 import type { InviteResponseRequest } from "./InviteResponseRequest.js";
 import type { JoinData } from "./JoinData.js";
@@ -47,4 +49,6 @@ export interface SocketMethods {
   "voice:update_settings": { data: SettingsPatch; reply: SettingsReply };
   "voice:react": { data: ReactRequest; reply: Empty };
   "voice:invite_response": { data: InviteResponseRequest; reply: Empty };
+  "voice:debate": { data: DebateRequest; reply: Empty };
+  "voice:debate_vote": { data: DebateVoteRequest; reply: Empty };
 }

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::ids::{ConsumerId, ProducerId, TransportId};
 use super::media_json::{DtlsParameters, RtpCapabilities, RtpParameters};
 use crate::address::Address;
-use crate::rooms::{Emoji, SettingsPatch};
+use crate::rooms::{DebateCommand, DebateSide, Emoji, SettingsPatch};
 
 /// Direction of a WebRTC transport, from the client's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
@@ -159,6 +159,13 @@ pub enum RoomCommand {
         /// Accept (go on stage) or decline.
         accept: bool,
     },
+    /// `voice:debate` (the host).
+    Debate(DebateCommand),
+    /// `voice:debate_vote`.
+    DebateVote {
+        /// The side voted for.
+        side: DebateSide,
+    },
 }
 
 impl Command {
@@ -193,6 +200,8 @@ impl RoomCommand {
             Self::UpdateSettings(_) => "voice:update_settings",
             Self::React { .. } => "voice:react",
             Self::InviteResponse { .. } => "voice:invite_response",
+            Self::Debate(_) => "voice:debate",
+            Self::DebateVote { .. } => "voice:debate_vote",
         }
     }
 }

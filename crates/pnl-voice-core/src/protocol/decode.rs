@@ -8,8 +8,8 @@ use super::command::{Command, RoomCommand};
 use super::media_json::MediaKind;
 use super::requests::{
     ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest,
-    InviteResponseRequest, JoinRequest, ModerateRequest, MuteRequest, ProduceRequest,
-    ProducerRequest, ReactRequest, TransportRequest,
+    DebateRequest, DebateVoteRequest, InviteResponseRequest, JoinRequest, ModerateRequest,
+    MuteRequest, ProduceRequest, ProducerRequest, ReactRequest, TransportRequest,
 };
 use crate::address::Address;
 use crate::error::ApiError;
@@ -156,6 +156,13 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
         },
         "voice:invite_response" => RoomCommand::InviteResponse {
             accept: fields::<InviteResponseRequest>(method, data)?.accept,
+        },
+        "voice:debate" => {
+            let d: DebateRequest = fields(method, data)?;
+            RoomCommand::Debate(d.action.command(d.turn_seconds)?)
+        }
+        "voice:debate_vote" => RoomCommand::DebateVote {
+            side: fields::<DebateVoteRequest>(method, data)?.side,
         },
         other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
     })

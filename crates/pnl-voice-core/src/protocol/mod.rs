@@ -29,9 +29,9 @@ pub use replies::{
     Reply, RestartIceReply, RouterCapabilities, SettingsReply, TransportData,
 };
 pub use requests::{
-    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest,
-    InviteResponseRequest, JoinRequest, ModerateRequest, MuteRequest, ProduceRequest,
-    ProducerRequest, ReactRequest, TransportRequest,
+    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, DebateAction,
+    DebateRequest, DebateVoteRequest, InviteResponseRequest, JoinRequest, ModerateRequest,
+    MuteRequest, ProduceRequest, ProducerRequest, ReactRequest, TransportRequest,
 };
 pub use server_event::ServerEvent;
 

@@ -11,7 +11,7 @@ use super::media_json::{
     RtpParameters,
 };
 use crate::address::Address;
-use crate::rooms::{ParticipantView, ReservationView, RoomSettings};
+use crate::rooms::{DebateView, ParticipantView, ReservationView, RoomSettings};
 
 /// What joining a room gives (`voice:join`, and `POST /api/voice/join`).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -51,6 +51,8 @@ pub struct JoinData {
     /// before the next is refused with a ban: set when it is 3 or fewer
     /// (a client warns then), `null` otherwise.
     pub rejoins_left: Option<u32>,
+    /// The debate running in the room, if any (its turn, floor and poll).
+    pub debate: Option<DebateView>,
 }
 
 /// Reply of `createTransport`: what `device.create{Send,Recv}Transport` takes.

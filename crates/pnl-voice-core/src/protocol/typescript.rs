@@ -11,7 +11,9 @@ use ts_rs::{Config, TS};
 use super::*;
 use crate::error::{ApiError, ErrorCode};
 use crate::rooms::{
-    Emoji, InviteEnd, ParticipantView, Position, ReservationView, RoomSettings, SettingsPatch,
+    DebateCurrentTurn, DebatePollResult, DebatePollView, DebateSide, DebateSpeakingSeconds,
+    DebateSummary, DebateTally, DebateTurnRecord, DebateView, Emoji, InviteEnd, ParticipantView,
+    Position, ReservationView, RoomSettings, SettingsPatch,
 };
 
 /// The first line of every generated file.
@@ -50,12 +52,24 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 37] = [
+const WIRE_TYPES: [&str; 49] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
     "ConsumerRequest",
     "CreateTransportRequest",
+    "DebateAction",
+    "DebateCurrentTurn",
+    "DebatePollResult",
+    "DebatePollView",
+    "DebateRequest",
+    "DebateSide",
+    "DebateSpeakingSeconds",
+    "DebateSummary",
+    "DebateTally",
+    "DebateTurnRecord",
+    "DebateView",
+    "DebateVoteRequest",
     "Direction",
     "Emoji",
     "Empty",
@@ -128,6 +142,8 @@ fn methods(cfg: &Config) -> Vec<Method> {
         method::<SettingsPatch, SettingsReply>("voice:update_settings", cfg),
         method::<ReactRequest, Empty>("voice:react", cfg),
         method::<InviteResponseRequest, Empty>("voice:invite_response", cfg),
+        method::<DebateRequest, Empty>("voice:debate", cfg),
+        method::<DebateVoteRequest, Empty>("voice:debate_vote", cfg),
     ]
 }
 
@@ -167,6 +183,18 @@ fn render() -> Files {
     add::<ConsumerData>(&mut files, &cfg);
     add::<ConsumerRequest>(&mut files, &cfg);
     add::<CreateTransportRequest>(&mut files, &cfg);
+    add::<DebateAction>(&mut files, &cfg);
+    add::<DebateCurrentTurn>(&mut files, &cfg);
+    add::<DebatePollResult>(&mut files, &cfg);
+    add::<DebatePollView>(&mut files, &cfg);
+    add::<DebateRequest>(&mut files, &cfg);
+    add::<DebateSide>(&mut files, &cfg);
+    add::<DebateSpeakingSeconds>(&mut files, &cfg);
+    add::<DebateSummary>(&mut files, &cfg);
+    add::<DebateTally>(&mut files, &cfg);
+    add::<DebateTurnRecord>(&mut files, &cfg);
+    add::<DebateView>(&mut files, &cfg);
+    add::<DebateVoteRequest>(&mut files, &cfg);
     add::<Direction>(&mut files, &cfg);
     add::<Emoji>(&mut files, &cfg);
     add::<Empty>(&mut files, &cfg);

@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::debate::Debate;
 use super::events::RoomEvent;
 use super::invitations::Invitations;
 use super::participant::{Participant, ParticipantView, Profile};
@@ -121,6 +122,9 @@ pub enum RoomError {
     /// The room has its most co-hosts.
     #[error("a room has at most {0} co-hosts")]
     TooManyCoHosts(usize),
+    /// A debate holds this debater muted until its turn.
+    #[error("not your turn: the debate gives the floor to one debater at a time")]
+    NotYourTurn,
     /// Every participant may speak in this room.
     #[error("everyone may speak in this room (speakerOnly is off)")]
     OpenFloor,
@@ -154,7 +158,8 @@ impl From<RoomError> for ApiError {
             | RoomError::NotModerator
             | RoomError::NotHost
             | RoomError::TargetIsFounder
-            | RoomError::TargetIsHost => ErrorCode::Forbidden,
+            | RoomError::TargetIsHost
+            | RoomError::NotYourTurn => ErrorCode::Forbidden,
             RoomError::InvalidSettings(_) => ErrorCode::BadRequest,
         };
         ApiError::new(code, e.to_string())
@@ -199,6 +204,8 @@ pub struct Room {
     pub(super) invitations: Invitations,
     /// When each member last reacted (the reaction rate limit).
     pub(super) reactions: Reactions,
+    /// The debate, from `start` to its poll's close.
+    pub(super) debate: Option<Debate>,
 }
 
 impl Room {
@@ -223,6 +230,7 @@ impl Room {
             reservations: Reservations::default(),
             invitations: Invitations::default(),
             reactions: Reactions::default(),
+            debate: None,
         }
     }
 
@@ -374,13 +382,17 @@ impl Room {
     }
 
     /// Sets `wallet`'s own mute state. Only speakers unmute: whoever may
-    /// not speak stays muted, so it is never live the moment it may speak.
+    /// not speak stays muted, so it is never live the moment it may speak;
+    /// during a debate's turn, only the turn's debater among the debaters.
     pub fn set_muted(
         &mut self,
         wallet: &Address,
         muted: bool,
     ) -> Result<Vec<RoomEvent>, RoomError> {
         let speaker_only = self.settings.speaker_only;
+        if !muted && self.debate_holds(wallet) {
+            return Err(RoomError::NotYourTurn);
+        }
         let p = self.get_mut(wallet).ok_or(RoomError::NotIn)?;
         if !muted && !p.is_speaker(speaker_only) {
             return Err(RoomError::NotSpeaker);

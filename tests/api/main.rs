@@ -15,3 +15,4 @@ mod reservations;
 mod rest_api;
 mod security;
 mod signaling_contract;
+mod socket_subprotocol;

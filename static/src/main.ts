@@ -1,6 +1,5 @@
 /** Page entry: wires the sign-in choice, the room (`@pnl-voice/client`) and the views. */
 import {
-  describeError,
   fetchPreview,
   guestSigner,
   injectedWallet,
@@ -15,11 +14,15 @@ import {
 } from '@pnl-voice/client';
 import { isAddress, marketFromLocation, shortAddress } from './address';
 import { EmbeddedPage } from './frame/embedded-page';
+import { JoinGate } from './join-gate';
+import { marketKnown } from './market-check';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
+import { errorText } from './view/error-text';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
+import { MicHelp } from './view/mic-help';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
 import { RoomView } from './view/room-view';
@@ -40,6 +43,7 @@ const room = new VoiceRoom({ serverUrl: location.origin, iceTransportPolicy });
 
 const status = new StatusView();
 const form = new JoinForm();
+const gate = new JoinGate(form, status, location.origin);
 const audio = new AudioSink();
 const title = document.getElementById('title');
 const browserWallet = injectedWallet();
@@ -68,13 +72,14 @@ const controls = new Controls({
   muteAll: () => room.muteAll().catch(problem),
   leave: () => void room.leave(),
 });
+const micHelp = new MicHelp(() => void room.retryMicrophone().catch(problem));
 const microphones = watchMicrophones((list) => {
   devices = list;
   renderMic(room.state);
 });
 
 function problem(err: unknown): void {
-  status.problem(describeError(err));
+  status.problem(errorText(err));
 }
 
 /** What the status line says in the room, by role. */
@@ -93,12 +98,15 @@ function setTitle(market: string): void {
 }
 
 function renderMic(state: RoomSnapshot): void {
-  controls.setMic({ ...state.microphone, speaker: state.you?.isSpeaker ?? false, devices });
+  const speaker = state.you?.isSpeaker ?? false;
+  controls.setMic({ ...state.microphone, speaker, devices });
+  micHelp.show(speaker ? state.microphone.problem : null, state.microphone.opening);
 }
 
 function onPhase(phase: Phase): void {
   status.phase(phase, roleText(room.state));
   controls.setOnline(phase.kind === 'joined');
+  if (phase.kind === 'reconnecting') roomView.offline();
   if (phase.kind === 'joined') {
     form.show(false);
     roomView.show(true);
@@ -110,7 +118,7 @@ function onPhase(phase: Phase): void {
     audio.clear();
     form.show(true);
     form.setBusy(false);
-    form.focus();
+    form.focusAfterRefusal();
     setTitle('');
   }
 }
@@ -125,14 +133,17 @@ function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { re
       text: 'You joined this room from another tab or device, so you left it here.',
     }),
     'room-closed': () => ({ reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` }),
-    error: () => ({ reason: 'error', text: describeError(error) }),
+    error: () => ({ reason: 'error', text: errorText(error) }),
   };
   return texts[reason]();
 }
 
 room.on('connected', ({ rejoined }) => onPhase({ kind: 'joined', rejoined }));
 room.on('reconnecting', ({ attempt, cause }) => onPhase({ kind: 'reconnecting', attempt, why: RECONNECT_WHY[cause] }));
-room.on('closed', (closed) => onPhase({ kind: 'ended', ...endOf(closed) }));
+room.on('closed', (closed) => {
+  if (closed.error && room.state.marketAddress) gate.refused(closed.error, room.state.marketAddress);
+  onPhase({ kind: 'ended', ...endOf(closed) });
+});
 /** Someone came, left or changed, or the queue or settings did: the room is drawn again (not for speaking time alone). */
 let roomChanged = false;
 for (const event of ['participant-joined', 'participant-left', 'participant-updated', 'you', 'queue', 'settings'] as const) {
@@ -144,6 +155,7 @@ room.on('state', (state) => {
   if (!roomChanged || !state.you) return;
   roomChanged = false;
   roomView.render(state);
+  if (state.connection === 'reconnecting') roomView.offline();
   controls.setRoom(state);
   renderMic(state);
   status.role(roleText(state));
@@ -185,7 +197,7 @@ async function signerFor(identity: Identity): Promise<Signer> {
   return told;
 }
 
-form.onJoin((market, identity) => {
+form.onJoin(async (market, identity, anyway) => {
   if (busy) return;
   if (!isAddress(market)) {
     form.setInvalid(true);
@@ -193,13 +205,28 @@ form.onJoin((market, identity) => {
     return;
   }
   busy = true;
+  gate.clear();
   form.setInvalid(false);
   form.setBusy(true);
+  form.offerAnyway(false);
+  // A mistyped address must not open an empty room with the microphone on: ask first.
+  if (!anyway && !(await marketKnown(location.origin, market))) {
+    busy = false;
+    form.setBusy(false);
+    form.offerAnyway(true);
+    status.message(
+      'No market is known at this address: check it. Join anyway to open an empty room with no host; ' +
+        'you join muted and your microphone stays off until you unmute.',
+      'error',
+    );
+    return;
+  }
   setTitle(market);
   onPhase({ kind: 'connecting' });
   signerFor(identity).then(
-    (signer) => room.join(market, { signer }).catch(() => undefined), // the `closed` event tells why
-    (err: unknown) => onPhase({ kind: 'ended', reason: 'error', text: describeError(err) }),
+    // the `closed` event tells why a join failed
+    (signer) => room.join(market, { signer }, { microphone: anyway ? 'on-unmute' : 'on-stage' }).catch(() => undefined),
+    (err: unknown) => onPhase({ kind: 'ended', reason: 'error', text: errorText(err) }),
   );
 });
 

@@ -18,6 +18,8 @@ export type Phase =
   | { kind: 'ended'; reason: EndReason; text: string };
 
 const PROBLEM_MS = 8_000;
+/** How long "Reconnected." leads the status line before it says only the role again. */
+const RECONNECTED_MS = 4_000;
 
 const NOTICES: Record<Notice, string> = {
   'speak-now': 'You may speak now. Unmute (or hold to talk) when you are ready.',
@@ -35,6 +37,7 @@ export class StatusView {
   private readonly noticeText = byId<HTMLElement>('notice-text');
   private readonly problemLine = byId<HTMLElement>('problem');
   private problemTimer = 0;
+  private reconnectedTimer = 0;
   private joinedText = '';
   private audioDown = false;
 
@@ -52,6 +55,7 @@ export class StatusView {
     this.app.dataset.phase = phase.kind;
     if (phase.kind !== 'ended') delete this.app.dataset.endReason;
     this.audioDown = false;
+    window.clearTimeout(this.reconnectedTimer);
     switch (phase.kind) {
       case 'idle':
         this.setPill('idle', 'Not connected');
@@ -64,8 +68,11 @@ export class StatusView {
         this.joinedText = joinedText;
         this.setPill('connected', 'Connected');
         this.say(phase.rejoined ? `Reconnected. ${joinedText}` : joinedText);
+        if (phase.rejoined) this.reconnectedTimer = window.setTimeout(() => this.say(this.joinedText), RECONNECTED_MS);
         break;
       case 'reconnecting':
+        // Notices were about moments before the drop: none of them holds after it.
+        this.clearNotice();
         this.setPill('reconnecting', 'Reconnecting');
         this.say(`${phase.why} Reconnecting… (attempt ${phase.attempt})`, 'warn');
         break;
@@ -81,6 +88,7 @@ export class StatusView {
   /** The role changed in the room: say the new one. */
   role(text: string): void {
     if (this.app.dataset.phase !== 'joined' || this.audioDown || text === this.joinedText) return;
+    window.clearTimeout(this.reconnectedTimer);
     this.joinedText = text;
     this.say(text);
   }

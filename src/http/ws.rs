@@ -10,7 +10,7 @@ use super::client_ip::client_ip;
 use super::envelope::HttpError;
 use super::origin;
 use crate::app::App;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::signaling;
 
 /// The subprotocol a client offers, with `bearer.<jwt>`, to pass its token
@@ -18,6 +18,9 @@ use crate::signaling;
 const SUBPROTOCOL: &str = "pnl-voice";
 /// The prefix of the subprotocol that carries the token.
 const BEARER_PREFIX: &str = "bearer.";
+/// The wait a client refused for too many open sockets is told: a socket
+/// of its address closes in about that time, or it should close one.
+const SOCKET_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Deserialize)]
 pub struct WsQuery {
@@ -71,9 +74,9 @@ pub async fn upgrade(
             app.config.limits.ws_connections_per_ip,
         )
         .ok_or_else(|| {
-            HttpError(ApiError::new(
-                ErrorCode::RateLimited,
-                "too many open sockets from this address",
+            HttpError(ApiError::rate_limited(
+                "too many open sockets from this address; close one first",
+                SOCKET_RETRY,
             ))
         })?;
     let (mut response, session, stream) = actix_ws::handle(&req, body)?;

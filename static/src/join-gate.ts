@@ -4,7 +4,6 @@
  * room, until the room's preview shows a place freed. Then it is offered again.
  */
 import { fetchPreview, VoiceError } from '@pnl-voice/client';
-import { banEnd, retryAfter } from './view/error-text';
 import type { JoinForm } from './view/join-form';
 import type { StatusView } from './view/status';
 
@@ -26,11 +25,11 @@ export class JoinGate {
   /** The join of `market` was refused with `err`: holds Join while a retry would fail. */
   refused(err: unknown, market: string): void {
     this.clear();
-    const end = banEnd(err);
-    const seconds = retryAfter(err);
-    if (end) this.holdFor(end.getTime() - Date.now(), 'You can join this room again.');
-    else if (seconds) this.holdFor(seconds * 1000, '');
-    else if (err instanceof VoiceError && err.code === 'ROOM_FULL') this.waitForPlace(market);
+    if (!(err instanceof VoiceError)) return;
+    const end = err.code === 'BANNED' && err.until ? Date.parse(err.until) : NaN;
+    if (!Number.isNaN(end)) this.holdFor(end - Date.now(), 'You can join this room again.');
+    else if (err.code === 'RATE_LIMITED' && err.retryAfterSecs) this.holdFor(err.retryAfterSecs * 1000, '');
+    else if (err.code === 'ROOM_FULL') this.waitForPlace(market);
   }
 
   /** Joining again (or another address): nothing holds. */

@@ -1,5 +1,6 @@
 /** Page entry: wires the sign-in choice, the room (`@pnl-voice/client`) and the views. */
 import {
+  describeError,
   fetchPreview,
   guestSigner,
   injectedWallet,
@@ -19,14 +20,13 @@ import { marketKnown } from './market-check';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
-import { errorText } from './view/error-text';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { MicHelp } from './view/mic-help';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
 import { RoomView } from './view/room-view';
-import { StatusView, type EndReason, type Phase } from './view/status';
+import { rejoinWarning, StatusView, type EndReason, type Phase } from './view/status';
 
 const DEFAULT_TITLE = 'Market voice rooms';
 
@@ -79,7 +79,7 @@ const microphones = watchMicrophones((list) => {
 });
 
 function problem(err: unknown): void {
-  status.problem(errorText(err));
+  status.problem(describeError(err));
 }
 
 /** What the status line says in the room, by role. */
@@ -126,19 +126,26 @@ function onPhase(phase: Phase): void {
 /** Why the stay ended, in the page's words. */
 function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { reason: EndReason; text: string } {
   const texts: Record<CloseReason, () => { reason: EndReason; text: string }> = {
-    left: () => ({ reason: 'left', text: 'You left the room.' }),
+    left: () => {
+      const rejoins = room.state.rejoinsLeft;
+      return { reason: 'left', text: rejoins === null ? 'You left the room.' : `You left the room. ${rejoinWarning(rejoins)}` };
+    },
     kicked: () => ({ reason: 'kicked', text: 'The founder removed you from this room.' }),
     replaced: () => ({
       reason: 'replaced',
       text: 'You joined this room from another tab or device, so you left it here.',
     }),
     'room-closed': () => ({ reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` }),
-    error: () => ({ reason: 'error', text: errorText(error) }),
+    error: () => ({ reason: 'error', text: describeError(error) }),
   };
   return texts[reason]();
 }
 
-room.on('connected', ({ rejoined }) => onPhase({ kind: 'joined', rejoined }));
+room.on('connected', ({ rejoined }) => {
+  onPhase({ kind: 'joined', rejoined });
+  const left = room.state.rejoinsLeft;
+  if (left !== null) status.warnRejoins(left);
+});
 room.on('reconnecting', ({ attempt, cause }) => onPhase({ kind: 'reconnecting', attempt, why: RECONNECT_WHY[cause] }));
 room.on('closed', (closed) => {
   if (closed.error && room.state.marketAddress) gate.refused(closed.error, room.state.marketAddress);
@@ -226,7 +233,7 @@ form.onJoin(async (market, identity, anyway) => {
   signerFor(identity).then(
     // the `closed` event tells why a join failed
     (signer) => room.join(market, { signer }, { microphone: anyway ? 'on-unmute' : 'on-stage' }).catch(() => undefined),
-    (err: unknown) => onPhase({ kind: 'ended', reason: 'error', text: errorText(err) }),
+    (err: unknown) => onPhase({ kind: 'ended', reason: 'error', text: describeError(err) }),
   );
 });
 

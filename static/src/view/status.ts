@@ -27,6 +27,17 @@ const NOTICES: Record<Notice, string> = {
   'moved-to-audience': 'The founder moved you back to the listeners.',
 };
 
+/** The page's own notice besides the SDK's: joining again soon would trip the churn ban. */
+type PageNotice = 'rejoin-warning';
+
+/** The warning before the churn ban, `left` more joins allowed within its window. */
+export function rejoinWarning(left: number): string {
+  const rest = 'you are kept out of this room for a while.';
+  return left === 0
+    ? `If you leave now and join again soon, ${rest}`
+    : `You can leave and join again ${left} more time${left === 1 ? '' : 's'} soon; after that, ${rest}`;
+}
+
 type PillState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
 export class StatusView {
@@ -112,9 +123,16 @@ export class StatusView {
     this.noticeText.textContent = NOTICES[kind];
   }
 
+  /** Warns, on joining, that `left` more rejoins soon lead to the churn ban (the join data's `rejoinsLeft`). */
+  warnRejoins(left: number): void {
+    this.notice.hidden = false;
+    this.notice.dataset.kind = 'rejoin-warning' satisfies PageNotice;
+    this.noticeText.textContent = rejoinWarning(left);
+  }
+
   /** Clears the notice (only if it is one of `kinds`, when given). */
-  clearNotice(...kinds: Notice[]): void {
-    const current = this.notice.dataset.kind as Notice | undefined;
+  clearNotice(...kinds: (Notice | PageNotice)[]): void {
+    const current = this.notice.dataset.kind as Notice | PageNotice | undefined;
     if (kinds.length && (!current || !kinds.includes(current))) return;
     this.notice.hidden = true;
     delete this.notice.dataset.kind;

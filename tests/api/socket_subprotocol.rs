@@ -46,7 +46,7 @@ async fn open(url: &str, protocols: Option<&str>) -> Result<(Socket, Option<Stri
 async fn join(socket: &mut Socket, market: &str) -> Value {
     let request = json!({"id": 1, "method": "voice:join", "data": {"marketAddress": market}});
     socket
-        .send(Message::Text(request.to_string().into()))
+        .send(Message::Text(request.to_string()))
         .await
         .expect("sent");
     loop {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { callApi, launchBrowser, log, newMarket, newWallet, signIn, sleep, User, VoiceServer } from './harness.mjs';
+import { callApi, checkA11y, launchBrowser, log, newMarket, newWallet, signIn, sleep, User, VoiceServer } from './harness.mjs';
 
 /** Markets with a founder each, one per test, so the tests do not meet in a room. */
 const rooms = Object.fromEntries(
@@ -77,6 +77,7 @@ test('defect 2: a founder whose microphone is blocked is told how to allow it, c
     assert.match(text, /microphone/i);
     const retry = host.page.getByRole('button', { name: /Retry/ });
     assert.equal(await retry.isVisible(), true, 'no Retry button');
+    await checkA11y(host.page, 'the blocked microphone');
 
     await host.context.grantPermissions(['microphone'], { origin: server.origin });
     await retry.click();
@@ -175,6 +176,7 @@ test('defect 8: an unknown market is checked first; joining it anyway does not o
     await sleep(1_000);
     assert.notEqual(await visitor.phase(), 'joined', 'joined an unknown market without asking');
     assertHumanText(await visitor.page.locator('#status').textContent(), 'the unknown market');
+    await checkA11y(visitor.page, 'the unknown market');
 
     await visitor.page.getByRole('button', { name: /Join anyway/ }).click();
     await visitor.waitFor('joining', () => document.getElementById('app')?.dataset.phase === 'joined');

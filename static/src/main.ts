@@ -15,15 +15,18 @@ import {
 } from '@pnl-voice/client';
 import { isAddress, marketFromLocation, shortAddress } from './address';
 import { EmbeddedPage } from './frame/embedded-page';
+import { JoinGate } from './join-gate';
+import { marketKnown } from './market-check';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
+import { MicHelp } from './view/mic-help';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
 import { RoomView } from './view/room-view';
-import { StatusView, type EndReason, type Phase } from './view/status';
+import { rejoinWarning, StatusView, type EndReason, type Phase } from './view/status';
 
 const DEFAULT_TITLE = 'Market voice rooms';
 
@@ -40,6 +43,7 @@ const room = new VoiceRoom({ serverUrl: location.origin, iceTransportPolicy });
 
 const status = new StatusView();
 const form = new JoinForm();
+const gate = new JoinGate(form, status, location.origin);
 const audio = new AudioSink();
 const title = document.getElementById('title');
 const browserWallet = injectedWallet();
@@ -68,6 +72,7 @@ const controls = new Controls({
   muteAll: () => room.muteAll().catch(problem),
   leave: () => void room.leave(),
 });
+const micHelp = new MicHelp(() => void room.retryMicrophone().catch(problem));
 const microphones = watchMicrophones((list) => {
   devices = list;
   renderMic(room.state);
@@ -93,12 +98,15 @@ function setTitle(market: string): void {
 }
 
 function renderMic(state: RoomSnapshot): void {
-  controls.setMic({ ...state.microphone, speaker: state.you?.isSpeaker ?? false, devices });
+  const speaker = state.you?.isSpeaker ?? false;
+  controls.setMic({ ...state.microphone, speaker, devices });
+  micHelp.show(speaker ? state.microphone.problem : null, state.microphone.opening);
 }
 
 function onPhase(phase: Phase): void {
   status.phase(phase, roleText(room.state));
   controls.setOnline(phase.kind === 'joined');
+  if (phase.kind === 'reconnecting') roomView.offline();
   if (phase.kind === 'joined') {
     form.show(false);
     roomView.show(true);
@@ -110,7 +118,7 @@ function onPhase(phase: Phase): void {
     audio.clear();
     form.show(true);
     form.setBusy(false);
-    form.focus();
+    form.focusAfterRefusal();
     setTitle('');
   }
 }
@@ -118,7 +126,10 @@ function onPhase(phase: Phase): void {
 /** Why the stay ended, in the page's words. */
 function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { reason: EndReason; text: string } {
   const texts: Record<CloseReason, () => { reason: EndReason; text: string }> = {
-    left: () => ({ reason: 'left', text: 'You left the room.' }),
+    left: () => {
+      const rejoins = room.state.rejoinsLeft;
+      return { reason: 'left', text: rejoins === null ? 'You left the room.' : `You left the room. ${rejoinWarning(rejoins)}` };
+    },
     kicked: () => ({ reason: 'kicked', text: 'The founder removed you from this room.' }),
     replaced: () => ({
       reason: 'replaced',
@@ -130,9 +141,16 @@ function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { re
   return texts[reason]();
 }
 
-room.on('connected', ({ rejoined }) => onPhase({ kind: 'joined', rejoined }));
+room.on('connected', ({ rejoined }) => {
+  onPhase({ kind: 'joined', rejoined });
+  const left = room.state.rejoinsLeft;
+  if (left !== null) status.warnRejoins(left);
+});
 room.on('reconnecting', ({ attempt, cause }) => onPhase({ kind: 'reconnecting', attempt, why: RECONNECT_WHY[cause] }));
-room.on('closed', (closed) => onPhase({ kind: 'ended', ...endOf(closed) }));
+room.on('closed', (closed) => {
+  if (closed.error && room.state.marketAddress) gate.refused(closed.error, room.state.marketAddress);
+  onPhase({ kind: 'ended', ...endOf(closed) });
+});
 /** Someone came, left or changed, or the queue or settings did: the room is drawn again (not for speaking time alone). */
 let roomChanged = false;
 for (const event of ['participant-joined', 'participant-left', 'participant-updated', 'you', 'queue', 'settings'] as const) {
@@ -144,6 +162,7 @@ room.on('state', (state) => {
   if (!roomChanged || !state.you) return;
   roomChanged = false;
   roomView.render(state);
+  if (state.connection === 'reconnecting') roomView.offline();
   controls.setRoom(state);
   renderMic(state);
   status.role(roleText(state));
@@ -185,7 +204,7 @@ async function signerFor(identity: Identity): Promise<Signer> {
   return told;
 }
 
-form.onJoin((market, identity) => {
+form.onJoin(async (market, identity, anyway) => {
   if (busy) return;
   if (!isAddress(market)) {
     form.setInvalid(true);
@@ -193,12 +212,27 @@ form.onJoin((market, identity) => {
     return;
   }
   busy = true;
+  gate.clear();
   form.setInvalid(false);
   form.setBusy(true);
+  form.offerAnyway(false);
+  // A mistyped address must not open an empty room with the microphone on: ask first.
+  if (!anyway && !(await marketKnown(location.origin, market))) {
+    busy = false;
+    form.setBusy(false);
+    form.offerAnyway(true);
+    status.message(
+      'No market is known at this address: check it. Join anyway to open an empty room with no host; ' +
+        'you join muted and your microphone stays off until you unmute.',
+      'error',
+    );
+    return;
+  }
   setTitle(market);
   onPhase({ kind: 'connecting' });
   signerFor(identity).then(
-    (signer) => room.join(market, { signer }).catch(() => undefined), // the `closed` event tells why
+    // the `closed` event tells why a join failed
+    (signer) => room.join(market, { signer }, { microphone: anyway ? 'on-unmute' : 'on-stage' }).catch(() => undefined),
     (err: unknown) => onPhase({ kind: 'ended', reason: 'error', text: describeError(err) }),
   );
 });

@@ -18,3 +18,4 @@ mod rest_api;
 mod room_life;
 mod security;
 mod signaling_contract;
+mod socket_subprotocol;

@@ -3,7 +3,7 @@
 // with fake media, and checks on pages (UI state, WebRTC stats).
 
 import { spawn } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,33 @@ export function newWallet() {
 }
 
 export const newMarket = () => base58(randomBytes(32));
+
+/** `POST` (with `body`) or `GET` `pathname` on the server, as `token`'s holder when given; the envelope's `data`, or throws its error code. */
+export async function callApi(server, pathname, body, token) {
+  const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(`${server.origin}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const envelope = await response.json();
+  if (!envelope.success) throw Object.assign(new Error(`${pathname}: ${envelope.error.code}`), { error: envelope.error });
+  return envelope.data;
+}
+
+/** Signs `wallet` in from the test (the challenge signed with its key): its JWT, for REST calls. */
+export async function signIn(server, wallet) {
+  const key = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(wallet.seedHex, 'hex')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const { nonce, message } = await callApi(server, '/api/auth/challenge', { walletAddress: wallet.address });
+  const signature = base58(sign(null, Buffer.from(message, 'utf8'), key));
+  const { token } = await callApi(server, '/api/auth/verify', { walletAddress: wallet.address, nonce, signature });
+  return token;
+}
 
 // ---------- the server ----------
 
@@ -276,8 +303,11 @@ function writeSpeechWav(file) {
   writeFileSync(file, wav);
 }
 
-/** Headless Chromium (CHROMIUM, default /usr/bin/chromium) with fake media; `dir` holds its microphone file. */
-export async function launchBrowser(dir) {
+/**
+ * Headless Chromium (CHROMIUM, default /usr/bin/chromium) with fake media; `dir` holds its microphone file.
+ * `askForMicrophone`: without the fake permission prompt, so only a context granted `microphone` may open it.
+ */
+export async function launchBrowser(dir, { askForMicrophone = false } = {}) {
   const speech = path.join(dir, 'speech.wav');
   writeSpeechWav(speech);
   return chromium.launch({
@@ -294,7 +324,7 @@ export async function launchBrowser(dir) {
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...(askForMicrophone ? [] : ['--use-fake-ui-for-media-stream']),
       '--autoplay-policy=no-user-gesture-required',
       `--use-file-for-fake-audio-capture=${speech}`,
     ],
@@ -373,9 +403,17 @@ function readSrtpCiphers() {
  * `wallet.seed`) and page on the server's origin.
  */
 export class User {
-  static async open(browser, server, name, wallet, viewport = { width: 1280, height: 800 }, { origins = [] } = {}) {
+  /** `microphone: false` leaves the microphone permission ungranted (blocked, in a browser that asks for it). */
+  static async open(
+    browser,
+    server,
+    name,
+    wallet,
+    viewport = { width: 1280, height: 800 },
+    { origins = [], microphone = true } = {},
+  ) {
     const context = await browser.newContext({ viewport });
-    await context.grantPermissions(['microphone'], { origin: server.origin });
+    if (microphone) await context.grantPermissions(['microphone'], { origin: server.origin });
     await context.addInitScript((seed) => {
       try {
         localStorage.setItem('pnl-voice:guest-secret-key', seed);
@@ -399,6 +437,7 @@ export class User {
       log(`${name} page error: ${error.stack ?? error.message}`);
     });
     page.on('console', (message) => {
+      user.consoleTexts.push(message.text());
       if (message.type() === 'error' || message.type() === 'warning') {
         log(`${name} console.${message.type()}: ${message.text().replace(/token=[^'&\s]+/g, 'token=…')}`);
       }
@@ -414,6 +453,8 @@ export class User {
     this.context = context;
     this.page = page;
     this.pageErrors = [];
+    /** Every console message of the page, as printed (the sign-in token must never be in one). */
+    this.consoleTexts = [];
   }
 
   /** Waits until `fn(arg)` is truthy in the page; fails with `what` and the status line. */
@@ -599,4 +640,60 @@ export function screenshotDir() {
   const dir = process.env.SCREENSHOT_DIR || path.join(tmpdir(), 'pnl-voice-screenshots');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+// ---------- accessibility ----------
+
+const AXE_SOURCE = readFileSync(path.join(REPO_ROOT, 'tests', 'browser', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** The sizes every accessibility check runs at: desktop, a phone, and the narrowest phone. */
+export const A11Y_VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+  { width: 320, height: 568 },
+];
+
+/**
+ * Runs axe-core in `page` (its main frame) at each of `viewports`, in the
+ * light and the dark colour scheme, and fails on any serious or critical
+ * violation, naming `label`, the rule, its help and the offending nodes.
+ * The page's viewport and colour scheme are put back afterwards.
+ */
+export async function checkA11y(page, label, { viewports = A11Y_VIEWPORTS } = {}) {
+  const before = page.viewportSize();
+  const found = [];
+  try {
+    // Evaluated through the debugging protocol: the page's content security policy does not apply.
+    await page.evaluate(`if (!window.axe) { ${AXE_SOURCE} }`);
+    for (const viewport of viewports) {
+      await page.setViewportSize(viewport);
+      for (const colorScheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme });
+        const violations = await page.evaluate(async () => {
+          const result = await window.axe.run(document, {
+            resultTypes: ['violations'],
+            // Off by default (experimental): a visible label missing from the accessible name breaks voice control.
+            rules: { 'label-content-name-mismatch': { enabled: true } },
+          });
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              help: v.help,
+              nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`),
+            }));
+        });
+        for (const v of violations) found.push({ at: `${viewport.width}x${viewport.height} ${colorScheme}`, ...v });
+      }
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: null });
+    if (before) await page.setViewportSize(before);
+  }
+  log(`axe ${label}: ${found.length} serious or critical violation(s)`);
+  if (found.length) {
+    const lines = found.map((v) => `- [${v.at}] ${v.impact} ${v.id} (${v.help}):\n    ${v.nodes.join('\n    ')}`);
+    throw new Error(`axe-core found serious or critical violations in ${label}:\n${lines.join('\n')}`);
+  }
 }

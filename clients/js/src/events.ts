@@ -19,9 +19,22 @@ export type CloseReason = 'left' | 'kicked' | 'replaced' | 'room-closed' | 'erro
 /** Moments the user must notice. */
 export type Notice = 'speak-now' | 'muted-by-founder' | 'moved-to-audience';
 
+/**
+ * Why the microphone could not be opened: `blocked` (the browser or the
+ * user refused the permission), `unavailable` (no input, or it failed).
+ */
+export type MicrophoneProblem = 'blocked' | 'unavailable';
+
 export interface MicrophoneState {
   /** The own producer exists: mute and unmute work. */
   ready: boolean;
+  /** The microphone is being opened (the browser may be asking the user). */
+  opening: boolean;
+  /**
+   * The last attempt to open it failed, and why; it stays until an attempt
+   * works (`retryMicrophone`, or unmuting) or the user leaves the stage.
+   */
+  problem: MicrophoneProblem | null;
   /** Nothing is sent (true until the user unmutes). */
   muted: boolean;
   /** Push-to-talk is held and has unmuted the microphone. */

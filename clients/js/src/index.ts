@@ -2,10 +2,11 @@
  * `@pnl-voice/client`: join a prediction market's voice room from any web
  * app. Importing it touches no browser global (safe for server-side rendering).
  */
-export { VoiceRoom, backoffDelay, type VoiceAuth, type VoiceRoomOptions } from './voice-room.js';
+export { VoiceRoom, backoffDelay, type JoinOptions, type VoiceAuth, type VoiceRoomOptions } from './voice-room.js';
 export type {
   CloseReason,
   ConnectionState,
+  MicrophoneProblem,
   MicrophoneState,
   Notice,
   ReconnectCause,

@@ -15,7 +15,8 @@ export interface SocketLike {
   close(code?: number): void;
 }
 
-export type SocketFactory = new (url: string) => SocketLike;
+/** A WebSocket constructor; `protocols` are the subprotocols offered (`Sec-WebSocket-Protocol`). */
+export type SocketFactory = new (url: string, protocols?: string[]) => SocketLike;
 
 /** A timer handle as `setTimeout` returns it (a number in browsers, an object in node). */
 export type TimerHandle = unknown;
@@ -82,8 +83,8 @@ export async function listMicrophones(): Promise<MicrophoneDevice[]> {
 /** The browser's own pieces, each looked up when first used. */
 export function browserPlatform(): Platform {
   return {
-    WebSocket: function BrowserSocket(url: string) {
-      return new globalThis.WebSocket(url);
+    WebSocket: function BrowserSocket(url: string, protocols?: string[]) {
+      return new globalThis.WebSocket(url, protocols);
     } as unknown as SocketFactory,
     createDevice: () => Device.factory(),
     fetch: (input, init) => globalThis.fetch(input, init),

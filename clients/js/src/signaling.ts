@@ -6,6 +6,8 @@ import type { ServerEvent, WireError } from './wire/index.js';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** The subprotocol the server answers when the token comes as `bearer.<token>`. */
+const SUBPROTOCOL = 'pnl-voice';
 
 interface Pending {
   resolve(data: unknown): void;
@@ -30,13 +32,15 @@ export class Signaling {
   }
 
   /**
-   * Opens a socket to `url`. Rejects with `UNREACHABLE` when it cannot be
-   * opened: the server is down, or it refused the upgrade (a stale token);
-   * a browser cannot tell which.
+   * Opens a socket to `url` signed in with `token`, sent as the subprotocol
+   * `bearer.<token>` next to `pnl-voice` (docs/protocol.md, "Connecting"):
+   * never in the URL, which a browser prints in the console when an attempt
+   * fails. Rejects with `UNREACHABLE` when it cannot be opened: the server
+   * is down, or it refused the upgrade (a stale token); a browser cannot tell which.
    */
-  static connect(url: string, platform: Platform): Promise<Signaling> {
+  static connect(url: string, token: string, platform: Platform): Promise<Signaling> {
     return new Promise((resolve, reject) => {
-      const socket = new platform.WebSocket(url);
+      const socket = new platform.WebSocket(url, [SUBPROTOCOL, `bearer.${token}`]);
       const timer = platform.setTimeout(() => socket.close(), CONNECT_TIMEOUT_MS);
       socket.onopen = () => {
         platform.clearTimeout(timer);

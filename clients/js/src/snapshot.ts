@@ -67,7 +67,14 @@ export function announceChanges(emitter: Emitter, before: RoomSnapshot, after: R
 }
 
 function sameMic(a: MicrophoneState, b: MicrophoneState): boolean {
-  return a.ready === b.ready && a.muted === b.muted && a.talking === b.talking && a.deviceId === b.deviceId;
+  return (
+    a.ready === b.ready &&
+    a.opening === b.opening &&
+    a.problem === b.problem &&
+    a.muted === b.muted &&
+    a.talking === b.talking &&
+    a.deviceId === b.deviceId
+  );
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -13,6 +13,7 @@ import {
   type CloseReason,
   type ConnectionState,
   type Listener,
+  type MicrophoneProblem,
   type Notice,
   type ReconnectCause,
   type RoomSnapshot,
@@ -38,6 +39,16 @@ import type {
 
 /** How to sign in: a wallet that signs the server's challenge, or a JWT already obtained (`signIn`). */
 export type VoiceAuth = { signer: Signer } | { token: string };
+
+/** How one stay goes, besides signing in. */
+export interface JoinOptions {
+  /**
+   * When the microphone opens on stage: `on-stage` (default) as soon as the
+   * user may speak, so unmuting is instant; `on-unmute` only when the user
+   * unmutes (or retries), for a room the user did not mean to speak in.
+   */
+  microphone?: 'on-stage' | 'on-unmute';
+}
 
 export interface VoiceRoomOptions {
   /** The voice server's origin, e.g. `https://voice.example.com`. */
@@ -91,6 +102,10 @@ export class VoiceRoom {
   /** Counts stays: a loop or reply of an earlier stay sees it changed and stops. */
   private stay = 0;
   private micStarting = false;
+  /** Why the microphone could not be opened, until an attempt works. */
+  private micProblem: MicrophoneProblem | null = null;
+  /** The microphone opens only when the user unmutes (`JoinOptions.microphone`). */
+  private micOnUnmute = false;
   /** The user wants to be heard: restored after a reconnection. */
   private wantLive = false;
   /** The user wants the floor: the hand goes up again after a reconnection. */
@@ -126,7 +141,7 @@ export class VoiceRoom {
    * Signs in and joins `marketAddress`'s room; resolves once in the room.
    * A failure ends the stay (`closed` with reason `error`) and rejects.
    */
-  async join(marketAddress: string, auth: VoiceAuth): Promise<void> {
+  async join(marketAddress: string, auth: VoiceAuth, options: JoinOptions = {}): Promise<void> {
     if (this.connection !== 'idle' && this.connection !== 'closed') {
       throw new VoiceError('CONFLICT', 'Already in a room: leave it first.');
     }
@@ -134,6 +149,8 @@ export class VoiceRoom {
     if (marketAddress !== this.market) this.rejoinsLeft = null;
     this.market = marketAddress;
     this.auth = auth;
+    this.micOnUnmute = options.microphone === 'on-unmute';
+    this.micProblem = null;
     this.room = null;
     this.mutedLocally.clear();
     this.wantLive = false;
@@ -280,6 +297,18 @@ export class VoiceRoom {
     await this.link?.setPausedFor(wallet, muted);
   }
 
+  /**
+   * Tries to open the microphone again after it failed (`microphone.problem`),
+   * e.g. once the user allowed it in the browser; it opens muted. Resolves
+   * when the attempt is over: the state tells whether it worked.
+   */
+  async retryMicrophone(): Promise<void> {
+    this.joined();
+    this.micProblem = null;
+    this.publish();
+    await this.startSending(this.stay, true);
+  }
+
   /** Chooses the microphone input; a live producer gets the new track in place. */
   async setMicrophone(deviceId: string): Promise<void> {
     try {
@@ -326,7 +355,7 @@ export class VoiceRoom {
     const token = await this.token();
     let url = socketUrl(this.serverUrl);
     for (let redirects = 0; ; redirects++) {
-      const signaling = await Signaling.connect(`${url}?token=${encodeURIComponent(token)}`, this.platform);
+      const signaling = await Signaling.connect(url, token, this.platform);
       if (!this.inStay(stay)) {
         signaling.close(); // left while connecting
         throw new VoiceError('DISCONNECTED', 'You left the room.');
@@ -434,6 +463,7 @@ export class VoiceRoom {
       if (data.walletAddress === this.room?.self) {
         this.wantLive = false;
         this.talking = false;
+        this.micProblem = null;
         this.link?.stopSending();
         this.mic.close();
         this.notify('moved-to-audience');
@@ -545,21 +575,29 @@ export class VoiceRoom {
     void this.startSending(this.stay);
   }
 
-  /** Opens the microphone and a paused producer; unmutes again if the user was live before a reconnection. */
-  private async startSending(stay: number): Promise<void> {
+  /**
+   * Opens the microphone and a paused producer; unmutes again if the user
+   * was live before a reconnection. With `micOnUnmute`, only when the user
+   * asked (`asked`, or wants to be live). A failure is `microphone.problem`.
+   */
+  private async startSending(stay: number, asked = false): Promise<void> {
     const link = this.link;
     if (!link || link.sending || this.micStarting) return;
+    if (this.micOnUnmute && !asked && !this.wantLive) return;
     this.micStarting = true;
+    this.publish();
     try {
       const track = await this.mic.open();
       if (link !== this.link || !this.inStay(stay) || !(this.room && me(this.room)?.isSpeaker)) return;
       await link.send(track);
+      this.micProblem = null;
       this.publish();
       if (this.wantLive) await this.setMuted(false);
     } catch (err) {
       if (link === this.link) {
         this.mic.close(); // not sending: the recording indicator goes off
-        this.emitter.emit('error', new VoiceError('MEDIA', `Microphone unavailable: ${describeError(err)}`));
+        this.wantLive = false;
+        this.micProblem = microphoneProblem(err);
       }
     } finally {
       this.micStarting = false;
@@ -569,6 +607,11 @@ export class VoiceRoom {
 
   private async applyMute(muted: boolean): Promise<void> {
     const { link, signaling, room } = this;
+    if (!muted && link && !link.sending && room && me(room)?.isSpeaker) {
+      // Not open yet (it opens on unmute, or failed before): open it; it unmutes once sending.
+      void this.startSending(this.stay, true);
+      return;
+    }
     if (!link?.sending || !signaling || !room || link.paused === muted) return;
     if (muted) link.pause();
     await signaling.request('voice:mute', { muted }); // isMuted follows the server's voice:user_muted
@@ -667,6 +710,8 @@ export class VoiceRoom {
       marketAddress: this.market,
       microphone: {
         ready: this.link?.sending ?? false,
+        opening: this.micStarting,
+        problem: this.micProblem,
         muted: this.link?.paused ?? true,
         talking: this.talking,
         deviceId: this.mic.deviceId,
@@ -678,6 +723,12 @@ export class VoiceRoom {
     };
     return buildSnapshot(this.room, parts, this.snapshot as RoomSnapshot | undefined);
   }
+}
+
+/** A refused permission (the browser's or the user's) is `blocked`; anything else, `unavailable`. */
+function microphoneProblem(err: unknown): MicrophoneProblem {
+  const name = err instanceof Error ? err.name : '';
+  return name === 'NotAllowedError' || name === 'SecurityError' ? 'blocked' : 'unavailable';
 }
 
 function toVoiceError(err: unknown): VoiceError {

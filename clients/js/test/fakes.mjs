@@ -199,9 +199,12 @@ export class FakeServer {
   platform(extra = {}) {
     const server = this;
     class FakeSocket {
-      constructor(url) {
+      constructor(url, protocols = []) {
         this.url = url;
-        this.token = new URL(url).searchParams.get('token');
+        this.protocols = protocols;
+        this.token = protocols.includes('pnl-voice')
+          ? (protocols.find((p) => p.startsWith('bearer.'))?.slice('bearer.'.length) ?? null)
+          : new URL(url).searchParams.get('token');
         this.readyState = 0;
         this.onopen = this.onclose = this.onmessage = null;
         server.sockets.push(this);
@@ -245,7 +248,8 @@ export class FakeServer {
     const delays = [];
     const json = (data) => ({ ok: true, status: 200, statusText: 'OK', json: async () => ({ success: true, data }) });
     const device = new FakeDevice();
-    const microphone = { opened: 0, tracks: [] };
+    /** `blocked`: the permission is refused, as a browser refuses it (`NotAllowedError`). */
+    const microphone = { opened: 0, tracks: [], blocked: false };
     return {
       delays,
       device,
@@ -271,6 +275,7 @@ export class FakeServer {
           return { ok: false, status: 404, statusText: 'Not Found', json: async () => ({ success: false, error: { code: 'NOT_FOUND', message: path } }) };
         },
         openMicrophone: async (deviceId) => {
+          if (microphone.blocked) throw Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
           microphone.opened += 1;
           const track = new FakeTrack(deviceId);
           microphone.tracks.push(track);

@@ -8,18 +8,19 @@ import { FakeServer, FOUNDER, joinData, MARKET, ME, OTHER, participant, signer, 
 
 const SERVER_URL = 'http://voice.test';
 
-async function joined({ join, producers = [] } = {}) {
+async function joined({ join, producers = [], options, blocked = false } = {}) {
   const server = new FakeServer();
   if (join) server.join = () => join;
   server.producers = producers;
   const fakes = server.platform();
+  fakes.microphone.blocked = blocked;
   const room = new VoiceRoom({ serverUrl: SERVER_URL, platform: fakes.platform });
   const seen = [];
   for (const name of ['connection', 'participant-joined', 'participant-left', 'participant-updated', 'queue', 'settings', 'speaking', 'levels', 'you', 'notice', 'error', 'closed', 'audio', 'audio-ended', 'microphone']) {
     room.on(name, (payload) => seen.push([name, payload]));
   }
   const me = signer();
-  await room.join(MARKET, { signer: me });
+  await room.join(MARKET, { signer: me }, options);
   const events = (name) => seen.filter(([n]) => n === name).map(([, p]) => p);
   return { server, fakes, room, events, signer: me };
 }
@@ -30,10 +31,12 @@ const founderJoin = () =>
     participants: [participant(OTHER)],
   });
 
-test('join signs the challenge, opens the socket with the token and joins the market', async () => {
+test('join signs the challenge, opens the socket with the token as its subprotocol and joins the market', async () => {
   const { server, room, events, signer: me, fakes } = await joined({ producers: [{ producerId: 'p1', walletAddress: FOUNDER }] });
   assert.equal(me.signed, 1);
-  assert.equal(server.sockets[0].url, 'ws://voice.test/ws?token=tok-1');
+  // Never in the URL, where a failed attempt would print it in the console.
+  assert.equal(server.sockets[0].url, 'ws://voice.test/ws');
+  assert.deepEqual(server.sockets[0].protocols, ['pnl-voice', 'bearer.tok-1']);
   assert.deepEqual(server.requestsOf('voice:join')[0].data, { marketAddress: MARKET });
   assert.deepEqual(events('connection'), ['connecting', 'connected']);
   assert.equal(room.state.connection, 'connected');
@@ -225,4 +228,33 @@ test('importing the package and its embed subpath touches no browser global', as
   const { spawnSync } = await import('node:child_process');
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
+});
+
+test('a blocked microphone is a problem that stays until a retry opens it; then unmuting works', async () => {
+  const { server, room, fakes, events } = await joined({ join: founderJoin(), blocked: true });
+  await until(() => room.state.microphone.problem === 'blocked', 'the problem');
+  assert.equal(room.state.microphone.ready, false);
+  assert.equal(room.state.microphone.opening, false);
+  assert.deepEqual(events('error'), [], 'the state tells it, not a passing error');
+  await room.retryMicrophone();
+  assert.equal(room.state.microphone.problem, 'blocked', 'still blocked: still said');
+  fakes.microphone.blocked = false;
+  await room.retryMicrophone();
+  assert.equal(room.state.microphone.problem, null);
+  assert.equal(room.state.microphone.ready, true);
+  assert.equal(room.state.microphone.muted, true, 'a retry opens it muted');
+  await room.setMuted(false);
+  assert.equal(fakes.device.transport('send').producer.paused, false);
+  assert.deepEqual(server.requestsOf('voice:mute').map((r) => r.data.muted), [false]);
+});
+
+test("with microphone 'on-unmute' a speaker's microphone opens only when it unmutes", async () => {
+  const { room, fakes } = await joined({ join: founderJoin(), options: { microphone: 'on-unmute' } });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(fakes.microphone.opened, 0, 'opened unasked');
+  assert.equal(room.state.microphone.ready, false);
+  await room.setMuted(false);
+  await until(() => room.state.microphone.ready && !room.state.microphone.muted, 'live after unmuting');
+  assert.equal(fakes.microphone.opened, 1);
+  assert.equal(fakes.device.transport('send').producer.paused, false);
 });

@@ -68,7 +68,7 @@ export interface VoiceRoomSnapshot {
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
 const NO_WALLETS: ReadonlySet<string> = new Set();
-const MIC_OFF: MicrophoneState = { ready: false, muted: true, talking: false, deviceId: '' };
+const MIC_OFF: MicrophoneState = { ready: false, opening: false, problem: null, muted: true, talking: false, deviceId: '' };
 
 /** The snapshot before a room exists (and during server rendering). */
 export function idleSnapshot(marketAddress: string): VoiceRoomSnapshot {

@@ -15,12 +15,46 @@ export class JoinForm {
   private readonly identityField = byId<HTMLElement>('identity-field');
   private readonly identity = byId<HTMLSelectElement>('identity');
   private readonly button = byId<HTMLButtonElement>('join');
+  private readonly anyway = byId<HTMLButtonElement>('join-anyway');
+  private busy = false;
+  /** A join now would be refused again (a ban, a full room): Join waits. */
+  private held = false;
 
-  onJoin(handler: (market: string, identity: Identity) => void): void {
+  /**
+   * `handler` gets the address, the identity and `anyway`: the user
+   * confirmed joining a market the server does not know.
+   */
+  onJoin(handler: (market: string, identity: Identity, anyway: boolean) => void): void {
+    const join = (anyway: boolean) =>
+      handler(this.market.value.trim(), this.identity.value === 'wallet' && !this.identityField.hidden ? 'wallet' : 'guest', anyway);
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
-      handler(this.market.value.trim(), this.identity.value === 'wallet' && !this.identityField.hidden ? 'wallet' : 'guest');
+      join(false);
     });
+    this.anyway.addEventListener('click', () => {
+      if (!this.busy) join(true);
+    });
+    // Another address: what held the last one does not hold it.
+    this.market.addEventListener('input', () => {
+      this.offerAnyway(false);
+      this.release();
+    });
+  }
+
+  /** Offers (or withdraws) joining a market the server does not know. */
+  offerAnyway(offer: boolean): void {
+    this.anyway.hidden = !offer;
+  }
+
+  /** Keeps Join disabled until `release`: a join now would be refused again. */
+  hold(): void {
+    this.held = true;
+    this.button.disabled = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.button.disabled = this.busy;
   }
 
   /** The market from the URL: no address field, a Listen button instead. */
@@ -56,12 +90,20 @@ export class JoinForm {
     if (!this.form.hidden && !this.button.disabled) this.form.requestSubmit();
   }
 
+  /** Where focus goes after a refusal: Join if it may be pressed, else the address. */
+  focusAfterRefusal(): void {
+    if (!this.button.disabled) this.button.focus();
+    else if (!this.marketField.hidden) this.market.focus();
+  }
+
   show(visible: boolean): void {
     this.form.hidden = !visible;
   }
 
   setBusy(busy: boolean): void {
-    this.button.disabled = busy;
+    this.busy = busy;
+    this.button.disabled = busy || this.held;
+    this.anyway.disabled = busy;
     this.market.readOnly = busy;
     this.identity.disabled = busy;
   }

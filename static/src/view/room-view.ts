@@ -4,14 +4,10 @@
  */
 import type { ModerateAction, Participant, RoomSnapshot } from '@pnl-voice/client';
 import { shortAddress } from '../address';
+import { ArrivalOrder } from './arrival-order';
 import { byId, el } from './dom';
 import { formatSpoken } from './format';
 import { participantTile } from './tile';
-
-/** Founder first, then by arrival. */
-function byStanding(a: Participant, b: Participant): number {
-  return Number(b.isFounder) - Number(a.isFounder) || a.joinedAt.localeCompare(b.joinedAt);
-}
 
 /** The parts of a snapshot the room view draws. */
 interface Drawn {
@@ -46,6 +42,7 @@ export class RoomView {
   private active = '';
   /** Ring size (0–1) by wallet, from the latest level report (empty once nobody is heard). */
   private loud: ReadonlyMap<string, number> = new Map();
+  private readonly order = new ArrivalOrder();
 
   constructor(private readonly moderate: (action: ModerateAction, target: string) => void) {}
 
@@ -61,7 +58,7 @@ export class RoomView {
   render(snapshot: RoomSnapshot): void {
     const state = drawn(snapshot);
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
-    const everyone = [...state.participants].sort(byStanding);
+    const everyone = this.order.sort(state.participants);
     const context = {
       self: state.self,
       founder: state.founder,
@@ -100,7 +97,20 @@ export class RoomView {
     this.markActive(this.speaking());
   }
 
+  /** The connection is down: nobody is shown live or speaking until the room is drawn again. */
+  offline(): void {
+    this.active = '';
+    this.loud = new Map();
+    for (const tile of this.tiles()) {
+      tile.dataset.live = 'false';
+      const mic = tile.querySelector('.mic');
+      if (mic) mic.textContent = 'Reconnecting';
+    }
+    this.markActive('');
+  }
+
   clear(): void {
+    this.order.clear();
     this.active = '';
     this.loud = new Map();
     for (const list of [this.speakers, this.listeners, this.queueList]) list.replaceChildren();

@@ -18,12 +18,25 @@ export type Phase =
   | { kind: 'ended'; reason: EndReason; text: string };
 
 const PROBLEM_MS = 8_000;
+/** How long "Reconnected." leads the status line before it says only the role again. */
+const RECONNECTED_MS = 4_000;
 
 const NOTICES: Record<Notice, string> = {
   'speak-now': 'You may speak now. Unmute (or hold to talk) when you are ready.',
   'muted-by-founder': 'Muted by the founder. Unmute when you want to speak again.',
   'moved-to-audience': 'The founder moved you back to the listeners.',
 };
+
+/** The page's own notice besides the SDK's: joining again soon would trip the churn ban. */
+type PageNotice = 'rejoin-warning';
+
+/** The warning before the churn ban, `left` more joins allowed within its window. */
+export function rejoinWarning(left: number): string {
+  const rest = 'you are kept out of this room for a while.';
+  return left === 0
+    ? `If you leave now and join again soon, ${rest}`
+    : `You can leave and join again ${left} more time${left === 1 ? '' : 's'} soon; after that, ${rest}`;
+}
 
 type PillState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -35,6 +48,7 @@ export class StatusView {
   private readonly noticeText = byId<HTMLElement>('notice-text');
   private readonly problemLine = byId<HTMLElement>('problem');
   private problemTimer = 0;
+  private reconnectedTimer = 0;
   private joinedText = '';
   private audioDown = false;
 
@@ -52,6 +66,7 @@ export class StatusView {
     this.app.dataset.phase = phase.kind;
     if (phase.kind !== 'ended') delete this.app.dataset.endReason;
     this.audioDown = false;
+    window.clearTimeout(this.reconnectedTimer);
     switch (phase.kind) {
       case 'idle':
         this.setPill('idle', 'Not connected');
@@ -64,8 +79,11 @@ export class StatusView {
         this.joinedText = joinedText;
         this.setPill('connected', 'Connected');
         this.say(phase.rejoined ? `Reconnected. ${joinedText}` : joinedText);
+        if (phase.rejoined) this.reconnectedTimer = window.setTimeout(() => this.say(this.joinedText), RECONNECTED_MS);
         break;
       case 'reconnecting':
+        // Notices were about moments before the drop: none of them holds after it.
+        this.clearNotice();
         this.setPill('reconnecting', 'Reconnecting');
         this.say(`${phase.why} Reconnecting… (attempt ${phase.attempt})`, 'warn');
         break;
@@ -81,6 +99,7 @@ export class StatusView {
   /** The role changed in the room: say the new one. */
   role(text: string): void {
     if (this.app.dataset.phase !== 'joined' || this.audioDown || text === this.joinedText) return;
+    window.clearTimeout(this.reconnectedTimer);
     this.joinedText = text;
     this.say(text);
   }
@@ -104,9 +123,16 @@ export class StatusView {
     this.noticeText.textContent = NOTICES[kind];
   }
 
+  /** Warns, on joining, that `left` more rejoins soon lead to the churn ban (the join data's `rejoinsLeft`). */
+  warnRejoins(left: number): void {
+    this.notice.hidden = false;
+    this.notice.dataset.kind = 'rejoin-warning' satisfies PageNotice;
+    this.noticeText.textContent = rejoinWarning(left);
+  }
+
   /** Clears the notice (only if it is one of `kinds`, when given). */
-  clearNotice(...kinds: Notice[]): void {
-    const current = this.notice.dataset.kind as Notice | undefined;
+  clearNotice(...kinds: (Notice | PageNotice)[]): void {
+    const current = this.notice.dataset.kind as Notice | PageNotice | undefined;
     if (kinds.length && (!current || !kinds.includes(current))) return;
     this.notice.hidden = true;
     delete this.notice.dataset.kind;

@@ -67,8 +67,9 @@ function actions(p: Participant, name: string, ctx: TileContext): HTMLElement {
     b.addEventListener('click', () => ctx.moderate(action, p.walletAddress));
     box.append(b);
   };
-  if (!p.isSpeaker) button('grant_speaker', 'Invite to speak', `Invite ${name} to speak`);
-  else if (ctx.speakerOnly) button('revoke_speaker', 'Move to listeners', `Move ${name} back to the listeners`);
+  // The accessible name starts with the visible text, so voice control finds the button by what it shows.
+  if (!p.isSpeaker) button('grant_speaker', 'Invite to speak', `Invite to speak: ${name}`);
+  else if (ctx.speakerOnly) button('revoke_speaker', 'Move to listeners', `Move to listeners: ${name}`);
   button('kick', 'Remove', `Remove ${name} from the room`, 'danger');
   return box;
 }

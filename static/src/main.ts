@@ -16,12 +16,15 @@ import {
 import { isAddress, marketFromLocation, shortAddress } from './address';
 import { EmbeddedPage } from './frame/embedded-page';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
+import { actOnPerson } from './people';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
+import { ReportDialog } from './view/report-dialog';
+import { RoomTools } from './view/room-tools';
 import { RoomView } from './view/room-view';
 import { StatusView, type EndReason, type Phase } from './view/status';
 
@@ -49,14 +52,23 @@ let devices: MicrophoneDevice[] = [];
 /** A join is under way or the page is in a room. */
 let busy = false;
 
-const roomView = new RoomView((action, target) => {
-  const act =
-    action === 'grant_speaker' ? room.grantSpeaker(target)
-    : action === 'revoke_speaker' ? room.revokeSpeaker(target)
-    : action === 'kick' ? room.kick(target)
-    : room.muteAll();
-  act.catch(problem);
-});
+const reportDialog = new ReportDialog((wallet, reason) => room.report(wallet, reason), describeError);
+const roomView = new RoomView(
+  (action, target) => {
+    const act =
+      action === 'grant_speaker' ? room.grantSpeaker(target)
+      : action === 'revoke_speaker' ? room.revokeSpeaker(target)
+      : action === 'kick' ? room.kick(target)
+      : room.muteAll();
+    act.catch(problem);
+  },
+  (action, target) =>
+    void actOnPerson(room, action, target, (wallet) =>
+      reportDialog.open(wallet, () => roomView.refocus(`person:${wallet}`)),
+    ).catch(problem),
+);
+reportDialog.confirmed = (wallet) => roomView.say(`Thank you: your report about ${shortAddress(wallet)} was sent.`);
+const roomTools = new RoomTools(() => room.endRoom().catch(problem));
 const controls = new Controls({
   mute: (muted) => room.setMuted(muted).catch(problem),
   pushToTalk: (held) => room.setPushToTalk(held).catch(problem),
@@ -105,6 +117,7 @@ function onPhase(phase: Phase): void {
     if (!phase.rejoined) roomView.focus();
   } else if (phase.kind === 'ended') {
     busy = false;
+    reportDialog.close();
     roomView.clear();
     roomView.show(false);
     audio.clear();
@@ -124,7 +137,10 @@ function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { re
       reason: 'replaced',
       text: 'You joined this room from another tab or device, so you left it here.',
     }),
-    'room-closed': () => ({ reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` }),
+    'room-closed': () =>
+      serverReason === 'ended'
+        ? { reason: 'closed', text: 'The host ended the room.' }
+        : { reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` },
     error: () => ({ reason: 'error', text: describeError(error) }),
   };
   return texts[reason]();
@@ -140,10 +156,17 @@ for (const event of ['participant-joined', 'participant-left', 'participant-upda
     roomChanged = true;
   });
 }
+/** The speakers muted on this device at the last drawing (the SDK keeps the array until it changes). */
+let drawnMutedLocally: readonly string[] = [];
 room.on('state', (state) => {
+  if (state.mutedLocally !== drawnMutedLocally) {
+    drawnMutedLocally = state.mutedLocally;
+    roomChanged = true;
+  }
   if (!roomChanged || !state.you) return;
   roomChanged = false;
   roomView.render(state);
+  roomTools.setRoom(state);
   controls.setRoom(state);
   renderMic(state);
   status.role(roleText(state));

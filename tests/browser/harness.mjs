@@ -3,7 +3,7 @@
 // with fake media, and checks on pages (UI state, WebRTC stats).
 
 import { spawn } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -599,4 +599,77 @@ export function screenshotDir() {
   const dir = process.env.SCREENSHOT_DIR || path.join(tmpdir(), 'pnl-voice-screenshots');
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+// ---------- members without a browser page of their own ----------
+
+/** A JWT for `wallet` (`POST /api/auth/challenge`, signed with its key, then `/api/auth/verify`). */
+export async function signIn(server, wallet) {
+  const post = async (path, body) => {
+    const response = await fetch(`${server.origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const envelope = await response.json();
+    if (!envelope.success) throw new Error(`${path}: ${JSON.stringify(envelope.error)}`);
+    return envelope.data;
+  };
+  const challenge = await post('/api/auth/challenge', { walletAddress: wallet.address });
+  const key = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(wallet.seedHex, 'hex')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const signature = cryptoSign(null, Buffer.from(challenge.message, 'utf8'), key);
+  const { token } = await post('/api/auth/verify', { walletAddress: wallet.address, nonce: challenge.nonce, signature: base58(signature) });
+  return token;
+}
+
+/**
+ * Listeners that are only a signaling socket each (no media): a crowd for
+ * the room at little cost. The sockets live in one page of the server's
+ * origin (so they pass its origin check); `close()` drops them all.
+ */
+export class SocketCrowd {
+  static async join(browser, server, market, wallets) {
+    const tokens = await Promise.all(wallets.map((wallet) => signIn(server, wallet)));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(`${server.origin}/health`);
+    const joined = await page.evaluate(
+      async ({ url, market, tokens }) => {
+        window.__crowd = [];
+        const one = (token) =>
+          new Promise((resolve) => {
+            const socket = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
+            window.__crowd.push(socket);
+            socket.onopen = () => socket.send(JSON.stringify({ id: 1, method: 'voice:join', data: { marketAddress: market } }));
+            socket.onmessage = ({ data }) => {
+              const message = JSON.parse(data);
+              if (message.id === 1) resolve(message.ok ? 'ok' : message.error.code);
+            };
+            socket.onclose = () => resolve('closed');
+          });
+        // One at a time: each join is a room change every member hears of.
+        const answers = [];
+        for (const token of tokens) answers.push(await one(token));
+        return answers;
+      },
+      { url: `${server.origin.replace(/^http/, 'ws')}/ws`, market, tokens },
+    );
+    const refused = joined.filter((answer) => answer !== 'ok');
+    if (refused.length) throw new Error(`socket listeners refused: ${refused.join(', ')}`);
+    log(`${wallets.length} socket-only listeners joined`);
+    return new SocketCrowd(context);
+  }
+
+  constructor(context) {
+    this.context = context;
+  }
+
+  async close() {
+    await this.context.close().catch(() => undefined);
+  }
 }

@@ -141,7 +141,8 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     await host.expectSilence(listener);
 
     // The founder removes the listener from the UI.
-    await host.tile(guest).getByRole('button', { name: /^Remove / }).click();
+    await host.tile(guest).getByRole('button', { name: /^Actions for / }).click();
+    await host.tile(guest).getByRole('menuitem', { name: 'Remove from room' }).click();
     await listener.waitFor('the kicked state', () => document.getElementById('app')?.dataset.endReason === 'kicked');
     assert.match(await listener.page.locator('#status').textContent(), /removed you/);
     await host.waitFor('the listener gone', (w) => !document.querySelector(`.tile[data-wallet="${w}"]`), guest.address);

@@ -1,11 +1,14 @@
 /**
  * The room on screen: speakers on the stage, listeners below, the raised
- * hands queue, live audio-level rings and the active speaker.
+ * hands queue, live audio-level rings and the active speaker, one menu per
+ * person, and what happens to the room's host (left, handed on).
  */
 import type { ModerateAction, Participant, RoomSnapshot } from '@pnl-voice/client';
 import { shortAddress } from '../address';
 import { byId, el } from './dom';
 import { formatSpoken } from './format';
+import type { Menu } from './menu';
+import type { PersonAction, Viewer } from './person-actions';
 import { participantTile } from './tile';
 
 /** Founder first, then by arrival. */
@@ -20,6 +23,10 @@ interface Drawn {
   speakerOnly: boolean;
   queue: readonly string[];
   participants: readonly Participant[];
+  /** The host's wallet (null in a room without a founder). */
+  host: string | null;
+  /** The room has a host who is not in it. */
+  hostAway: boolean;
 }
 
 function drawn(state: RoomSnapshot): Drawn {
@@ -29,7 +36,14 @@ function drawn(state: RoomSnapshot): Drawn {
     speakerOnly: state.settings?.speakerOnly ?? false,
     queue: state.queue,
     participants: state.participants,
+    host: state.host,
+    hostAway: state.host !== null && !state.participants.some((p) => p.walletAddress === state.host),
   };
+}
+
+/** How a host change reads: "You are now the host." or "7xKX…gAsU is now the host." */
+function hostNews(host: string, self: string): string {
+  return host === self ? 'You are now the host.' : `${shortAddress(host)} is now the host.`;
 }
 
 export class RoomView {
@@ -42,12 +56,27 @@ export class RoomView {
   private readonly queueList = byId<HTMLOListElement>('queue');
   private readonly queueCount = byId<HTMLElement>('queue-count');
   private readonly queueHint = byId<HTMLElement>('queue-hint');
+  private readonly stageNote = byId<HTMLElement>('stage-note');
+  private readonly news = byId<HTMLElement>('room-news');
+  /** The wallet whose menu is open ('' for none) and that menu. */
+  private openMenu: { wallet: string; menu: Menu } | null = null;
+  /** The host and whether it was away at the last drawing (undefined before the first). */
+  private lastHost: { host: string | null; away: boolean } | undefined;
   /** The dominant speaker from `voice:active_speaker` ('' until the first one). */
   private active = '';
   /** Ring size (0–1) by wallet, from the latest level report (empty once nobody is heard). */
   private loud: ReadonlyMap<string, number> = new Map();
 
-  constructor(private readonly moderate: (action: ModerateAction, target: string) => void) {}
+  constructor(
+    private readonly moderate: (action: ModerateAction, target: string) => void,
+    private readonly act: (action: PersonAction, target: string) => void,
+  ) {
+    // A press outside the open menu closes it.
+    document.addEventListener('pointerdown', (event) => {
+      const open = this.openMenu;
+      if (open && !(event.target instanceof Node && open.menu.element.contains(event.target))) open.menu.close(false);
+    });
+  }
 
   show(visible: boolean): void {
     this.section.hidden = !visible;
@@ -60,13 +89,18 @@ export class RoomView {
 
   render(snapshot: RoomSnapshot): void {
     const state = drawn(snapshot);
+    const me = snapshot.you;
+    if (!me) return;
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
     const everyone = [...state.participants].sort(byStanding);
+    const viewer: Viewer = { me, speakerOnly: state.speakerOnly, mutedForMe: snapshot.mutedLocally };
+    const openWallet = this.openMenu?.wallet ?? '';
+    this.openMenu = null; // the redraw makes the menus again
     const context = {
-      self: state.self,
-      founder: state.founder,
-      speakerOnly: state.speakerOnly,
-      moderate: (action: ModerateAction, target: string) => this.confirmThen(action, target),
+      viewer,
+      openMenu: openWallet,
+      menuToggled: (wallet: string, menu: Menu | null) => this.menuToggled(wallet, menu),
+      act: (action: PersonAction, target: string) => this.confirmThen(action, target),
     };
     const stage = everyone.filter((p) => p.isSpeaker);
     const audience = everyone.filter((p) => !p.isSpeaker);
@@ -74,6 +108,7 @@ export class RoomView {
     this.listeners.replaceChildren(...audience.map((p) => participantTile(p, context)));
     this.stageCount.textContent = `(${stage.length})`;
     this.audienceCount.textContent = `(${audience.length})`;
+    this.renderHost(state, stage.length);
     this.renderQueue(state);
     for (const tile of this.tiles()) this.setLevel(tile, this.loud.get(tile.dataset.wallet ?? '') ?? 0);
     this.markActive(this.speaking());
@@ -103,7 +138,50 @@ export class RoomView {
   clear(): void {
     this.active = '';
     this.loud = new Map();
+    this.openMenu = null;
+    this.lastHost = undefined;
+    this.news.textContent = '';
     for (const list of [this.speakers, this.listeners, this.queueList]) list.replaceChildren();
+  }
+
+  /** Tells the room's news in words (a polite live region); `quiet` news is only announced, as the page shows it elsewhere. */
+  say(text: string, quiet = false): void {
+    this.news.textContent = text;
+    this.news.classList.toggle('visually-hidden', quiet);
+  }
+
+  /** Puts focus on the control with `key` (e.g. a person's menu button after a dialog), if it is still there. */
+  refocus(key: string): void {
+    this.restoreFocus(key);
+  }
+
+  /**
+   * The host's state: a note on the stage while the host is away (never
+   * "nobody here" in a room with people), and the news when the host
+   * leaves, comes back or hands the role on.
+   */
+  private renderHost(state: Drawn, onStage: number): void {
+    const note = state.hostAway
+      ? onStage
+        ? 'The host left the room.'
+        : 'The host left the room. Nobody is on stage right now.'
+      : '';
+    this.stageNote.textContent = note;
+    this.stageNote.hidden = !note;
+    if (note) this.speakers.dataset.empty = 'noted';
+    else delete this.speakers.dataset.empty;
+    const before = this.lastHost;
+    this.lastHost = { host: state.host, away: state.hostAway };
+    if (!before || !state.host) return;
+    if (before.host !== state.host) this.say(hostNews(state.host, state.self));
+    else if (!before.away && state.hostAway) this.say('The host left the room.', true); // the stage note shows it
+    else if (before.away && !state.hostAway) this.say('The host is back.');
+  }
+
+  private menuToggled(wallet: string, menu: Menu | null): void {
+    if (menu && this.openMenu && this.openMenu.menu !== menu) this.openMenu.menu.close(false); // one menu at a time
+    if (menu) this.openMenu = { wallet, menu };
+    else if (this.openMenu?.wallet === wallet) this.openMenu = null;
   }
 
   private renderQueue(state: Drawn): void {
@@ -115,9 +193,11 @@ export class RoomView {
       ? state.queue.length
         ? 'First come, first served. Invite someone to bring them on stage.'
         : 'Nobody is waiting to speak.'
-      : place
-        ? `Your hand is up: you are number ${place} in line.`
-        : 'Waiting to speak, in order:';
+      : place && state.hostAway
+        ? 'Your hand is up, but the host left: nobody can invite you on stage until a host is back.'
+        : place
+          ? `Your hand is up: you are number ${place} in line.`
+          : 'Waiting to speak, in order:';
     this.queueList.replaceChildren(
       ...state.queue.map((wallet) => {
         const name = shortAddress(wallet);
@@ -140,11 +220,11 @@ export class RoomView {
   }
 
   /** A kick also bans for a while: ask first. */
-  private confirmThen(action: ModerateAction, target: string): void {
+  private confirmThen(action: PersonAction, target: string): void {
     if (action === 'kick' && !window.confirm(`Remove ${shortAddress(target)} from the room? They cannot rejoin for a while.`)) {
       return;
     }
-    this.moderate(action, target);
+    this.act(action, target);
   }
 
   /**
@@ -171,11 +251,17 @@ export class RoomView {
     tile.querySelector<HTMLElement>('.avatar')?.style.setProperty('--level', level.toFixed(2));
   }
 
-  /** Focus on the same button again after a re-render, or near it. */
+  /**
+   * Focus on the same control again after a re-render (keys are
+   * `person:<wallet>[:<item>]` or `queue:<wallet>`), else that person's menu
+   * button, else their tile's first button.
+   */
   private restoreFocus(key: string): void {
-    const wallet = key.split(':').pop() ?? '';
+    const [kind = '', wallet = ''] = key.split(':');
+    const byKey = (k: string) => this.section.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(k)}"]`);
     const target =
-      this.section.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`) ??
+      byKey(key) ??
+      byKey(`${kind}:${wallet}`) ??
       this.section.querySelector<HTMLElement>(`[data-wallet="${CSS.escape(wallet)}"] button`) ??
       byId('stage-title'); // the participant is gone: back to the top of the room
     target.focus();

@@ -581,6 +581,14 @@ export class User {
     return this.page.locator(`.tile[data-wallet="${wallet.address}"]`);
   }
 
+  /** Chooses `item` (its text, or a RegExp) in the menu of `wallet`'s tile, with the pointer. */
+  async choose(wallet, item) {
+    const tile = this.tile(wallet);
+    await tile.getByRole('button', { name: /^Actions for / }).click();
+    await tile.getByRole('menuitem', { name: item, exact: typeof item === 'string' }).click();
+    log(`${this.name} chose "${item}" for ${wallet.address.slice(0, 4)}…`);
+  }
+
   async screenshot(dir, file, viewport) {
     if (viewport) await this.page.setViewportSize(viewport);
     await sleep(300);

@@ -101,7 +101,15 @@ test('defect 1: a second Enter after "Invite to speak" does not move the new spe
     await host.page.keyboard.press('Enter');
     await sleep(1500);
     assert.ok(await inList(host, guest, 'speakers'), `a second Enter (on "${focused}") moved the new speaker back to the listeners`);
+    // That Enter opened the menu on its first item; Escape closes it and focus is back on its button.
+    const opened = await host.page.evaluate(() => document.activeElement?.getAttribute('role'));
+    assert.equal(opened, 'menuitem', 'the second Enter did not open the menu');
     await host.page.keyboard.press('Escape');
+    const closed = await host.page.evaluate(() => ({
+      expanded: document.activeElement?.getAttribute('aria-expanded'),
+      menus: [...document.querySelectorAll('[role="menu"]')].filter((m) => !m.hidden).length,
+    }));
+    assert.deepEqual(closed, { expanded: 'false', menus: 0 }, 'Escape did not close the menu onto its button');
 
     // The reverse: a second Enter after "Move to listeners" does not invite again.
     await pressAction(host, guest, MOVE_BACK);

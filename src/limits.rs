@@ -8,12 +8,14 @@
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::time::Duration;
 
+use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::address::Address;
 use crate::config::Limits;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 /// The node's limits on new rooms and reports.
 pub struct ActionLimits {
@@ -27,9 +29,18 @@ fn per_minute<K: Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateL
     NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
 }
 
-/// Whether `key`'s bucket in `limiter` has a token left (and takes it).
-fn allowed<K: Hash + Eq + Clone>(limiter: &Option<DefaultKeyedRateLimiter<K>>, key: &K) -> bool {
-    limiter.as_ref().is_none_or(|l| l.check_key(key).is_ok())
+/// Takes a token from `key`'s bucket in `limiter`; without one, the wait
+/// until the next.
+fn allowed<K: Hash + Eq + Clone>(
+    limiter: &Option<DefaultKeyedRateLimiter<K>>,
+    key: &K,
+) -> Result<(), Duration> {
+    match limiter {
+        Some(l) => l
+            .check_key(key)
+            .map_err(|refused| refused.wait_time_from(DefaultClock::default().now())),
+        None => Ok(()),
+    }
 }
 
 impl ActionLimits {
@@ -45,26 +56,23 @@ impl ActionLimits {
     /// `wallet`, from `client`, starts a room: `RATE_LIMITED` past the
     /// wallet's or the address's rooms per minute.
     pub fn start_room(&self, wallet: &Address, client: Option<IpAddr>) -> Result<(), ApiError> {
-        let by_ip = client.is_none_or(|ip| allowed(&self.rooms_by_ip, &ip));
-        if !by_ip || !allowed(&self.rooms_by_wallet, wallet) {
-            return Err(ApiError::new(
-                ErrorCode::RateLimited,
-                "too many new rooms from this wallet or address; join a running room or wait a minute",
-            ));
-        }
-        Ok(())
+        client
+            .map_or(Ok(()), |ip| allowed(&self.rooms_by_ip, &ip))
+            .and_then(|()| allowed(&self.rooms_by_wallet, wallet))
+            .map_err(|wait| {
+                ApiError::rate_limited(
+                    "too many new rooms from this wallet or address; join a running room or wait a minute",
+                    wait,
+                )
+            })
     }
 
     /// `reporter` files a report in `room`: `RATE_LIMITED` past its reports
     /// per minute there.
     pub fn report(&self, reporter: &Address, room: &Address) -> Result<(), ApiError> {
-        if !allowed(&self.reports, &(reporter.clone(), room.clone())) {
-            return Err(ApiError::new(
-                ErrorCode::RateLimited,
-                "too many reports in this room; wait a minute",
-            ));
-        }
-        Ok(())
+        allowed(&self.reports, &(reporter.clone(), room.clone())).map_err(|wait| {
+            ApiError::rate_limited("too many reports in this room; wait a minute", wait)
+        })
     }
 
     /// Forgets the keys whose buckets are full again.
@@ -84,6 +92,7 @@ impl ActionLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn address(n: u8) -> Address {
         Address::from_bytes([n; 32])
@@ -103,6 +112,11 @@ mod tests {
         assert!(limits.start_room(&address(1), Some(ip)).is_ok());
         let refused = limits.start_room(&address(1), Some(other_ip)).unwrap_err();
         assert_eq!(refused.code, ErrorCode::RateLimited, "the wallet's share");
+        let wait = refused.retry_after_secs.expect("the wait is said");
+        assert!(
+            (1..=60).contains(&wait),
+            "a token comes back within the minute: {wait}"
+        );
         assert!(limits.start_room(&address(2), Some(ip)).is_ok());
         let refused = limits.start_room(&address(3), Some(ip)).unwrap_err();
         assert_eq!(refused.code, ErrorCode::RateLimited, "the address's share");

@@ -19,7 +19,7 @@ use serde_json::json;
 use super::client_ip::client_ip;
 use crate::app::App;
 use crate::config::Limits;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 /// The REST limiter of a node, shared by its HTTP workers (clones share
 /// the buckets).
@@ -88,14 +88,17 @@ impl KeyExtractor for ClientKey {
         mut response: HttpResponseBuilder,
     ) -> HttpResponse {
         let wait = negative.wait_time_from(DefaultClock::default().now());
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let error = ApiError::new(
-            ErrorCode::RateLimited,
-            format!("too many requests from this address; retry in {secs} s"),
+        let secs = crate::error::whole_secs(wait);
+        let error = ApiError::rate_limited(
+            format!(
+                "too many requests from this address; try again in {}",
+                crate::error::in_words(chrono::Duration::seconds(secs as i64))
+            ),
+            wait,
         );
         crate::error_log::refused(&error, "REST");
         response
-            .insert_header((RETRY_AFTER, secs.max(1)))
+            .insert_header((RETRY_AFTER, secs))
             .json(json!({ "success": false, "error": error }))
     }
 }

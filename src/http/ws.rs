@@ -7,8 +7,12 @@ use super::client_ip::client_ip;
 use super::envelope::HttpError;
 use super::origin;
 use crate::app::App;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::signaling;
+
+/// The wait a client refused for too many open sockets is told: a socket
+/// of its address closes in about that time, or it should close one.
+const SOCKET_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Deserialize)]
 pub struct WsQuery {
@@ -38,9 +42,9 @@ pub async fn upgrade(
             app.config.limits.ws_connections_per_ip,
         )
         .ok_or_else(|| {
-            HttpError(ApiError::new(
-                ErrorCode::RateLimited,
-                "too many open sockets from this address",
+            HttpError(ApiError::rate_limited(
+                "too many open sockets from this address; close one first",
+                SOCKET_RETRY,
             ))
         })?;
     let (response, session, stream) = actix_ws::handle(&req, body)?;

@@ -20,9 +20,10 @@ pub struct RoomGone;
 /// Why a join (`voice:join`) or a reservation (`POST /api/voice/join`) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
-    /// At most one join per second per wallet.
+    /// At most one join per join interval (a second) per wallet; the
+    /// wait is the interval.
     #[error("at most one join per second per wallet")]
-    RateLimited,
+    RateLimited(std::time::Duration),
     /// The socket is in a room already.
     #[error("this connection is in a room already; leave first")]
     AlreadyInRoom,
@@ -274,7 +275,7 @@ fn wrong_node(owner: &RoomOwner) -> ApiError {
 impl From<JoinError> for ApiError {
     fn from(e: JoinError) -> Self {
         match e {
-            JoinError::RateLimited => ApiError::new(ErrorCode::RateLimited, e.to_string()),
+            JoinError::RateLimited(wait) => ApiError::rate_limited(e.to_string(), wait),
             JoinError::AlreadyInRoom => ApiError::new(ErrorCode::Conflict, e.to_string()),
             JoinError::Recreating | JoinError::Draining | JoinError::NoCapacity => {
                 ApiError::new(ErrorCode::Capacity, e.to_string())

@@ -206,7 +206,7 @@ impl Hub {
     /// The join's refusal; a churn ban the rules decided is kept in the
     /// ledger first, so the next join sees it.
     async fn refused(&self, market: &Address, wallet: &Address, refused: RoomError) -> JoinError {
-        if let RoomError::Churning(until) = refused {
+        if let RoomError::Churning { until, .. } = refused {
             let ban = Ban {
                 wallet: wallet.clone(),
                 until,
@@ -224,7 +224,7 @@ impl Hub {
         if self.ledger.take_join_slot(wallet).await {
             Ok(())
         } else {
-            Err(JoinError::RateLimited)
+            Err(JoinError::RateLimited(self.ledger.join_interval()))
         }
     }
 

@@ -9,6 +9,12 @@ use tokio::sync::{mpsc, Notify};
 /// Frames queued for one socket at most.
 pub const OUTBOX_CAPACITY: usize = 512;
 
+/// Free places a queue must keep for a lossy frame (a reaction) to join it:
+/// past half full, reactions are dropped for that client, so a reaction
+/// storm never fills a slow client's queue (nor disconnects it) and the
+/// frames that matter keep their room.
+pub const LOSSY_HEADROOM: usize = OUTBOX_CAPACITY / 2;
+
 /// What a session task receives from the hub.
 #[derive(Debug)]
 pub enum SessionMsg {
@@ -67,6 +73,14 @@ impl Outbox {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(SessionMsg::Frame(frame))
         {
             self.overflow.notify_one();
+        }
+    }
+
+    /// Queues a frame that may be lost (a reaction): dropped, without
+    /// marking the client slow, when its queue is past half full.
+    pub fn offer(&self, frame: String) {
+        if self.tx.capacity() > LOSSY_HEADROOM {
+            let _ = self.tx.try_send(SessionMsg::Frame(frame));
         }
     }
 

@@ -215,6 +215,11 @@ impl ModerationLedger {
         }
     }
 
+    /// The shortest time between two joins of one wallet.
+    pub fn join_interval(&self) -> Duration {
+        self.join_interval
+    }
+
     /// Takes `wallet`'s join-rate slot: `false` when it joined (on any node)
     /// less than the join interval ago. This node's own slots stand in
     /// while the backend fails.

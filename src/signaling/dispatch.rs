@@ -164,6 +164,11 @@ impl Session {
                 .moderate(&room.id, wallet, action, target.as_ref())
                 .await?
                 .into(),
+            RoomCommand::React { emoji } => room.react(wallet, session, emoji).await?.into(),
+            RoomCommand::InviteResponse { accept } => room
+                .respond_to_invite(wallet, session, accept)
+                .await?
+                .into(),
             RoomCommand::UpdateSettings(patch) => {
                 let settings = hub.update_settings(&room.id, wallet, patch).await?;
                 SettingsReply { settings }.into()

@@ -1,6 +1,6 @@
 //! A token bucket for one socket's requests.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Allows `rate` requests per second on average, in bursts of up to `rate`.
 #[derive(Debug)]
@@ -20,6 +20,11 @@ impl TokenBucket {
         }
     }
 
+    /// How long until a token is back, as of the last `allow`.
+    pub fn wait(&self) -> Duration {
+        Duration::from_secs_f64(((1.0 - self.tokens) / self.rate).max(0.0))
+    }
+
     /// Takes a token if there is one.
     pub fn allow(&mut self, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
@@ -36,8 +41,6 @@ impl TokenBucket {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]
@@ -46,6 +49,7 @@ mod tests {
         let mut bucket = TokenBucket::new(50, t0);
         assert_eq!((0..60).filter(|_| bucket.allow(t0)).count(), 50);
         assert!(!bucket.allow(t0));
+        assert!(bucket.wait() > Duration::ZERO && bucket.wait() <= Duration::from_millis(20));
         let later = t0 + Duration::from_millis(100);
         assert_eq!((0..10).filter(|_| bucket.allow(later)).count(), 5);
         let much_later = t0 + Duration::from_secs(60);

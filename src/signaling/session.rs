@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use super::dispatch::Session;
 use super::rate_limit::TokenBucket;
 use crate::address::Address;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::hub::{outbox, SessionMsg};
 use crate::protocol::{decode, error_reply, event, ServerEvent};
 use crate::signaling::{SignalingContext, Ticket};
@@ -56,15 +56,15 @@ pub async fn run(
                         if !bucket.allow(Instant::now()) {
                             flood += 1;
                             if flood > limits.ws_flood_disconnect_after {
-                                let notice = event(&ServerEvent::Error(ApiError::new(
-                                    ErrorCode::RateLimited,
+                                let notice = event(&ServerEvent::Error(ApiError::rate_limited(
                                     "request flood: disconnecting",
+                                    bucket.wait(),
                                 )));
                                 let _ = ws.text(notice).await;
                                 break Some(reason(CloseCode::Policy, "request flood"));
                             }
                             let id = decode(&text).map(|r| r.id).unwrap_or_else(|e| e.id);
-                            let error = ApiError::new(ErrorCode::RateLimited, "too many requests");
+                            let error = ApiError::rate_limited("too many requests", bucket.wait());
                             if ws.text(error_reply(&id, &error)).await.is_err() {
                                 break None;
                             }

@@ -1,5 +1,6 @@
 /** What a VoiceRoom tells its listeners, and the typed emitter that does it. */
-import type { VoiceError } from './protocol.js';
+import type { Invitation } from './invitations.js';
+import type { EventData, VoiceError } from './protocol.js';
 import type { Participant, RoomSettings } from './wire/index.js';
 
 /** Where the room's connection is. `closed` is final until the next `join`. */
@@ -57,6 +58,14 @@ export interface RoomSnapshot {
   audio: 'ok' | 'restarting';
   /** While `connection` is `reconnecting`: the attempt and its cause. */
   reconnect: { attempt: number; cause: ReconnectCause } | null;
+  /** A moderator's pending invitation to this client to speak (`respondToInvite`). */
+  invitation: Invitation | null;
+  /**
+   * How many more times this wallet may join this room in the next minute or so
+   * before a join is refused with a ban (set when 3 or fewer, from the last join;
+   * kept after leaving, so a UI can warn before joining again).
+   */
+  rejoinsLeft: number | null;
 }
 
 export interface VoiceRoomEvents {
@@ -83,6 +92,12 @@ export interface VoiceRoomEvents {
   audio: { walletAddress: string; producerId: string; track: MediaStreamTrack };
   /** That track is gone. */
   'audio-ended': { walletAddress: string; producerId: string };
+  /** Someone reacted (this client too), with the side of their badge. */
+  reaction: EventData<'voice:reaction'>;
+  /** A moderator invited someone (perhaps this client: see `invitation`) to speak. */
+  speakerInvited: EventData<'voice:speaker_invited'>;
+  /** An invitation to speak was declined or expired (an accepted one grants the floor). */
+  inviteDeclined: EventData<'voice:invite_declined'>;
   /** A problem that does not end the stay. */
   error: VoiceError;
   closed: { reason: CloseReason; error?: VoiceError; serverReason?: string };

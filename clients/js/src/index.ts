@@ -19,10 +19,12 @@ export { guestSigner, type GuestSignerOptions } from './guest-signer.js';
 export { fetchPreview } from './preview.js';
 export { levelOf } from './levels.js';
 export { listMicrophones, type MicrophoneDevice, type Platform, type SocketLike } from './platform.js';
+export { describeError, type DescribeOptions } from './describe-error.js';
+export type { Invitation } from './invitations.js';
 export {
-  describeError,
   VoiceError,
   type ClientErrorCode,
+  type ErrorDetails,
   type EventData,
   type Methods,
   type ServerEventName,

@@ -6,7 +6,8 @@
 import type { types } from 'mediasoup-client';
 import { receivedLevel, sentLevel } from './levels.js';
 import type { Platform } from './platform.js';
-import { describeError, VoiceError } from './protocol.js';
+import { describeError } from './describe-error.js';
+import { VoiceError } from './protocol.js';
 import type { Signaling } from './signaling.js';
 import type { JoinData } from './wire/index.js';
 

@@ -30,26 +30,43 @@ export type ClientErrorCode = 'UNREACHABLE' | 'DISCONNECTED' | 'TIMEOUT' | 'NOT_
 
 export type VoiceErrorCode = WireError['code'] | ClientErrorCode;
 
-/** A failure reported by the server (its code and message) or by this client. */
+/** What a server error tells besides its code and message. */
+export interface ErrorDetails {
+  /** With `WRONG_NODE`: the socket URL of the node that owns the room. */
+  workerUrl?: string;
+  /** With `BANNED`: when the ban ends (RFC 3339). */
+  until?: string;
+  /** With `RATE_LIMITED`: whole seconds before a retry can succeed. */
+  retryAfterSecs?: number;
+}
+
+/** A failure reported by the server (its code, message and details) or by this client. */
 export class VoiceError extends Error {
+  /** Set with `WRONG_NODE`: the socket URL of the node that owns the room. */
+  readonly workerUrl?: string;
+  /** Set with `BANNED`: when the ban ends (RFC 3339); `describeError` says it in local time. */
+  readonly until?: string;
+  /** Set with `RATE_LIMITED`: whole seconds before a retry can succeed. */
+  readonly retryAfterSecs?: number;
+
   constructor(
     readonly code: VoiceErrorCode,
     message: string,
-    /** Set with `WRONG_NODE`: the socket URL of the node that owns the room. */
-    readonly workerUrl?: string,
+    details: ErrorDetails | string = {},
   ) {
     super(message);
     this.name = 'VoiceError';
+    const { workerUrl, until, retryAfterSecs } = typeof details === 'string' ? { workerUrl: details } : details;
+    if (workerUrl !== undefined) this.workerUrl = workerUrl;
+    if (until !== undefined) this.until = until;
+    if (retryAfterSecs !== undefined) this.retryAfterSecs = retryAfterSecs;
   }
 
   static fromWire(error: WireError): VoiceError {
-    return new VoiceError(error.code, error.message, error.workerUrl ?? undefined);
+    const details: ErrorDetails = {};
+    if (error.workerUrl != null) details.workerUrl = error.workerUrl;
+    if (error.until != null) details.until = error.until;
+    if (error.retryAfterSecs != null) details.retryAfterSecs = error.retryAfterSecs;
+    return new VoiceError(error.code, error.message, details);
   }
-}
-
-/** Human text for any error: `CODE: message` for a VoiceError (but a `CLIENT` one, already described). */
-export function describeError(err: unknown): string {
-  if (err instanceof VoiceError) return err.code === 'CLIENT' ? err.message : `${err.code}: ${err.message}`;
-  if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
-  return String(err);
 }

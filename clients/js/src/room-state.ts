@@ -5,6 +5,7 @@
  * acted too, and by the levels measured here: the room's rules stay on the
  * server, and no action of this client is applied ahead of its events.
  */
+import { invitationsEnded, invited, inviteEnded, type Invitation } from './invitations.js';
 import { drawnLevels, sameLevels } from './levels.js';
 import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
 
@@ -26,6 +27,8 @@ export interface RoomData {
   readonly host: string | null;
   /** The co-hosts, present or not. */
   readonly coHosts: readonly string[];
+  /** This client's pending invitation to speak. */
+  readonly invitation: Invitation | null;
 }
 
 export function roomFromJoin(join: JoinData): RoomData {
@@ -41,6 +44,7 @@ export function roomFromJoin(join: JoinData): RoomData {
     levels: new Map(),
     host: join.host,
     coHosts: join.coHosts,
+    invitation: null,
   };
   return withQueue(room, join.speakerQueue);
 }
@@ -69,6 +73,10 @@ export function reduceRoom(room: RoomData, { event, data }: ServerEvent): RoomDa
       return { ...room, audible: data.walletAddresses };
     case 'voice:hosts_changed':
       return withHosts(room, data.host, data.coHosts);
+    case 'voice:speaker_invited':
+      return invited(room, data.walletAddress, data.expiresAt);
+    case 'voice:invite_declined':
+      return inviteEnded(room, data.walletAddress);
     default:
       return room; // media, errors and the end of the stay are the session's
   }
@@ -100,6 +108,7 @@ function removed(room: RoomData, walletAddress: string): RoomData {
     queue: room.queue.filter((wallet) => wallet !== walletAddress),
     activeSpeaker: room.activeSpeaker === walletAddress ? null : room.activeSpeaker,
     levels,
+    invitation: walletAddress === room.self ? null : room.invitation,
   };
 }
 
@@ -115,7 +124,7 @@ function withQueue(room: RoomData, queue: readonly string[]): RoomData {
 }
 
 function granted(room: RoomData, walletAddress: string): RoomData {
-  const next = patched(room, walletAddress, { isSpeaker: true });
+  const next = patched(inviteEnded(room, walletAddress), walletAddress, { isSpeaker: true });
   return withQueue(next, next.queue.filter((wallet) => wallet !== walletAddress));
 }
 
@@ -126,6 +135,7 @@ function revoked(room: RoomData, walletAddress: string): RoomData {
 /** New settings; opening the floor makes everyone a speaker and empties the queue. */
 function withSettings(room: RoomData, settings: RoomSettings): RoomData {
   if (settings.speakerOnly) return { ...room, settings };
+  room = invitationsEnded(room);
   const participants = new Map(room.participants);
   for (const [wallet, participant] of participants) participants.set(wallet, { ...participant, isSpeaker: true });
   return withQueue({ ...room, settings, participants }, []);

@@ -7,7 +7,10 @@ import { me, type RoomData } from './room-state.js';
 import type { Participant } from './wire/index.js';
 
 /** What a snapshot is made of, besides the room. */
-export type SnapshotParts = Omit<RoomSnapshot, 'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'host'>;
+export type SnapshotParts = Omit<
+  RoomSnapshot,
+  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'host' | 'invitation'
+>;
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
 
@@ -34,6 +37,7 @@ export function buildSnapshot(room: RoomData | null, parts: SnapshotParts, previ
     activeSpeaker: room?.activeSpeaker ?? null,
     levels: room?.levels ?? NO_LEVELS,
     host: room?.host ?? null,
+    invitation: room?.invitation ?? null,
     microphone: previous && sameMic(previous.microphone, parts.microphone) ? previous.microphone : parts.microphone,
     mutedLocally:
       previous && sameList(previous.mutedLocally, parts.mutedLocally) ? previous.mutedLocally : parts.mutedLocally,

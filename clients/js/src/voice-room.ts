@@ -22,11 +22,13 @@ import { LEVEL_POLL_MS } from './levels.js';
 import { MediaLink } from './media.js';
 import { Microphone } from './microphone.js';
 import { browserPlatform, type Platform, type TimerHandle } from './platform.js';
-import { describeError, VoiceError, type ServerEventHandlers } from './protocol.js';
+import { describeError } from './describe-error.js';
+import { VoiceError, type ServerEventHandlers } from './protocol.js';
 import { heard, me, reduceRoom, roomFromJoin, silenced, type RoomData } from './room-state.js';
 import { Signaling } from './signaling.js';
 import { announceChanges, buildSnapshot, type SnapshotParts } from './snapshot.js';
 import type {
+  Emoji,
   JoinData,
   ModerateAction,
   RoomSettings,
@@ -83,6 +85,8 @@ export class VoiceRoom {
   private link?: MediaLink;
   private audioPath: 'ok' | 'restarting' = 'ok';
   private reconnectInfo: RoomSnapshot['reconnect'] = null;
+  /** From the last join reply (kept after leaving: a UI warns before the next join). */
+  private rejoinsLeft: number | null = null;
   private readonly mutedLocally = new Set<string>();
   /** Counts stays: a loop or reply of an earlier stay sees it changed and stops. */
   private stay = 0;
@@ -127,6 +131,7 @@ export class VoiceRoom {
       throw new VoiceError('CONFLICT', 'Already in a room: leave it first.');
     }
     const stay = ++this.stay;
+    if (marketAddress !== this.market) this.rejoinsLeft = null;
     this.market = marketAddress;
     this.auth = auth;
     this.room = null;
@@ -243,6 +248,23 @@ export class VoiceRoom {
     return this.moderate('clear_reservations');
   }
 
+  /** Founder, host or co-host: invites `wallet`, a listener, to speak; it accepts or declines (60 s). */
+  inviteSpeaker(wallet: string): Promise<void> {
+    return this.moderate('invite_speaker', wallet);
+  }
+
+  /** Answers this client's invitation to speak: accepting puts it on stage (as a grant), declining tells the room. */
+  async respondToInvite(accept: boolean): Promise<void> {
+    const { signaling } = this.joined();
+    await signaling.request('voice:invite_response', { accept });
+  }
+
+  /** Sends a reaction to everyone (at most one a second: `RATE_LIMITED`). */
+  async react(emoji: Emoji): Promise<void> {
+    const { signaling } = this.joined();
+    await signaling.request('voice:react', { emoji });
+  }
+
   /** Founder: changes the room's settings (absent fields stay). */
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const { signaling } = this.joined();
@@ -350,6 +372,7 @@ export class VoiceRoom {
 
   private async enter(stay: number, signaling: Signaling, join: JoinData): Promise<void> {
     this.room = roomFromJoin(join);
+    this.rejoinsLeft = join.rejoinsLeft;
     this.publish();
     const link = await MediaLink.open(
       signaling,
@@ -447,6 +470,15 @@ export class VoiceRoom {
     'voice:speaking': (data) => this.applyEvent({ event: 'voice:speaking', data }),
     'voice:settings_updated': ({ settings }) => this.applySettings(settings),
     'voice:hosts_changed': (data) => this.applyEvent({ event: 'voice:hosts_changed', data }),
+    'voice:speaker_invited': (data) => {
+      this.applyEvent({ event: 'voice:speaker_invited', data });
+      this.emitter.emit('speakerInvited', data);
+    },
+    'voice:invite_declined': (data) => {
+      this.applyEvent({ event: 'voice:invite_declined', data });
+      this.emitter.emit('inviteDeclined', data);
+    },
+    'voice:reaction': (data) => this.emitter.emit('reaction', data),
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect(this.stay, 'worker-died');
@@ -653,6 +685,7 @@ export class VoiceRoom {
       mutedLocally: [...this.mutedLocally],
       audio: this.audioPath,
       reconnect: this.reconnectInfo,
+      rejoinsLeft: this.rejoinsLeft,
     };
     return buildSnapshot(this.room, parts, this.snapshot as RoomSnapshot | undefined);
   }

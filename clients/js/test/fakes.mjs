@@ -21,6 +21,7 @@ export function participant(walletAddress, change = {}) {
     isSpeaker: false,
     isMuted: true,
     handRaised: false,
+    invited: false,
     joinedAt: '2026-01-01T00:00:00Z',
     speakingTime: 0,
     ...change,
@@ -33,6 +34,7 @@ export function joinData({
   queue = [],
   settings = {},
   activeSpeaker = null,
+  rejoinsLeft = null,
 } = {}) {
   return {
     roomId: 'room-1',
@@ -49,6 +51,7 @@ export function joinData({
     host: FOUNDER,
     coHosts: [],
     reservations: [],
+    rejoinsLeft,
   };
 }
 
@@ -79,6 +82,8 @@ function moderate(socket, { action, targetWallet }) {
       room.queue = room.queue.filter((w) => w !== targetWallet);
       send('voice:hand_lowered', { walletAddress: targetWallet, queue: room.queue });
     }
+  } else if (action === 'invite_speaker') {
+    send('voice:speaker_invited', { walletAddress: targetWallet, expiresAt: new Date(Date.now() + 60_000).toISOString() });
   } else if (action === 'revoke_speaker') {
     room.speakers.delete(targetWallet);
     send('voice:speaker_revoked', { walletAddress: targetWallet });

@@ -33,6 +33,9 @@ export const HANDLED = {
   'voice:room_closed': true,
   'voice:settings_updated': true,
   'voice:hosts_changed': true,
+  'voice:speaker_invited': true,
+  'voice:invite_declined': true,
+  'voice:reaction': true,
   'voice:error': true,
 } as const satisfies Record<ServerEventName, true>;
 
@@ -51,6 +54,7 @@ const participant: Participant = {
   isSpeaker: true,
   isMuted: true,
   handRaised: false,
+  invited: false,
   joinedAt: '2026-01-01T00:00:00Z',
   speakingTime: 0,
 };
@@ -73,7 +77,10 @@ export const payloads: { [E in ServerEventName]: EventData<E> } = {
   'voice:room_closed': { reason: 'replaced' },
   'voice:settings_updated': { settings },
   'voice:hosts_changed': { host: 'W', coHosts: ['W'] },
-  'voice:error': { code: 'BANNED', message: 'banned' },
+  'voice:speaker_invited': { walletAddress: 'W', expiresAt: '2026-01-01T00:01:00.000Z' },
+  'voice:invite_declined': { walletAddress: 'W', reason: 'expired' },
+  'voice:reaction': { walletAddress: 'W', emoji: '🔥', side: 'YES' },
+  'voice:error': { code: 'BANNED', message: 'banned', until: '2026-01-01T00:10:00Z' },
 };
 
 export const wrongPayloads: ServerEvent[] = [
@@ -89,6 +96,10 @@ export const wrongPayloads: ServerEvent[] = [
   { event: 'voice:unknown', data: {} },
   // @ts-expect-error not an error code
   { event: 'voice:error', data: { code: 'NOPE', message: 'x' } },
+  // @ts-expect-error reactions are a fixed set
+  { event: 'voice:reaction', data: { walletAddress: 'W', emoji: 'hi', side: 'YES' } },
+  // @ts-expect-error an invitation ends declined or expired
+  { event: 'voice:invite_declined', data: { walletAddress: 'W', reason: 'gone' } },
 ];
 
 // @ts-expect-error a position is YES, NO or NONE
@@ -102,6 +113,15 @@ room.on('levels', (levels) => levels.get('W')?.toFixed(2));
 room.on('connection', (state) => assertType<Equal<typeof state, 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed'>>(true));
 room.on('closed', ({ reason }) => reason === 'kicked');
 room.on('audio', ({ track }) => track.kind);
+room.on('reaction', ({ emoji, side }) => emoji.length + side.length);
+room.on('speakerInvited', ({ expiresAt }) => expiresAt.length);
+room.on('inviteDeclined', ({ reason }) => reason === 'expired');
+room.on('state', (s) => (s.invitation?.expiresAt.length ?? 0) + (s.rejoinsLeft ?? 0));
+void room.react('👍');
+// @ts-expect-error reactions are a fixed set
+void room.react('hello');
+void room.respondToInvite(true);
+void room.inviteSpeaker('W');
 // @ts-expect-error participant-left carries only the wallet
 room.on('participant-left', (p: Participant) => p.isSpeaker);
 // @ts-expect-error no such room event

@@ -16,6 +16,8 @@ export type { AuthSource, CreateRoom, FetchPreview, RoomError, VoiceRoomLike } f
 export type {
   CloseReason,
   ConnectionState,
+  Emoji,
+  Invitation,
   MicrophoneState,
   Notice,
   Participant,

@@ -8,6 +8,7 @@
 import type {
   CloseReason,
   ConnectionState,
+  Invitation,
   MicrophoneState,
   Notice,
   Participant,
@@ -59,6 +60,10 @@ export interface VoiceRoomSnapshot {
   closedReason: CloseReason | null;
   /** The remote speakers' audio, to be played. */
   audioTracks: readonly RemoteAudioTrack[];
+  /** A moderator's pending invitation to this user to speak (accept or decline before it ends). */
+  invitation: Invitation | null;
+  /** Joins left before the room's churn ban, when 3 or fewer (warn before joining again). */
+  rejoinsLeft: number | null;
 }
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
@@ -86,6 +91,8 @@ export function idleSnapshot(marketAddress: string): VoiceRoomSnapshot {
     notice: null,
     closedReason: null,
     audioTracks: [],
+    invitation: null,
+    rejoinsLeft: null,
   };
 }
 
@@ -167,6 +174,8 @@ export class RoomStore {
       locallyMuted: new Set(state.mutedLocally),
       joined,
       isHost: joined && !!state.you?.isFounder,
+      invitation: state.invitation,
+      rejoinsLeft: state.rejoinsLeft,
       ...(joined ? {} : { audioTracks: [] }),
     });
   }

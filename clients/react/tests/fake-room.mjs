@@ -15,6 +15,7 @@ export function participant(walletAddress, fields = {}) {
     isSpeaker: false,
     isMuted: true,
     handRaised: false,
+    invited: false,
     joinedAt: '2026-12-03T09:00:00Z',
     speakingTime: 0,
     ...fields,
@@ -34,6 +35,8 @@ export const IDLE_STATE = Object.freeze({
   mutedLocally: [],
   audio: 'ok',
   reconnect: null,
+  invitation: null,
+  rejoinsLeft: null,
 });
 
 export class FakeRoom {

@@ -1,6 +1,7 @@
 //! The contract's error codes (docs/protocol.md, "Errors") and the one error type
 //! every boundary converts into, for REST bodies and socket replies alike.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -90,7 +91,10 @@ impl ErrorCode {
 }
 
 /// An error as clients see it: a code, a human message and, for
-/// `WRONG_NODE`, where to go instead.
+/// `WRONG_NODE`, where to go instead; `BANNED` says until when, and
+/// `RATE_LIMITED` how long to wait, so a client can say it in its own
+/// words and local time (the message says it in words, without
+/// timestamps).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{code:?}: {message}")]
 #[serde(rename_all = "camelCase")]
@@ -104,6 +108,16 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub worker_url: Option<String>,
+    /// With `BANNED`: when the ban ends (RFC 3339, whole seconds, rounded
+    /// up so that a join at that time is let in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub until: Option<String>,
+    /// With `RATE_LIMITED`: whole seconds (at least 1) before a retry can
+    /// succeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub retry_after_secs: Option<u64>,
     /// What went wrong underneath, for the server's log line only (never
     /// serialized: a cause may name internals).
     #[serde(skip)]
@@ -118,8 +132,25 @@ impl ApiError {
             code,
             message: message.into(),
             worker_url: None,
+            until: None,
+            retry_after_secs: None,
             cause: None,
         }
+    }
+
+    /// `BANNED` until `until`; `message` says it in words.
+    pub fn banned(message: impl Into<String>, until: DateTime<Utc>) -> Self {
+        let mut error = Self::new(ErrorCode::Banned, message);
+        error.until = Some(whole_seconds_up(until).to_rfc3339_opts(SecondsFormat::Secs, true));
+        error
+    }
+
+    /// `RATE_LIMITED`, retry in `retry_after` (rounded up to whole
+    /// seconds, at least 1); `message` says what was limited.
+    pub fn rate_limited(message: impl Into<String>, retry_after: std::time::Duration) -> Self {
+        let mut error = Self::new(ErrorCode::RateLimited, message);
+        error.retry_after_secs = Some(whole_secs(retry_after));
+        error
     }
 
     /// The same error, pointing the client at the node whose WebSocket
@@ -173,11 +204,73 @@ impl ApiError {
     }
 }
 
+/// `wait` in whole seconds, rounded up, at least 1.
+pub fn whole_secs(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// `at`, rounded up to a whole second.
+fn whole_seconds_up(at: DateTime<Utc>) -> DateTime<Utc> {
+    let fraction = chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos()));
+    if fraction.is_zero() {
+        at
+    } else {
+        at - fraction + chrono::Duration::seconds(1)
+    }
+}
+
+/// A wait in words for a person ("9 minutes", "1 second"), rounded up to
+/// its unit, so a message can say when without a timestamp.
+pub fn in_words(wait: chrono::Duration) -> String {
+    let secs = u64::try_from(wait.num_milliseconds().max(0))
+        .map(|ms| ms.div_ceil(1000))
+        .unwrap_or(0)
+        .max(1);
+    let (count, unit) = if secs < 60 {
+        (secs, "second")
+    } else if secs < 3600 {
+        (secs.div_ceil(60), "minute")
+    } else {
+        (secs.div_ceil(3600), "hour")
+    };
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Duration, Utc};
     use ts_rs::TS;
 
     use super::ErrorCode::{self, *};
+    use super::{in_words, whole_secs, ApiError};
+
+    #[test]
+    fn waits_are_said_in_words_rounded_up() {
+        assert_eq!(in_words(Duration::milliseconds(200)), "1 second");
+        assert_eq!(in_words(Duration::seconds(45)), "45 seconds");
+        assert_eq!(in_words(Duration::seconds(60)), "1 minute");
+        assert_eq!(in_words(Duration::seconds(8 * 60 + 1)), "9 minutes");
+        assert_eq!(in_words(Duration::minutes(90)), "2 hours");
+        assert_eq!(in_words(Duration::seconds(-5)), "1 second");
+        assert_eq!(whole_secs(std::time::Duration::ZERO), 1);
+        assert_eq!(whole_secs(std::time::Duration::from_millis(1500)), 2);
+    }
+
+    #[test]
+    fn details_are_on_the_wire_in_whole_seconds() {
+        let until: DateTime<Utc> = "2026-12-03T08:13:01.720574743Z".parse().unwrap();
+        let banned = serde_json::to_value(ApiError::banned("banned", until)).unwrap();
+        assert_eq!(banned["until"], "2026-12-03T08:13:02Z");
+        assert!(banned.get("retryAfterSecs").is_none());
+        let limited = ApiError::rate_limited("slow down", std::time::Duration::from_millis(10));
+        let limited = serde_json::to_value(limited).unwrap();
+        assert_eq!(limited["retryAfterSecs"], 1);
+        assert!(limited.get("until").is_none());
+    }
 
     /// TypeScript's union is derived from the variants, the wire names from
     /// `as_str`: they must name the same codes, in the same order.

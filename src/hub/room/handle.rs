@@ -23,7 +23,9 @@ use crate::protocol::{
     RestartIceReply, TransportData,
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
-use crate::rooms::{ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing};
+use crate::rooms::{
+    Emoji, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing,
+};
 
 /// Requests queued for one room at most; callers wait (asynchronously) for
 /// room in the queue beyond that.
@@ -452,6 +454,34 @@ impl RoomHandle {
     ) -> Result<Empty, MediaOpError> {
         self.member(wallet, Some(session), MemberOp::LowerHand)
             .await
+    }
+
+    /// `voice:react`.
+    pub async fn react(
+        &self,
+        wallet: &Address,
+        session: SessionId,
+        emoji: Emoji,
+    ) -> Result<Empty, MediaOpError> {
+        self.member(wallet, Some(session), |reply| MemberOp::React {
+            emoji,
+            reply,
+        })
+        .await
+    }
+
+    /// `voice:invite_response`.
+    pub async fn respond_to_invite(
+        &self,
+        wallet: &Address,
+        session: SessionId,
+        accept: bool,
+    ) -> Result<Empty, MediaOpError> {
+        self.member(wallet, Some(session), |reply| MemberOp::InviteResponse {
+            accept,
+            reply,
+        })
+        .await
     }
 
     /// Runs `probe` on the room's state, on its task (unit tests only).

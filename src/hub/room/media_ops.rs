@@ -184,6 +184,14 @@ impl RoomState {
                 let _ = reply.send(result.map_err(Into::into));
                 None
             }
+            MemberOp::React { emoji, reply } => {
+                let _ = reply.send(self.react(wallet, emoji).map_err(Into::into));
+                None
+            }
+            MemberOp::InviteResponse { accept, reply } => {
+                let _ = reply.send(self.respond_to_invite(wallet, accept).map_err(Into::into));
+                None
+            }
             MemberOp::LowerHand(reply) => {
                 let result = self.rules.lower_hand(wallet).map(|events| {
                     self.publish(&events);

@@ -18,7 +18,7 @@ use crate::protocol::{
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
 use crate::rooms::{
-    Ban, ParticipantView, Profile, ReservationView, RoomError, RoomSettings, SettingsPatch,
+    Ban, Emoji, ParticipantView, Profile, ReservationView, RoomError, RoomSettings, SettingsPatch,
     Standing,
 };
 
@@ -153,6 +153,16 @@ pub(super) enum MemberOp {
     RaiseHand(Reply<Result<RaiseHandReply, MediaOpError>>),
     /// `voice:lower_hand`.
     LowerHand(Reply<Result<Empty, MediaOpError>>),
+    /// `voice:react`.
+    React {
+        emoji: Emoji,
+        reply: Reply<Result<Empty, MediaOpError>>,
+    },
+    /// `voice:invite_response`.
+    InviteResponse {
+        accept: bool,
+        reply: Reply<Result<Empty, MediaOpError>>,
+    },
 }
 
 impl MemberOp {
@@ -170,7 +180,9 @@ impl MemberOp {
             Self::Consume { reply, .. } => drop(reply.send(Err(error))),
             Self::Producers(r) => drop(r.send(Err(error))),
             Self::RaiseHand(r) => drop(r.send(Err(error))),
-            Self::LowerHand(r) => drop(r.send(Err(error))),
+            Self::LowerHand(r)
+            | Self::React { reply: r, .. }
+            | Self::InviteResponse { reply: r, .. } => drop(r.send(Err(error))),
         }
     }
 }
@@ -195,6 +207,8 @@ pub struct Admission {
     /// The live reservations, for the founder and co-hosts (empty for
     /// everyone else).
     pub reservations: Vec<ReservationView>,
+    /// Joins left before the churn ban, when few are.
+    pub rejoins_left: Option<u32>,
 }
 
 /// A member that left (its media closed on the room's task).

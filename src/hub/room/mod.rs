@@ -13,6 +13,7 @@
 //! - `handle`: the way in.
 
 mod audible;
+mod audience;
 mod fanout;
 mod handle;
 mod media_ops;

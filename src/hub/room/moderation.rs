@@ -67,6 +67,10 @@ impl RoomState {
                 })
                 .map_err(Into::into),
             ModerationAction::Kick => self.kick(actor, target),
+            ModerationAction::InviteSpeaker => {
+                let invited = self.rules.invite_speaker(actor, target, Utc::now());
+                self.announce(invited)
+            }
             ModerationAction::Mute => return self.mute_one(actor, target, reply),
             ModerationAction::AddCoHost => {
                 let changed = self.rules.add_co_host(actor, target);

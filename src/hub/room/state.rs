@@ -158,13 +158,20 @@ impl RoomState {
     }
 
     /// Sends each event to every member, the actor included (a kick goes to
-    /// the kicked member alone, and is delivered when its session closes).
+    /// the kicked member alone, and is delivered when its session closes;
+    /// a reaction may be lost for a client whose queue is filling up).
     pub(super) fn publish(&self, events: &[RoomEvent]) {
         for e in events {
-            if matches!(e, RoomEvent::Kicked { .. }) {
-                continue;
+            match e {
+                RoomEvent::Kicked { .. } => {}
+                RoomEvent::Reaction { .. } => {
+                    let frame = event(&ServerEvent::from(e));
+                    for m in self.members.values() {
+                        m.outbox.offer(frame.clone());
+                    }
+                }
+                _ => self.broadcast(&event(&ServerEvent::from(e))),
             }
-            self.broadcast(&event(&ServerEvent::from(e)));
         }
     }
 
@@ -229,9 +236,9 @@ impl RoomState {
         }
     }
 
-    /// What joining shows `you`: the founder and co-hosts also see the
-    /// room's reservations.
-    fn admission(&self, you: ParticipantView) -> Admission {
+    /// What joining shows `you`, of `standing`: the founder and co-hosts
+    /// also see the room's reservations.
+    fn admission(&self, you: ParticipantView, standing: &Standing) -> Admission {
         let reservations = if self.rules.is_host_level(&you.wallet_address) {
             self.rules.reservation_views(Utc::now())
         } else {
@@ -246,6 +253,7 @@ impl RoomState {
             host: self.rules.host().cloned(),
             co_hosts: self.rules.co_hosts(),
             reservations,
+            rejoins_left: self.rules.rejoins_left(standing),
         }
     }
 
@@ -287,7 +295,7 @@ impl RoomState {
                 _load: LoadGuard::new(&self.slot.participants),
             },
         );
-        Ok(self.admission(you))
+        Ok(self.admission(you, standing))
     }
 
     /// Reserves for `wallet`, of `standing` (the rules say whether it holds
@@ -301,14 +309,14 @@ impl RoomState {
         let now = Utc::now();
         self.rules.reserve(wallet, standing, now)?;
         if let Some(you) = self.rules.view_of(wallet) {
-            return Ok(self.admission(you));
+            return Ok(self.admission(you, standing));
         }
         if self.members.is_empty() {
             self.arm_destroy();
         }
         let mut preview = self.rules.clone();
         let (you, _) = preview.join(wallet, profile, &Standing::default(), now)?;
-        Ok(self.admission(you))
+        Ok(self.admission(you, standing))
     }
 
     /// Whether `wallet` holds a live reservation.

@@ -6,7 +6,8 @@
 //!   transports, produce, consume, pipes, ICE restarts, ...), so a long call
 //!   never holds up other requests,
 //! - the observers' findings (a bounded queue their handlers `try_send` to),
-//! - its timers (the audible set's expiry, an empty room's destruction),
+//! - its timers (the audible set's expiry, invitations to speak that
+//!   lapse, an empty room's destruction),
 //! - the order to close (or a host ending the room),
 //!
 //! and after each step publishes a [`RoomSnapshot`] for synchronous readers.
@@ -93,6 +94,7 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
     let mut children: FuturesUnordered<Child> = FuturesUnordered::new();
     let mut retiring: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
     let mut expiry: Option<Instant> = None;
+    let mut invitations: Option<Instant> = None;
 
     let reason = loop {
         if let Some(reason) = state.ending {
@@ -118,7 +120,10 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
             Some(commit) = children.next(), if !children.is_empty() => commit(&mut state),
             Some(()) = retiring.next(), if !retiring.is_empty() => {}
             request = requests.recv() => match request {
-                Some(request) => children.extend(handle(&mut state, request).map(unwinding)),
+                Some(request) => {
+                    children.extend(handle(&mut state, request).map(unwinding));
+                    invitations = state.next_invitation_expiry();
+                }
                 None => break "dropped",
             },
             Some(finding) = findings.recv() => {
@@ -126,6 +131,7 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
                 expiry = state.expire_audible(Instant::now());
             }
             () = sleep_until(expiry) => expiry = state.expire_audible(Instant::now()),
+            () = sleep_until(invitations) => invitations = state.expire_invitations(),
             () = sleep_until(state.destroy_at.map(tokio::time::Instant::into_std)) => {
                 if state.destroy_due() {
                     break "idle";

@@ -64,4 +64,10 @@ coHosts: Array<string>,
  * The room's live reservations: shown to the founder and co-hosts
  * (who may clear them), empty for everyone else.
  */
-reservations: Array<Reservation>, };
+reservations: Array<Reservation>, 
+/**
+ * How many more joins the caller may make within the churn window
+ * before the next is refused with a ban: set when it is 3 or fewer
+ * (a client warns then), `null` otherwise.
+ */
+rejoinsLeft: number | null, };

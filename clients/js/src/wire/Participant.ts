@@ -47,6 +47,10 @@ isMuted: boolean,
  */
 handRaised: boolean, 
 /**
+ * Invited to speak by a moderator, not yet answered.
+ */
+invited: boolean, 
+/**
  * RFC 3339 join time.
  */
 joinedAt: string, 

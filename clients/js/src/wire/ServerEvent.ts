@@ -1,5 +1,8 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { Emoji } from "./Emoji.js";
+import type { InviteDeclineReason } from "./InviteDeclineReason.js";
 import type { Participant } from "./Participant.js";
+import type { Position } from "./Position.js";
 import type { ProducerInfo } from "./ProducerInfo.js";
 import type { RoomSettings } from "./RoomSettings.js";
 import type { WireError } from "./WireError.js";
@@ -76,4 +79,32 @@ host: string | null,
 /**
  * The co-hosts, present or not, in address order.
  */
-coHosts: Array<string>, } } | { "event": "voice:error", "data": WireError };
+coHosts: Array<string>, } } | { "event": "voice:speaker_invited", "data": { 
+/**
+ * Who is invited.
+ */
+walletAddress: string, 
+/**
+ * RFC 3339: when the invitation lapses unanswered.
+ */
+expiresAt: string, } } | { "event": "voice:invite_declined", "data": { 
+/**
+ * Who was invited.
+ */
+walletAddress: string, 
+/**
+ * `declined` by the invited member, or `expired`.
+ */
+reason: InviteDeclineReason, } } | { "event": "voice:reaction", "data": { 
+/**
+ * Who.
+ */
+walletAddress: string, 
+/**
+ * With what.
+ */
+emoji: Emoji, 
+/**
+ * The side of the sender's badge.
+ */
+side: Position, } } | { "event": "voice:error", "data": WireError };

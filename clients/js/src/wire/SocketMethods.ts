@@ -5,6 +5,7 @@ import type { ConsumerData } from "./ConsumerData.js";
 import type { ConsumerRequest } from "./ConsumerRequest.js";
 import type { CreateTransportRequest } from "./CreateTransportRequest.js";
 import type { Empty } from "./Empty.js";
+import type { InviteResponseRequest } from "./InviteResponseRequest.js";
 import type { JoinData } from "./JoinData.js";
 import type { JoinRequest } from "./JoinRequest.js";
 import type { ModerateRequest } from "./ModerateRequest.js";
@@ -14,6 +15,7 @@ import type { ProduceRequest } from "./ProduceRequest.js";
 import type { ProducerRequest } from "./ProducerRequest.js";
 import type { ProducersReply } from "./ProducersReply.js";
 import type { RaiseHandReply } from "./RaiseHandReply.js";
+import type { ReactRequest } from "./ReactRequest.js";
 import type { RestartIceReply } from "./RestartIceReply.js";
 import type { RouterCapabilities } from "./RouterCapabilities.js";
 import type { SettingsPatch } from "./SettingsPatch.js";
@@ -43,4 +45,6 @@ export interface SocketMethods {
   "voice:moderate": { data: ModerateRequest; reply: Empty };
   "voice:producers": { data: Empty; reply: ProducersReply };
   "voice:update_settings": { data: SettingsPatch; reply: SettingsReply };
+  "voice:react": { data: ReactRequest; reply: Empty };
+  "voice:invite_response": { data: InviteResponseRequest; reply: Empty };
 }

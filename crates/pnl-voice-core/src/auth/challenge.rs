@@ -168,13 +168,34 @@ impl ChallengeStore {
         let mut pending = self.pending.lock();
         pending.expire(now);
         let wallet_here = (wallet.clone(), client);
-        let full = pending.by_nonce.len() >= self.limits.total
-            || pending.per_wallet.get(&wallet_here).copied().unwrap_or(0) >= self.limits.per_wallet
-            || client.is_some_and(|c| {
-                pending.per_client.get(&c).copied().unwrap_or(0) >= self.limits.per_client
-            });
-        if full {
-            return Err(AuthError::TooManyChallenges);
+        let total_full = pending.by_nonce.len() >= self.limits.total;
+        let wallet_full =
+            pending.per_wallet.get(&wallet_here).copied().unwrap_or(0) >= self.limits.per_wallet;
+        let client_full = client.is_some_and(|c| {
+            pending.per_client.get(&c).copied().unwrap_or(0) >= self.limits.per_client
+        });
+        if total_full || wallet_full || client_full {
+            // A place frees when a challenge counted by each full limit expires.
+            let frees = |counted: &dyn Fn(&Challenge) -> bool| {
+                pending
+                    .by_nonce
+                    .values()
+                    .filter(|c| counted(c))
+                    .map(|c| c.expires_at)
+                    .min()
+                    .unwrap_or(now)
+            };
+            let mut free_at = now;
+            if total_full {
+                free_at = free_at.max(frees(&|_| true));
+            }
+            if wallet_full {
+                free_at = free_at.max(frees(&|c| c.wallet == *wallet && c.client == client));
+            }
+            if client_full {
+                free_at = free_at.max(frees(&|c| c.client == client));
+            }
+            return Err(AuthError::TooManyChallenges(free_at - now));
         }
         *pending.per_wallet.entry(wallet_here).or_default() += 1;
         if let Some(client) = client {

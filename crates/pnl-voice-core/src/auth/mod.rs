@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::address::Address;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 /// Why a credential was refused (`UNAUTHORIZED`), or a challenge was
 /// not issued (`RATE_LIMITED`).
@@ -33,15 +33,20 @@ pub enum AuthError {
     BadToken(String),
     /// The wallet (from this address), the address or the store holds as
     /// many live challenges as allowed: this one is refused (nobody's is
-    /// evicted).
-    #[error("too many sign-in challenges outstanding; use one or wait for them to expire")]
-    TooManyChallenges,
+    /// evicted) until one of them expires, after the wait it carries.
+    #[error(
+        "too many sign-in challenges outstanding; use one or try again in {}",
+        crate::error::in_words(*.0)
+    )]
+    TooManyChallenges(chrono::Duration),
 }
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::TooManyChallenges => ApiError::new(ErrorCode::RateLimited, e.to_string()),
+            AuthError::TooManyChallenges(wait) => {
+                ApiError::rate_limited(e.to_string(), wait.to_std().unwrap_or_default())
+            }
             _ => ApiError::unauthorized(e.to_string()),
         }
     }

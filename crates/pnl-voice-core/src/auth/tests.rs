@@ -210,7 +210,7 @@ fn a_flood_is_refused_and_evicts_no_live_challenge() {
         store
             .issue(&Address::from_bytes(rand::random()), Some(flooder), now)
             .unwrap_err(),
-        AuthError::TooManyChallenges
+        AuthError::TooManyChallenges(Duration::seconds(300))
     );
 
     // One wallet holds a few live challenges from one address at most;
@@ -224,7 +224,7 @@ fn a_flood_is_refused_and_evicts_no_live_challenge() {
     assert!(store.take(&busy, &theirs.nonce, now).is_ok());
     assert_eq!(
         store.issue(&busy, None, now).unwrap_err(),
-        AuthError::TooManyChallenges
+        AuthError::TooManyChallenges(Duration::seconds(300))
     );
 
     // Many addresses fill the store: the next one is refused, never the
@@ -241,7 +241,7 @@ fn a_flood_is_refused_and_evicts_no_live_challenge() {
         store
             .issue(&Address::from_bytes(rand::random()), None, now)
             .unwrap_err(),
-        AuthError::TooManyChallenges
+        AuthError::TooManyChallenges(Duration::seconds(300))
     );
     assert!(store.take(&user, &users.nonce, now).is_ok());
 

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::ids::{ConsumerId, ProducerId, TransportId};
 use super::media_json::{DtlsParameters, RtpCapabilities, RtpParameters};
 use crate::address::Address;
-use crate::rooms::SettingsPatch;
+use crate::rooms::{Emoji, SettingsPatch};
 
 /// Direction of a WebRTC transport, from the client's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
@@ -46,6 +46,10 @@ pub enum ModerationAction {
     EndRoom,
     /// Drop every reservation of the room.
     ClearReservations,
+    /// Invite a listener to speak: it accepts (and is granted the floor)
+    /// or declines with `voice:invite_response`; unanswered, the
+    /// invitation lapses after 60 s.
+    InviteSpeaker,
 }
 
 impl ModerationAction {
@@ -145,6 +149,16 @@ pub enum RoomCommand {
     Producers,
     /// `voice:update_settings` (founder only; an addition to the contract).
     UpdateSettings(SettingsPatch),
+    /// `voice:react`.
+    React {
+        /// The reaction.
+        emoji: Emoji,
+    },
+    /// `voice:invite_response`.
+    InviteResponse {
+        /// Accept (go on stage) or decline.
+        accept: bool,
+    },
 }
 
 impl Command {
@@ -177,6 +191,8 @@ impl RoomCommand {
             Self::Moderate { .. } => "voice:moderate",
             Self::Producers => "voice:producers",
             Self::UpdateSettings(_) => "voice:update_settings",
+            Self::React { .. } => "voice:react",
+            Self::InviteResponse { .. } => "voice:invite_response",
         }
     }
 }

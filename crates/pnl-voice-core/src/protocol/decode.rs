@@ -7,8 +7,9 @@ use serde_json::Value;
 use super::command::{Command, RoomCommand};
 use super::media_json::MediaKind;
 use super::requests::{
-    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
-    ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,
+    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest,
+    InviteResponseRequest, JoinRequest, ModerateRequest, MuteRequest, ProduceRequest,
+    ProducerRequest, ReactRequest, TransportRequest,
 };
 use crate::address::Address;
 use crate::error::ApiError;
@@ -150,6 +151,12 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
         }
         "voice:producers" => RoomCommand::Producers,
         "voice:update_settings" => RoomCommand::UpdateSettings(fields(method, data)?),
+        "voice:react" => RoomCommand::React {
+            emoji: fields::<ReactRequest>(method, data)?.emoji,
+        },
+        "voice:invite_response" => RoomCommand::InviteResponse {
+            accept: fields::<InviteResponseRequest>(method, data)?.accept,
+        },
         other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
     })
 }

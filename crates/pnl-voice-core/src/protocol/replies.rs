@@ -47,6 +47,10 @@ pub struct JoinData {
     /// The room's live reservations: shown to the founder and co-hosts
     /// (who may clear them), empty for everyone else.
     pub reservations: Vec<ReservationView>,
+    /// How many more joins the caller may make within the churn window
+    /// before the next is refused with a ban: set when it is 3 or fewer
+    /// (a client warns then), `null` otherwise.
+    pub rejoins_left: Option<u32>,
 }
 
 /// Reply of `createTransport`: what `device.create{Send,Recv}Transport` takes.

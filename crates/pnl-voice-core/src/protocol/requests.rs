@@ -7,6 +7,7 @@ use ts_rs::TS;
 use super::command::{Direction, ModerationAction};
 use super::ids::{ConsumerId, ProducerId, TransportId};
 use super::media_json::{DtlsParameters, MediaKind, RtpCapabilities, RtpParameters};
+use crate::rooms::Emoji;
 
 /// `voice:join`.
 #[derive(Debug, Deserialize, TS)]
@@ -102,4 +103,18 @@ pub struct ModerateRequest {
     /// `clear_reservations`.
     #[ts(optional)]
     pub target_wallet: Option<String>,
+}
+
+/// `voice:react`.
+#[derive(Debug, Deserialize, TS)]
+pub struct ReactRequest {
+    /// One of the fixed set.
+    pub emoji: Emoji,
+}
+
+/// `voice:invite_response`: the invited member's answer.
+#[derive(Debug, Deserialize, TS)]
+pub struct InviteResponseRequest {
+    /// Accept (go on stage at once) or decline.
+    pub accept: bool,
 }

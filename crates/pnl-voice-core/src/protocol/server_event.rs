@@ -1,12 +1,13 @@
 //! Every event the server pushes on the socket (`{event, data}` frames).
 
+use chrono::SecondsFormat;
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::replies::ProducerInfo;
 use crate::address::Address;
 use crate::error::ApiError;
-use crate::rooms::{ParticipantView, RoomEvent, RoomSettings};
+use crate::rooms::{Emoji, InviteEnd, ParticipantView, Position, RoomEvent, RoomSettings};
 
 /// A server event: serializes to the whole frame, `{"event": name, "data": ...}`.
 /// TypeScript sees a union discriminated by `event`.
@@ -108,6 +109,34 @@ pub enum ServerEvent {
         /// The co-hosts, present or not, in address order.
         co_hosts: Vec<Address>,
     },
+    /// A moderator invited a listener to speak; it answers with
+    /// `voice:invite_response` before `expiresAt`.
+    #[serde(rename = "voice:speaker_invited")]
+    SpeakerInvited {
+        /// Who is invited.
+        wallet_address: Address,
+        /// RFC 3339: when the invitation lapses unanswered.
+        expires_at: String,
+    },
+    /// An invitation to speak ended without a grant (an accepted one
+    /// comes as `voice:speaker_granted`).
+    #[serde(rename = "voice:invite_declined")]
+    InviteDeclined {
+        /// Who was invited.
+        wallet_address: Address,
+        /// `declined` by the invited member, or `expired`.
+        reason: InviteEnd,
+    },
+    /// Someone reacted (sent to everyone, the sender included).
+    #[serde(rename = "voice:reaction")]
+    Reaction {
+        /// Who.
+        wallet_address: Address,
+        /// With what.
+        emoji: Emoji,
+        /// The side of the sender's badge.
+        side: Position,
+    },
     /// A failure outside any request (a transport's DTLS failed, a flood).
     #[serde(rename = "voice:error")]
     Error(ApiError),
@@ -135,6 +164,23 @@ impl From<&RoomEvent> for ServerEvent {
             RoomEvent::Kicked { reason, .. } => Self::Kicked { reason },
             RoomEvent::SettingsChanged(settings) => Self::SettingsUpdated { settings },
             RoomEvent::HostsChanged { host, co_hosts } => Self::HostsChanged { host, co_hosts },
+            RoomEvent::SpeakerInvited { wallet, expires_at } => Self::SpeakerInvited {
+                wallet_address: wallet,
+                expires_at: expires_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            },
+            RoomEvent::InviteDeclined { wallet, reason } => Self::InviteDeclined {
+                wallet_address: wallet,
+                reason,
+            },
+            RoomEvent::Reaction {
+                wallet,
+                emoji,
+                side,
+            } => Self::Reaction {
+                wallet_address: wallet,
+                emoji,
+                side,
+            },
         }
     }
 }

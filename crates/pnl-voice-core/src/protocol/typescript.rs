@@ -10,7 +10,9 @@ use ts_rs::{Config, TS};
 
 use super::*;
 use crate::error::{ApiError, ErrorCode};
-use crate::rooms::{ParticipantView, Position, ReservationView, RoomSettings, SettingsPatch};
+use crate::rooms::{
+    Emoji, InviteEnd, ParticipantView, Position, ReservationView, RoomSettings, SettingsPatch,
+};
 
 /// The first line of every generated file.
 const HEADER: &str = "// Generated from the server's Rust types by ts-rs: do not edit; \
@@ -48,16 +50,19 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 33] = [
+const WIRE_TYPES: [&str; 37] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
     "ConsumerRequest",
     "CreateTransportRequest",
     "Direction",
+    "Emoji",
     "Empty",
     "ErrorCode",
     "IceServer",
+    "InviteDeclineReason",
+    "InviteResponseRequest",
     "JoinData",
     "JoinRequest",
     "ModerateAction",
@@ -71,6 +76,7 @@ const WIRE_TYPES: [&str; 33] = [
     "ProducerRequest",
     "ProducersReply",
     "RaiseHandReply",
+    "ReactRequest",
     "Reservation",
     "RestartIceReply",
     "RoomPreview",
@@ -120,6 +126,8 @@ fn methods(cfg: &Config) -> Vec<Method> {
         method::<ModerateRequest, Empty>("voice:moderate", cfg),
         method::<Empty, ProducersReply>("voice:producers", cfg),
         method::<SettingsPatch, SettingsReply>("voice:update_settings", cfg),
+        method::<ReactRequest, Empty>("voice:react", cfg),
+        method::<InviteResponseRequest, Empty>("voice:invite_response", cfg),
     ]
 }
 
@@ -160,9 +168,12 @@ fn render() -> Files {
     add::<ConsumerRequest>(&mut files, &cfg);
     add::<CreateTransportRequest>(&mut files, &cfg);
     add::<Direction>(&mut files, &cfg);
+    add::<Emoji>(&mut files, &cfg);
     add::<Empty>(&mut files, &cfg);
     add::<ErrorCode>(&mut files, &cfg);
     add::<IceServer>(&mut files, &cfg);
+    add::<InviteEnd>(&mut files, &cfg);
+    add::<InviteResponseRequest>(&mut files, &cfg);
     add::<JoinData>(&mut files, &cfg);
     add::<JoinRequest>(&mut files, &cfg);
     add::<ModerationAction>(&mut files, &cfg);
@@ -176,6 +187,7 @@ fn render() -> Files {
     add::<ProducerRequest>(&mut files, &cfg);
     add::<ProducersReply>(&mut files, &cfg);
     add::<RaiseHandReply>(&mut files, &cfg);
+    add::<ReactRequest>(&mut files, &cfg);
     add::<ReservationView>(&mut files, &cfg);
     add::<RestartIceReply>(&mut files, &cfg);
     add::<RoomPreview>(&mut files, &cfg);

@@ -1,6 +1,10 @@
 //! What a rule change tells the room.
 
-use super::participant::ParticipantView;
+use chrono::{DateTime, Utc};
+
+use super::invitations::InviteEnd;
+use super::participant::{ParticipantView, Position};
+use super::reactions::Emoji;
 use super::settings::RoomSettings;
 use crate::address::Address;
 
@@ -52,5 +56,28 @@ pub enum RoomEvent {
         host: Option<Address>,
         /// The co-hosts, present or not, in address order.
         co_hosts: Vec<Address>,
+    },
+    /// A moderator invited a listener to speak, until `expires_at`.
+    SpeakerInvited {
+        /// Who.
+        wallet: Address,
+        /// When the invitation lapses unanswered.
+        expires_at: DateTime<Utc>,
+    },
+    /// An invitation to speak ended without a grant.
+    InviteDeclined {
+        /// The invited wallet.
+        wallet: Address,
+        /// Declined by it, or expired.
+        reason: InviteEnd,
+    },
+    /// Someone reacted.
+    Reaction {
+        /// Who.
+        wallet: Address,
+        /// With what.
+        emoji: Emoji,
+        /// The side of its badge.
+        side: Position,
     },
 }

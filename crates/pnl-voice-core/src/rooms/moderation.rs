@@ -74,6 +74,7 @@ impl Room {
         }
         let speaker_only = self.settings.speaker_only;
         self.co_hosts.insert(target.clone());
+        self.invitations.end(target);
         let p = self.get_mut(target).expect("checked");
         let was_speaker = p.is_speaker(speaker_only);
         p.is_co_host = true;

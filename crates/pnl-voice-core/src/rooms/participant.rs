@@ -108,6 +108,8 @@ pub struct ParticipantView {
     pub is_muted: bool,
     /// In the speaker queue.
     pub hand_raised: bool,
+    /// Invited to speak by a moderator, not yet answered.
+    pub invited: bool,
     /// RFC 3339 join time.
     pub joined_at: String,
     /// Seconds heard speaking so far (an addition to the contract).
@@ -125,7 +127,13 @@ pub fn display_name(wallet: &Address) -> String {
 
 impl Participant {
     /// The wire view; `speaker_only` is the room's setting.
-    pub fn view(&self, speaker_only: bool, hand_raised: bool, is_host: bool) -> ParticipantView {
+    pub fn view(
+        &self,
+        speaker_only: bool,
+        hand_raised: bool,
+        is_host: bool,
+        invited: bool,
+    ) -> ParticipantView {
         ParticipantView {
             wallet_address: self.wallet.clone(),
             display_name: display_name(&self.wallet),
@@ -137,6 +145,7 @@ impl Participant {
             is_speaker: self.is_speaker(speaker_only),
             is_muted: self.muted,
             hand_raised,
+            invited,
             joined_at: self.joined_at.to_rfc3339_opts(SecondsFormat::Millis, true),
             speaking_time: self.speaking_secs,
         }

@@ -112,7 +112,7 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
                     );
                     ledger.joins.entry(w(n)).or_default().push(*now);
                 }
-                Err(RoomError::Churning(until)) => ledger.ban(Ban {
+                Err(RoomError::Churning { until, .. }) => ledger.ban(Ban {
                     wallet: w(n),
                     until,
                 }),

@@ -5,12 +5,14 @@ use std::collections::{BTreeSet, VecDeque};
 use chrono::{DateTime, Duration, Utc};
 
 use super::events::RoomEvent;
+use super::invitations::Invitations;
 use super::participant::{Participant, ParticipantView, Profile};
+use super::reactions::Reactions;
 use super::reservations::{Reservation, ReservationPolicy, ReservationView, Reservations};
 use super::settings::{RoomSettings, SettingsPatch};
 use super::standing::{Ban, Standing};
 use crate::address::Address;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{in_words, ApiError, ErrorCode};
 
 /// Abuse policy of a room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,12 +44,42 @@ pub enum RoomError {
     /// `maxParticipants` reached.
     #[error("the room is full")]
     Full,
-    /// The wallet is banned until the given time.
-    #[error("banned from this room until {0}")]
-    Banned(DateTime<Utc>),
-    /// The wallet joined and left too often, and is now banned.
-    #[error("joined and left too often: banned until {0}")]
-    Churning(DateTime<Utc>),
+    /// The wallet is banned until `until` (refused at `at`).
+    #[error("you were removed from this room and can join again in {}", in_words(*until - *at))]
+    Banned {
+        /// When the ban ends.
+        until: DateTime<Utc>,
+        /// When the join was refused.
+        at: DateTime<Utc>,
+    },
+    /// The wallet joined and left too often, and is now banned until
+    /// `until` (refused at `at`).
+    #[error(
+        "you joined and left this room too often and can join again in {}",
+        in_words(*until - *at)
+    )]
+    Churning {
+        /// When the ban ends.
+        until: DateTime<Utc>,
+        /// When the join was refused.
+        at: DateTime<Utc>,
+    },
+    /// The member reacted less than a second ago; it may again after the
+    /// wait.
+    #[error("one reaction a second: try again in {}", in_words(*.0))]
+    ReactingTooFast(Duration),
+    /// The invited wallet is not in this room.
+    #[error("that wallet is not in this room")]
+    InviteeNotIn,
+    /// The invited wallet may speak already.
+    #[error("that participant is already on stage")]
+    AlreadyOnStage,
+    /// The wallet has an invitation to speak already.
+    #[error("that participant has been invited already")]
+    AlreadyInvited,
+    /// The caller has no pending invitation to answer.
+    #[error("you have no pending invitation to speak")]
+    NotInvited,
     /// The wallet is already in this room.
     #[error("already in this room")]
     AlreadyIn,
@@ -97,14 +129,22 @@ pub enum RoomError {
 impl From<RoomError> for ApiError {
     fn from(e: RoomError) -> Self {
         let code = match e {
+            RoomError::Banned { until, .. } | RoomError::Churning { until, .. } => {
+                return ApiError::banned(e.to_string(), until);
+            }
+            RoomError::ReactingTooFast(wait) => {
+                return ApiError::rate_limited(e.to_string(), wait.to_std().unwrap_or_default());
+            }
             RoomError::Full => ErrorCode::RoomFull,
-            RoomError::Banned(_) | RoomError::Churning(_) => ErrorCode::Banned,
             RoomError::AlreadyIn
             | RoomError::AlreadySpeaker
             | RoomError::OpenFloor
             | RoomError::NotCoHost
-            | RoomError::TooManyCoHosts(_) => ErrorCode::Conflict,
-            RoomError::NotIn => ErrorCode::NotInRoom,
+            | RoomError::TooManyCoHosts(_)
+            | RoomError::AlreadyOnStage
+            | RoomError::AlreadyInvited
+            | RoomError::NotInvited => ErrorCode::Conflict,
+            RoomError::NotIn | RoomError::InviteeNotIn => ErrorCode::NotInRoom,
             RoomError::TargetNotIn => ErrorCode::NotFound,
             RoomError::NotSpeaker
             | RoomError::NotFounder
@@ -152,6 +192,10 @@ pub struct Room {
     /// Wallets the founder named co-hosts, present or not.
     pub(super) co_hosts: BTreeSet<Address>,
     pub(super) reservations: Reservations,
+    /// Pending invitations to speak.
+    pub(super) invitations: Invitations,
+    /// When each member last reacted (the reaction rate limit).
+    pub(super) reactions: Reactions,
 }
 
 impl Room {
@@ -174,6 +218,8 @@ impl Room {
             queue: VecDeque::new(),
             co_hosts: BTreeSet::new(),
             reservations: Reservations::default(),
+            invitations: Invitations::default(),
+            reactions: Reactions::default(),
         }
     }
 
@@ -237,7 +283,7 @@ impl Room {
         now: DateTime<Utc>,
     ) -> Result<(), RoomError> {
         if let Some(until) = standing.banned_at(now) {
-            return Err(RoomError::Banned(until));
+            return Err(RoomError::Banned { until, at: now });
         }
         if self.get(wallet).is_some() {
             return Err(RoomError::AlreadyIn);
@@ -268,7 +314,10 @@ impl Room {
     ) -> Result<(ParticipantView, Vec<RoomEvent>), RoomError> {
         self.check_admission(wallet, standing, now)?;
         if standing.recent_joins >= self.policy.churn_joins {
-            return Err(RoomError::Churning(now + self.policy.ban));
+            return Err(RoomError::Churning {
+                until: now + self.policy.ban,
+                at: now,
+            });
         }
         self.reservations.taken(wallet);
         self.participants.push(Participant {
@@ -300,6 +349,8 @@ impl Room {
             });
         }
         events.push(RoomEvent::UserLeft(wallet.clone()));
+        self.invitations.end(wallet);
+        self.reactions.forget(wallet);
         Ok((self.participants.remove(index), events))
     }
 
@@ -390,7 +441,7 @@ impl Room {
     ) -> Result<Reservation, RoomError> {
         let policy = self.policy.reservations;
         if let Some(until) = standing.banned_at(now) {
-            return Err(RoomError::Banned(until));
+            return Err(RoomError::Banned { until, at: now });
         }
         if let Some(live) = self.reservations.get(wallet, now) {
             return Ok(live);
@@ -479,20 +530,28 @@ impl Room {
         if !self.settings.speaker_only {
             return Err(RoomError::OpenFloor);
         }
+        Ok(self.promote(target))
+    }
+
+    /// Moves `target`, a member, to the stage, muted: it leaves the queue,
+    /// and an invitation it had ends. The events of a grant.
+    pub(super) fn promote(&mut self, target: &Address) -> Vec<RoomEvent> {
         let mut events = Vec::new();
+        self.invitations.end(target);
         if self.dequeue(target) {
             events.push(RoomEvent::HandLowered {
                 wallet: target.clone(),
                 queue: self.speaker_queue(),
             });
         }
-        let p = self.get_mut(target).expect("checked");
-        if !p.granted {
-            p.granted = true;
-            p.muted = true;
-            events.push(RoomEvent::SpeakerGranted(target.clone()));
+        if let Some(p) = self.get_mut(target) {
+            if !p.granted {
+                p.granted = true;
+                p.muted = true;
+                events.push(RoomEvent::SpeakerGranted(target.clone()));
+            }
         }
-        Ok(events)
+        events
     }
 
     /// A moderator takes the floor back from `target`, which is muted.
@@ -604,6 +663,7 @@ impl Room {
             events.extend(silenced.iter().cloned().map(RoomEvent::SpeakerRevoked));
         }
         if !next.speaker_only {
+            self.invitations.clear();
             let lowered: Vec<Address> = self.queue.drain(..).collect();
             for wallet in lowered {
                 events.push(RoomEvent::HandLowered {
@@ -638,6 +698,7 @@ impl Room {
             self.settings.speaker_only,
             self.queue.contains(&p.wallet),
             self.host.as_ref() == Some(&p.wallet),
+            self.invitations.get(&p.wallet).is_some(),
         )
     }
 

@@ -309,7 +309,10 @@ fn a_kick_removes_and_bans_for_the_policy_time() {
             now + Duration::minutes(9)
         )
         .unwrap_err(),
-        RoomError::Banned(until)
+        RoomError::Banned {
+            until,
+            at: now + Duration::minutes(9)
+        }
     );
     assert!(r
         .join(
@@ -355,7 +358,10 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
     };
     assert_eq!(
         r.join(&w(2), Profile::none(), &often, t0).unwrap_err(),
-        RoomError::Churning(t0 + Duration::minutes(10))
+        RoomError::Churning {
+            until: t0 + Duration::minutes(10),
+            at: t0
+        }
     );
     assert!(r.get(&w(2)).is_none(), "refused: the room is unchanged");
     let banned = Standing {
@@ -364,7 +370,7 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
     };
     assert!(matches!(
         r.join(&w(2), Profile::none(), &banned, t0 + Duration::seconds(1)),
-        Err(RoomError::Banned(_))
+        Err(RoomError::Banned { .. })
     ));
     let calm = Standing {
         banned_until: None,
@@ -455,8 +461,20 @@ fn every_error_maps_to_its_contract_code() {
     let now = Utc::now();
     let cases = [
         (RoomError::Full, ErrorCode::RoomFull),
-        (RoomError::Banned(now), ErrorCode::Banned),
-        (RoomError::Churning(now), ErrorCode::Banned),
+        (
+            RoomError::Banned {
+                until: now,
+                at: now,
+            },
+            ErrorCode::Banned,
+        ),
+        (
+            RoomError::Churning {
+                until: now,
+                at: now,
+            },
+            ErrorCode::Banned,
+        ),
         (RoomError::AlreadyIn, ErrorCode::Conflict),
         (RoomError::NotIn, ErrorCode::NotInRoom),
         (RoomError::TargetNotIn, ErrorCode::NotFound),
@@ -666,7 +684,10 @@ fn a_banned_wallet_cannot_reserve() {
     };
     assert_eq!(
         r.reserve(&w(2), &standing, now),
-        Err(RoomError::Banned(ban.until))
+        Err(RoomError::Banned {
+            until: ban.until,
+            at: now
+        })
     );
     assert!(r.reservation(&w(2), now).is_none(), "refused: nothing held");
 }

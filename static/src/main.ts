@@ -14,6 +14,7 @@ import {
   type VoiceRoomEvents,
 } from '@pnl-voice/client';
 import { isAddress, marketFromLocation, shortAddress } from './address';
+import { byId } from './view/dom';
 import { EmbeddedPage } from './frame/embedded-page';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
 import { actOnPerson } from './people';
@@ -23,6 +24,9 @@ import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
+import { InvitationPrompt } from './view/invitation';
+import { moderates } from './view/person-actions';
+import { reactionPicker, ReactionLayer } from './view/reactions';
 import { ReportDialog } from './view/report-dialog';
 import { RoomTools } from './view/room-tools';
 import { RoomView } from './view/room-view';
@@ -56,7 +60,7 @@ const reportDialog = new ReportDialog((wallet, reason) => room.report(wallet, re
 const roomView = new RoomView(
   (action, target) => {
     const act =
-      action === 'grant_speaker' ? room.grantSpeaker(target)
+      action === 'grant_speaker' ? room.inviteSpeaker(target) // the listener accepts or declines
       : action === 'revoke_speaker' ? room.revokeSpeaker(target)
       : action === 'kick' ? room.kick(target)
       : room.muteAll();
@@ -69,6 +73,9 @@ const roomView = new RoomView(
 );
 reportDialog.confirmed = (wallet) => roomView.say(`Thank you: your report about ${shortAddress(wallet)} was sent.`);
 const roomTools = new RoomTools(() => room.endRoom().catch(problem));
+const invitation = new InvitationPrompt((accept) => room.respondToInvite(accept).catch(problem));
+const reactions = new ReactionLayer(byId('reactions'));
+byId('react-slot').replaceWith(reactionPicker((emoji) => room.react(emoji).catch(problem)));
 const controls = new Controls({
   mute: (muted) => room.setMuted(muted).catch(problem),
   pushToTalk: (held) => room.setPushToTalk(held).catch(problem),
@@ -118,6 +125,8 @@ function onPhase(phase: Phase): void {
   } else if (phase.kind === 'ended') {
     busy = false;
     reportDialog.close();
+    invitation.set(null);
+    reactions.clear();
     roomView.clear();
     roomView.show(false);
     audio.clear();
@@ -159,6 +168,7 @@ for (const event of ['participant-joined', 'participant-left', 'participant-upda
 /** The speakers muted on this device at the last drawing (the SDK keeps the array until it changes). */
 let drawnMutedLocally: readonly string[] = [];
 room.on('state', (state) => {
+  invitation.set(state.invitation);
   if (state.mutedLocally !== drawnMutedLocally) {
     drawnMutedLocally = state.mutedLocally;
     roomChanged = true;
@@ -179,6 +189,14 @@ room.on('microphone', (mic) => {
   if (!mic.muted) status.clearNotice('speak-now', 'muted-by-founder');
 });
 room.on('notice', (notice) => status.showNotice(notice));
+room.on('reaction', ({ emoji, side }) => reactions.show({ emoji, side }));
+room.on('inviteDeclined', ({ walletAddress, reason }) => {
+  // The moderators hear how their invitation ended; the invited member knows.
+  const me = room.state.you;
+  if (!me || !moderates(me) || walletAddress === me.walletAddress) return;
+  const name = shortAddress(walletAddress);
+  roomView.say(reason === 'expired' ? `${name} did not answer the invitation to speak.` : `${name} declined the invitation to speak.`);
+});
 room.on('audio-path', (path) => status.audioPath(path));
 room.on('error', problem);
 room.on('audio', ({ producerId, walletAddress, track }) => audio.add(producerId, walletAddress, track));

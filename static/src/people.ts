@@ -5,7 +5,7 @@ import type { PersonAction } from './view/person-actions';
 /** Runs `action` on `wallet`; `report` opens the report dialog (it needs a reason first). */
 export function actOnPerson(room: VoiceRoom, action: PersonAction, wallet: string, report: (wallet: string) => void): Promise<unknown> {
   const calls: Record<PersonAction, () => Promise<unknown>> = {
-    invite: () => room.grantSpeaker(wallet),
+    invite: () => room.inviteSpeaker(wallet),
     'move-to-listeners': () => room.revokeSpeaker(wallet),
     mute: () => room.muteSpeaker(wallet),
     'make-co-host': () => room.addCoHost(wallet),

@@ -11,6 +11,9 @@ const founder = newWallet();
 const speaker = newWallet();
 const guest = newWallet();
 const market = newMarket();
+const secondFounder = newWallet();
+const invitee = newWallet();
+const secondMarket = newMarket();
 let server;
 let browser;
 const users = [];
@@ -22,6 +25,11 @@ before(async () => {
         marketAddress: market,
         founderWallet: founder.address,
         holdings: { [speaker.address]: { yes: 120, no: 0 }, [guest.address]: { yes: 0, no: 8 } },
+      },
+      {
+        marketAddress: secondMarket,
+        founderWallet: secondFounder.address,
+        holdings: { [invitee.address]: { yes: 55, no: 0 }, [secondFounder.address]: { yes: 0, no: 9 } },
       },
     ],
   });
@@ -135,4 +143,53 @@ test('mute one speaker, mute a speaker for me, report, hand the host role on, en
       assert.match(await user.page.locator('#status').textContent(), /The host ended the room/);
     }
     assert.deepEqual([...host.pageErrors, ...talker.pageErrors, ...listener.pageErrors], []);
+  }));
+
+test('invitation declined then accepted from the keyboard; reactions on the other member\'s page', { timeout: 90_000 }, () =>
+  server.withLogOnFailure(async () => {
+    const host = await open('second founder', secondFounder);
+    const listener = await open('invitee', invitee);
+    await host.join(server, secondMarket);
+    await listener.join(server, secondMarket);
+    await host.waitFor('the invitee in the audience', (w) => !!document.querySelector(`#listeners .tile[data-wallet="${w}"]`), invitee.address);
+
+    // Invited: the listener's prompt takes focus and counts down; the host's tile says so.
+    await host.choose(invitee, 'Invite to speak');
+    await listener.waitFor('the invitation prompt focused', () => document.activeElement?.id === 'invitation-accept');
+    const prompt = listener.page.getByRole('alertdialog', { name: 'The host invites you to speak.' });
+    assert.match(await prompt.textContent(), /expires in \d+ s/);
+    await host.waitFor('"Invited to speak" on the tile', (w) => /Invited to speak/.test(document.querySelector(`.tile[data-wallet="${w}"]`)?.textContent ?? ''), invitee.address);
+    await host.tile(invitee).getByRole('button', { name: /^Actions for / }).click();
+    assert.equal(await host.tile(invitee).getByRole('menuitem', { name: 'Invite to speak' }).count(), 0, 'an invited listener can be invited again');
+    await host.page.keyboard.press('Escape');
+
+    // Not now (Tab from Accept, Enter): the host is told, the prompt goes, nothing moves.
+    await listener.page.keyboard.press('Tab');
+    assert.equal(await listener.page.evaluate(() => document.activeElement?.textContent), 'Not now');
+    await listener.page.keyboard.press('Enter');
+    await news(host, /declined the invitation to speak/);
+    await listener.waitFor('the prompt gone', () => document.getElementById('invitation')?.hidden === true);
+    await host.waitFor('the invited mark gone', (w) => document.querySelector(`.tile[data-wallet="${w}"]`)?.dataset.invited !== 'true', invitee.address);
+    assert.equal(await listener.page.evaluate((w) => !!document.querySelector(`#listeners .tile[data-wallet="${w}"]`), invitee.address), true);
+
+    // Invited again and accepted with Enter: on stage on both pages.
+    await host.choose(invitee, 'Invite to speak');
+    await listener.waitFor('the invitation prompt focused', () => document.activeElement?.id === 'invitation-accept');
+    await listener.page.keyboard.press('Enter');
+    for (const user of [host, listener]) {
+      await user.waitFor('the invitee on stage', (w) => !!document.querySelector(`#speakers .tile[data-wallet="${w}"]`), invitee.address);
+    }
+    await listener.waitFor('the microphone ready', () => !document.getElementById('mute')?.disabled);
+
+    // Reactions: each one floats on the other's page, ringed by the sender's side, hidden from screen readers.
+    await listener.page.getByRole('button', { name: 'React' }).click();
+    await listener.page.getByRole('menuitem', { name: '🔥 Fire' }).click();
+    await host.waitFor('the invitee\'s reaction', () =>
+      [...document.querySelectorAll('#reactions .reaction')].some((r) => r.textContent === '🔥' && r.dataset.side === 'YES'));
+    await host.page.getByRole('button', { name: 'React' }).click();
+    await host.page.getByRole('menuitem', { name: '👏 Applause' }).click();
+    await listener.waitFor('the host\'s reaction', () =>
+      [...document.querySelectorAll('#reactions .reaction')].some((r) => r.textContent === '👏' && r.dataset.side === 'NO'));
+    assert.equal(await host.page.locator('#reactions').getAttribute('aria-hidden'), 'true');
+    assert.deepEqual([...host.pageErrors, ...listener.pageErrors], []);
   }));

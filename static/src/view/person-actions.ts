@@ -54,7 +54,7 @@ export function personActions(p: Participant, viewer: Viewer): PersonActionItem[
   }
   const items: PersonActionItem[] = [];
   const target = mayTarget(me, p);
-  if (target && viewer.speakerOnly && !p.isSpeaker) items.push({ action: 'invite', text: 'Invite to speak' });
+  if (target && viewer.speakerOnly && !p.isSpeaker && !p.invited) items.push({ action: 'invite', text: 'Invite to speak' });
   if (target && viewer.speakerOnly && p.isSpeaker && !p.isCoHost) {
     items.push({ action: 'move-to-listeners', text: 'Move to listeners' });
   }

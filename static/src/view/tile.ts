@@ -24,6 +24,7 @@ export function participantTile(p: Participant, ctx: TileContext): HTMLLIElement
   tile.dataset.speaker = String(p.isSpeaker);
   tile.dataset.live = String(p.isSpeaker && !p.isMuted);
   if (mutedForMe) tile.dataset.mutedForMe = 'true';
+  if (p.invited) tile.dataset.invited = 'true';
   if (you) tile.dataset.you = 'true';
   const items = personActions(p, ctx.viewer);
   if (items.length) tile.append(personMenu(p, name, items, ctx));
@@ -60,6 +61,8 @@ function meta(p: Participant, mutedForMe: boolean): HTMLElement {
     line.append(el('span', 'mic', [p.isMuted ? 'Muted' : 'Live']));
     if (mutedForMe) line.append(el('span', 'muted-for-me', ['Muted for you']));
     line.append(el('span', 'talk-time', [formatSpoken(p.speakingTime)], { title: 'Time spent speaking' }));
+  } else if (p.invited) {
+    line.append(el('span', 'invited', ['Invited to speak']));
   } else if (p.handRaised) {
     line.append(el('span', 'hand', ['Hand raised']));
   }

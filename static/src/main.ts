@@ -22,7 +22,7 @@ import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
-import { startMini } from './view/mini-page';
+import { expandForInvitations, startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
 import { InvitationPrompt } from './view/invitation';
 import { moderates } from './view/person-actions';
@@ -251,6 +251,7 @@ form.setMarket(market);
 const preview = isAddress(market) ? startPreview(room, market, () => fetchPreview(location.origin, market)) : undefined;
 if (preview) status.message('You join muted, as a listener.');
 const mini = isMiniView() ? startMini(room, () => form.submit(), preview) : undefined;
+if (mini) expandForInvitations(room, mini);
 /** The channel to a market page that frames this one, when it is allowed to. */
 const embedded = EmbeddedPage.start(room, () => form.submit(), mini);
 if (browserWallet) form.offerBrowserWallet();

@@ -51,7 +51,10 @@ export class InvitationPrompt {
     if (this.box.hidden) {
       this.before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       this.box.hidden = false;
-      this.acceptButton.focus();
+      // After the other listeners of this change: the mini-player expands to show the room first.
+      queueMicrotask(() => {
+        if (!this.box.hidden) this.acceptButton.focus();
+      });
     }
   }
 

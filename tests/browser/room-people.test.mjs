@@ -144,6 +144,20 @@ test('defect 6: with 25 listeners the founder has one menu button per person', {
     log(`founder with 25 listeners at 390 px: ${JSON.stringify(counts)}`);
     assert.ok(counts.mostInATile <= 1, `a tile shows ${counts.mostInATile} buttons (${counts.buttons} in the room)`);
     assert.ok(counts.buttons <= counts.tiles + 6, `${counts.buttons} buttons for ${counts.tiles} people`);
+
+    // A menu open on one listener stays open, on the same item, while the room changes around it.
+    const first = await host.page.evaluate(() => document.querySelector('#listeners .tile')?.dataset.wallet);
+    await host.page.locator(`.tile[data-wallet="${first}"] [aria-haspopup="menu"]`).focus();
+    await host.page.keyboard.press('ArrowDown');
+    await host.page.keyboard.press('ArrowDown');
+    const item = await host.page.evaluate(() => document.activeElement?.textContent);
+    await crowd.drop(24);
+    await host.waitFor('24 listeners on the page', () => document.querySelectorAll('#listeners .tile').length === 24);
+    await crowd.drop(23);
+    await host.waitFor('23 listeners on the page', () => document.querySelectorAll('#listeners .tile').length === 23);
+    const after = await host.page.evaluate(() => ({ role: document.activeElement?.getAttribute('role'), text: document.activeElement?.textContent }));
+    assert.deepEqual(after, { role: 'menuitem', text: item }, 'a redraw closed the open menu or moved its focus');
+    await host.page.keyboard.press('Escape');
     await crowd.close();
   }));
 

@@ -91,5 +91,6 @@ function personMenu(
       run: () => ctx.act(action, p.walletAddress),
     })),
   });
+  if (ctx.openMenu === p.walletAddress) ctx.menuToggled(p.walletAddress, menu); // still open after a redraw
   return el('div', 'tile-actions', [menu.element]);
 }

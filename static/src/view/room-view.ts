@@ -8,7 +8,7 @@ import { shortAddress } from '../address';
 import { byId, el } from './dom';
 import { formatSpoken } from './format';
 import type { Menu } from './menu';
-import type { PersonAction, Viewer } from './person-actions';
+import { moderates, type PersonAction, type Viewer } from './person-actions';
 import { participantTile } from './tile';
 
 /** Founder first, then by arrival. */
@@ -27,6 +27,8 @@ interface Drawn {
   host: string | null;
   /** The room has a host who is not in it. */
   hostAway: boolean;
+  /** Someone in the room may bring a listener on stage (the founder, the host or a co-host). */
+  moderatorHere: boolean;
 }
 
 function drawn(state: RoomSnapshot): Drawn {
@@ -38,8 +40,12 @@ function drawn(state: RoomSnapshot): Drawn {
     participants: state.participants,
     host: state.host,
     hostAway: state.host !== null && !state.participants.some((p) => p.walletAddress === state.host),
+    moderatorHere: state.participants.some(moderates),
   };
 }
+
+/** How long a piece of news stays on screen. */
+const NEWS_MS = 15_000;
 
 /** How a host change reads: "You are now the host." or "7xKX…gAsU is now the host." */
 function hostNews(host: string, self: string): string {
@@ -58,6 +64,7 @@ export class RoomView {
   private readonly queueHint = byId<HTMLElement>('queue-hint');
   private readonly stageNote = byId<HTMLElement>('stage-note');
   private readonly news = byId<HTMLElement>('room-news');
+  private newsTimer: ReturnType<typeof setTimeout> | undefined;
   /** The wallet whose menu is open ('' for none) and that menu. */
   private openMenu: { wallet: string; menu: Menu } | null = null;
   /** The host and whether it was away at the last drawing (undefined before the first). */
@@ -140,6 +147,7 @@ export class RoomView {
     this.loud = new Map();
     this.openMenu = null;
     this.lastHost = undefined;
+    clearTimeout(this.newsTimer);
     this.news.textContent = '';
     for (const list of [this.speakers, this.listeners, this.queueList]) list.replaceChildren();
   }
@@ -148,6 +156,10 @@ export class RoomView {
   say(text: string, quiet = false): void {
     this.news.textContent = text;
     this.news.classList.toggle('visually-hidden', quiet);
+    clearTimeout(this.newsTimer);
+    this.newsTimer = setTimeout(() => {
+      this.news.textContent = '';
+    }, NEWS_MS);
   }
 
   /** Puts focus on the control with `key` (e.g. a person's menu button after a dialog), if it is still there. */
@@ -193,7 +205,7 @@ export class RoomView {
       ? state.queue.length
         ? 'First come, first served. Invite someone to bring them on stage.'
         : 'Nobody is waiting to speak.'
-      : place && state.hostAway
+      : place && state.hostAway && !state.moderatorHere
         ? 'Your hand is up, but the host left: nobody can invite you on stage until a host is back.'
         : place
           ? `Your hand is up: you are number ${place} in line.`

@@ -39,7 +39,12 @@ let menus = 0;
 export interface Menu {
   element: HTMLElement;
   close(refocus: boolean): void;
+  /** Keeps the open list inside the window (call once it is in the page). */
+  place(): void;
 }
+
+/** Space kept between an open menu and the window's edges. */
+const EDGE_PX = 8;
 
 /** The menu button and its (hidden until open) menu, in one wrapper. */
 export function menuButton(options: MenuOptions): Menu {
@@ -73,8 +78,21 @@ export function menuButton(options: MenuOptions): Menu {
   menu.hidden = !options.open;
   const wrapper = el('div', 'menu-wrap', [button, menu]);
 
+  function place(): void {
+    if (menu.hidden) return;
+    menu.style.setProperty('--shift', '0px');
+    menu.classList.remove('menu-up');
+    const { left, right, top, bottom } = menu.getBoundingClientRect();
+    const { clientWidth: width, clientHeight: height } = document.documentElement;
+    const shift = left < EDGE_PX ? EDGE_PX - left : right > width - EDGE_PX ? width - EDGE_PX - right : 0;
+    menu.style.setProperty('--shift', `${Math.round(shift)}px`);
+    // Opens upwards when it would run off the bottom and there is room above.
+    const above = button.getBoundingClientRect().top;
+    if (bottom > height - EDGE_PX && above - (bottom - top) > EDGE_PX) menu.classList.add('menu-up');
+  }
   function open(focus: 'first' | 'last'): void {
     menu.hidden = false;
+    place();
     button.setAttribute('aria-expanded', 'true');
     options.toggled(true);
     (focus === 'first' ? entries[0] : entries[entries.length - 1])?.focus();
@@ -122,5 +140,5 @@ export function menuButton(options: MenuOptions): Menu {
     // Focus gone elsewhere in the page (not lost to a redraw, which has no target).
     if (next instanceof Node && !wrapper.contains(next)) close(false);
   });
-  return { element: wrapper, close };
+  return { element: wrapper, close, place };
 }

@@ -115,6 +115,7 @@ export class RoomView {
     this.listeners.replaceChildren(...audience.map((p) => participantTile(p, context)));
     this.stageCount.textContent = `(${stage.length})`;
     this.audienceCount.textContent = `(${audience.length})`;
+    this.placeOpenMenu();
     this.renderHost(state, stage.length);
     this.renderQueue(state);
     for (const tile of this.tiles()) this.setLevel(tile, this.loud.get(tile.dataset.wallet ?? '') ?? 0);
@@ -188,6 +189,11 @@ export class RoomView {
     if (before.host !== state.host) this.say(hostNews(state.host, state.self));
     else if (!before.away && state.hostAway) this.say('The host left the room.', true); // the stage note shows it
     else if (before.away && !state.hostAway) this.say('The host is back.');
+  }
+
+  /** A menu redrawn open is placed once it is in the page. */
+  private placeOpenMenu(): void {
+    this.openMenu?.menu.place();
   }
 
   private menuToggled(wallet: string, menu: Menu | null): void {

@@ -357,6 +357,9 @@ impl Config {
         if r.churn_max_joins == 0 || r.churn_window_secs == 0 {
             return invalid("rooms.churn_max_joins and churn_window_secs must be positive".into());
         }
+        if r.invitation_secs == 0 {
+            return invalid("rooms.invitation_secs must be positive".into());
+        }
         if self.limits.ws_send_timeout_ms == 0 || self.limits.ws_idle_timeout_secs == 0 {
             return invalid(
                 "limits: ws_send_timeout_ms and ws_idle_timeout_secs must be positive".into(),

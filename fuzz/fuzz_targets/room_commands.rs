@@ -1,6 +1,7 @@
 //! The room state machine (`rooms::Room`) under arbitrary command
 //! sequences: joins, leaves, mutes, hands, grants, revokes, kicks, mute-all,
-//! settings changes, co-hosts, the host role and reservations, by any of
+//! settings changes, co-hosts, the host role, reservations, invitations to
+//! speak (their answers and expiry) and reactions, by any of
 //! eight wallets (the founder, members and strangers), with time passing in
 //! between.
 //!
@@ -20,7 +21,8 @@ use libfuzzer_sys::fuzz_target;
 use pnl_voice_core::address::Address;
 use pnl_voice_core::rooms::RoomDefaults;
 use pnl_voice_core::rooms::{
-    Ban, Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch, Standing,
+    Ban, Emoji, Profile, Room, RoomError, RoomEvent, RoomPolicy, RoomSettings, SettingsPatch,
+    Standing,
 };
 
 /// Wallets taking part; wallet 0 is the founder when the market has one.
@@ -60,6 +62,10 @@ enum Op {
     MuteAll(Who),
     Settings(Who, Patch),
     Wait(u16),
+    Invite(Who, Who),
+    Respond(Who, bool),
+    ExpireInvitations,
+    React(Who, u8),
 }
 
 /// A settings change; `u16` values reach both sides of every range.
@@ -127,6 +133,7 @@ fuzz_target!(|scenario: Scenario| {
         churn_joins: u32::from(scenario.churn_joins % 8),
         churn_window: Duration::seconds(scenario.churn_window_secs.into()),
         reservations: defaults.policy().reservations,
+        invitation: defaults.policy().invitation,
     };
     let mut now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
     let settings = RoomSettings::for_new_room(&defaults, founder.is_some());
@@ -142,7 +149,7 @@ fuzz_target!(|scenario: Scenario| {
         let before = room.clone();
         let outcome = apply(&mut room, &mut ledger, op, &mut now, &policy);
         match &outcome {
-            Err(RoomError::Churning(until)) => {
+            Err(RoomError::Churning { until, .. }) => {
                 assert_eq!(
                     *until,
                     now + policy.ban,
@@ -182,7 +189,7 @@ fn apply(
             let host_level = room.is_host_level(&w);
             let standing = ledger.standing(&w, policy, *now);
             let joined = room.join(&w, Profile::none(), &standing, *now);
-            if let Err(RoomError::Churning(until)) = joined {
+            if let Err(RoomError::Churning { until, .. }) = joined {
                 ledger.ban(Ban {
                     wallet: w.clone(),
                     until,
@@ -326,6 +333,29 @@ fn apply(
             *now += Duration::seconds(secs.into());
             Ok(Vec::new())
         }
+        Op::Invite(actor, target) => {
+            let t = wallet(target);
+            let events = room.invite_speaker(&wallet(actor), &t, *now)?;
+            assert_eq!(room.invitation(&t), Some(*now + policy.invitation));
+            assert!(room.may_produce(&t).is_err(), "only listeners are invited");
+            Ok(events)
+        }
+        Op::Respond(who, accept) => {
+            let w = wallet(who);
+            let events = room.respond_to_invite(&w, accept, *now)?;
+            assert_eq!(room.invitation(&w), None, "an answer ends the invitation");
+            assert_eq!(room.may_produce(&w).is_ok(), accept, "accepting is a grant");
+            Ok(events)
+        }
+        Op::ExpireInvitations => {
+            let events = room.expire_invitations(*now);
+            assert!(room.next_invitation_expiry().is_none_or(|at| at > *now));
+            Ok(events)
+        }
+        Op::React(who, n) => {
+            let emoji = Emoji::ALL[usize::from(n) % Emoji::ALL.len()];
+            Ok(vec![room.react(&wallet(who), emoji, *now)?])
+        }
     }
 }
 
@@ -360,6 +390,18 @@ fn check_events(room: &Room, events: &[RoomEvent]) {
             RoomEvent::HostsChanged { host, co_hosts } => {
                 assert_eq!(host.as_ref(), room.host());
                 assert_eq!(*co_hosts, room.co_hosts());
+            }
+            RoomEvent::SpeakerInvited { wallet, expires_at } => {
+                assert_eq!(room.invitation(wallet), Some(*expires_at));
+                assert!(room.view_of(wallet).is_some_and(|v| v.invited));
+            }
+            RoomEvent::InviteDeclined { wallet, .. } => {
+                assert_eq!(room.invitation(wallet), None);
+                assert!(room.view_of(wallet).is_some_and(|v| !v.invited));
+            }
+            RoomEvent::Reaction { wallet, side, .. } => {
+                let sender = room.get(wallet).expect("members react");
+                assert_eq!(sender.profile.position, *side, "the side of the badge");
             }
             _ => {}
         }

@@ -93,3 +93,38 @@ impl Outbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lossy_frames_stop_at_half_full_and_never_mark_the_client_slow() {
+        let (outbox, mut inbox) = outbox(1);
+        for n in 0..OUTBOX_CAPACITY {
+            outbox.offer(format!("reaction {n}"));
+        }
+        let mut queued = 0;
+        while let Ok(SessionMsg::Frame(_)) = inbox.rx.try_recv() {
+            queued += 1;
+        }
+        assert_eq!(
+            queued,
+            OUTBOX_CAPACITY - LOSSY_HEADROOM,
+            "half the queue at most"
+        );
+        for n in 0..OUTBOX_CAPACITY - 1 {
+            outbox.send(format!("event {n}"));
+        }
+        outbox.offer("reaction".into());
+        outbox.send("the last place".into());
+        let slow = inbox.overflow.notified();
+        futures_util::pin_mut!(slow);
+        assert!(
+            futures_util::FutureExt::now_or_never(slow.as_mut()).is_none(),
+            "a dropped reaction does not disconnect; a full queue of events would"
+        );
+        outbox.send("one too many".into());
+        assert!(futures_util::FutureExt::now_or_never(slow).is_some());
+    }
+}

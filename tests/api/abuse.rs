@@ -425,10 +425,14 @@ async fn reports_and_new_rooms_are_limited() {
         let (status, body) = api.post(Some(&token), "report", report.clone()).await;
         assert_eq!(status, 200, "{body}");
     }
-    assert_eq!(
-        refusal(api.post(Some(&token), "report", report).await),
-        refused(429, "RATE_LIMITED")
+    let limited = api.post(Some(&token), "report", report).await;
+    let wait = limited.1["error"]["retryAfterSecs"].as_u64();
+    assert!(
+        wait.is_some_and(|secs| (1..=60).contains(&secs)),
+        "the wait is said: {}",
+        limited.1
     );
+    assert_eq!(refusal(limited), refused(429, "RATE_LIMITED"));
 
     // Rooms from one address: the first room counted, two more, then refused;
     // joining a running room is never limited.

@@ -1,6 +1,7 @@
 //! The server's surface, HTTP and socket: the REST API, the OpenAPI
 //! document, the signaling contract, hostile input, abuse, the security guards,
-//! the room preview, `/health` and `/metrics`.
+//! the room preview, reactions, invitations to speak and errors with
+//! details, `/health` and `/metrics`.
 //!
 //! One test binary for these suites, so the worker is linked once (the
 //! binaries of `tests/`: docs/testing.md).
@@ -13,5 +14,6 @@ mod openapi;
 mod preview;
 mod reservations;
 mod rest_api;
+mod room_life;
 mod security;
 mod signaling_contract;

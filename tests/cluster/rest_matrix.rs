@@ -222,6 +222,16 @@ async fn every_rest_call_answers_the_same_on_the_owner_and_another_node() {
         .same(|| post(ft, "moderate", moderate(&f, "mute_all", None)))
         .await;
     assert_eq!(status, 200);
+    // Invitations to speak: one through each node, then a second to the
+    // same listener refused alike.
+    let invite = |i: usize| post(ft, "moderate", moderate(&f, "invite_speaker", Some(&w(i))));
+    let (status, _) = nodes.alike(invite(4), invite(5), as_is).await;
+    assert_eq!(status, 200);
+    let (status, body) = nodes.same(|| invite(4)).await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (409, json!("CONFLICT"))
+    );
 
     // Settings: the founder's change, a non-founder's and a value out of
     // range.

@@ -13,8 +13,11 @@ export interface DescribeOptions {
   now?: number;
 }
 
-/** A waiting clause at the end of a server message ("… and can join again in 9 minutes", "…: try again in 1 second"). */
-const WAIT_CLAUSE = /(\s+and can join again|[:;,]?\s+(try again|retry)) in .*$/i;
+/**
+ * A waiting clause at the end of a server message ("… and can join again in 9 minutes",
+ * "…: try again in 1 second", "…, or try again in 5 minutes").
+ */
+const WAIT_CLAUSE = /(\s+and can join again|[:;,]?\s+(or\s+)?(try again|retry)) in .*$/i;
 
 /** Human text for any error. */
 export function describeError(err: unknown, options: DescribeOptions = {}): string {

@@ -21,6 +21,7 @@ export { levelOf } from './levels.js';
 export { listMicrophones, type MicrophoneDevice, type Platform, type SocketLike } from './platform.js';
 export { describeError, type DescribeOptions } from './describe-error.js';
 export type { Invitation } from './invitations.js';
+export { REACTIONS } from './reactions.js';
 export {
   VoiceError,
   type ClientErrorCode,

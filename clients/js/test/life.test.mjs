@@ -138,6 +138,10 @@ test('describeError: words for people, a ban’s end in local time, no codes', (
   assert.equal(describeError(new VoiceError('ROOM_FULL', 'the room is full')), 'The room is full.');
   const limited = new VoiceError('RATE_LIMITED', 'too many requests from this address; retry in 90 s', { retryAfterSecs: 90 });
   assert.equal(describeError(limited), 'Too many requests from this address. Try again in 2 minutes.');
+  const challenges = new VoiceError('RATE_LIMITED', 'too many sign-in challenges outstanding: use one, or try again in 5 minutes', {
+    retryAfterSecs: 300,
+  });
+  assert.equal(describeError(challenges), 'Too many sign-in challenges outstanding: use one. Try again in 5 minutes.');
   const moved = new VoiceError('WRONG_NODE', 'elsewhere', 'ws://b/ws');
   assert.equal(moved.workerUrl, 'ws://b/ws');
   assert.doesNotMatch(describeError(banned), /BANNED|2026-12-03T/);

@@ -6,7 +6,9 @@
  * When the generated wire types drift from what the SDK expects, this fails.
  */
 import {
+  REACTIONS,
   VoiceRoom,
+  type Emoji,
   type EventData,
   type Participant,
   type RoomSettings,
@@ -42,6 +44,8 @@ export const HANDLED = {
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(value: T): T => value;
 assertType<Equal<keyof typeof HANDLED, ServerEventName>>(true);
+// The SDK's list of reactions is the server's set.
+assertType<Equal<(typeof REACTIONS)[number], Emoji>>(true);
 
 const participant: Participant = {
   walletAddress: 'W',

@@ -3,7 +3,7 @@
  * object is made in an effect, so rendering (on the server too) touches
  * no browser API; the state comes through `useSyncExternalStore`.
  */
-import { VoiceRoom, type SettingsPatch, type VoiceRoomOptions } from '@pnl-voice/client';
+import { VoiceRoom, type Emoji, type SettingsPatch, type VoiceRoomOptions } from '@pnl-voice/client';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { RoomStore, type VoiceRoomSnapshot } from './room-store.js';
 import type { AuthSource, CreateRoom, VoiceRoomLike } from './room-types.js';
@@ -42,6 +42,12 @@ export interface VoiceRoomActions {
   kick(wallet: string): Promise<void>;
   /** Host only: mute every speaker. */
   muteAll(): Promise<void>;
+  /** Host only: invite a listener to speak (it accepts or declines). */
+  inviteSpeaker(wallet: string): Promise<void>;
+  /** Answer this user's invitation to speak (`invitation`): accept to go on stage, or decline. */
+  respondToInvite(accept: boolean): Promise<void>;
+  /** Send a reaction to everyone (one of the SDK's `Emoji`, at most one a second). */
+  react(emoji: Emoji): Promise<void>;
   /** Host only: change the room's settings. */
   updateSettings(patch: SettingsPatch): Promise<void>;
   /** Stop (or resume) hearing one speaker on this device only; the server stops sending their audio. */
@@ -135,6 +141,9 @@ export function useVoiceRoom(options: UseVoiceRoomOptions): UseVoiceRoomResult {
       revokeSpeaker: (wallet) => run((r) => r.revokeSpeaker(wallet)),
       kick: (wallet) => run((r) => r.kick(wallet)),
       muteAll: () => run((r) => r.muteAll()),
+      inviteSpeaker: (wallet) => run((r) => r.inviteSpeaker(wallet)),
+      respondToInvite: (accept) => run((r) => r.respondToInvite(accept)),
+      react: (emoji) => run((r) => r.react(emoji)),
       updateSettings: (patch) => run((r) => r.updateSettings(patch)),
       setSpeakerMutedLocally: (wallet, muted) => run((r) => r.setSpeakerMutedLocally(wallet, muted)),
       setMicrophone: (deviceId) => run((r) => r.setMicrophone(deviceId)),

@@ -148,6 +148,19 @@ export class FakeRoom {
     await this.record('muteAll');
   }
 
+  async inviteSpeaker(wallet) {
+    await this.record('inviteSpeaker', wallet);
+  }
+
+  async respondToInvite(accept) {
+    await this.record('respondToInvite', accept);
+    this.setState({ invitation: null });
+  }
+
+  async react(emoji) {
+    await this.record('react', emoji);
+  }
+
   async updateSettings(patch) {
     await this.record('updateSettings', patch);
   }

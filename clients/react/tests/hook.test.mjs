@@ -73,6 +73,21 @@ test('join signs in with auth, and the snapshot follows the room', async () => {
   assert.equal(hook.current().locallyMuted.has(FOUNDER), true);
 });
 
+test('an invitation, the churn warning and reactions reach the hook', async () => {
+  const hook = await renderHook({ serverUrl: SERVER, marketAddress: MARKET, auth: { token: 'jwt' }, createRoom });
+  await act(() => hook.current().join());
+  const room = FakeRoom.made[0];
+  assert.equal(hook.current().invitation, null);
+  await act(async () => room.setState({ invitation: { expiresAt: '2030-01-01T00:01:00Z' }, rejoinsLeft: 2 }));
+  assert.deepEqual(hook.current().invitation, { expiresAt: '2030-01-01T00:01:00Z' });
+  assert.equal(hook.current().rejoinsLeft, 2);
+  await act(() => hook.current().respondToInvite(true));
+  assert.equal(hook.current().invitation, null);
+  await act(() => hook.current().react('👏'));
+  await act(() => hook.current().inviteSpeaker(FOUNDER));
+  assert.deepEqual(room.calls.slice(-3), [['respondToInvite', true], ['react', '👏'], ['inviteSpeaker', FOUNDER]]);
+});
+
 test('an unchanged state keeps the same snapshot (no re-render)', async () => {
   const hook = await renderHook({ serverUrl: SERVER, marketAddress: MARKET, createRoom });
   const before = hook.current();

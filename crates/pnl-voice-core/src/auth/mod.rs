@@ -35,7 +35,7 @@ pub enum AuthError {
     /// many live challenges as allowed: this one is refused (nobody's is
     /// evicted) until one of them expires, after the wait it carries.
     #[error(
-        "too many sign-in challenges outstanding; use one or try again in {}",
+        "too many sign-in challenges outstanding: use one, or try again in {}",
         crate::error::in_words(*.0)
     )]
     TooManyChallenges(chrono::Duration),

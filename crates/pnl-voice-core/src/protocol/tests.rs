@@ -51,6 +51,13 @@ fn decodes_every_method() {
             json!({"action": "kick", "targetWallet": market()}),
         ),
         ("voice:producers", json!({})),
+        ("voice:react", json!({"emoji": "🔥"})),
+        ("voice:react", json!({"emoji": "❤️"})),
+        ("voice:invite_response", json!({"accept": true})),
+        (
+            "voice:moderate",
+            json!({"action": "invite_speaker", "targetWallet": market()}),
+        ),
     ];
     for (i, (method, data)) in cases.into_iter().enumerate() {
         let frame = json!({"id": i, "method": method, "data": data}).to_string();
@@ -139,6 +146,13 @@ fn bad_method_or_data_keeps_the_id() {
         r#"{"id":1,"method":"voice:moderate","data":{"action":"ban"}}"#.to_string(),
         r#"{"id":1,"method":"voice:moderate","data":{"action":"kick"}}"#.to_string(),
         r#"{"id":1,"method":"voice:moderate","data":{"action":"kick","targetWallet":7}}"#.to_string(),
+        r#"{"id":1,"method":"voice:moderate","data":{"action":"invite_speaker"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:react","data":{}}"#.to_string(),
+        r#"{"id":1,"method":"voice:react","data":{"emoji":"hello"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:react","data":{"emoji":"🙂"}}"#.to_string(),
+        r#"{"id":1,"method":"voice:react","data":{"emoji":7}}"#.to_string(),
+        r#"{"id":1,"method":"voice:invite_response","data":{}}"#.to_string(),
+        r#"{"id":1,"method":"voice:invite_response","data":{"accept":"yes"}}"#.to_string(),
     ];
     for text in &cases {
         assert_eq!(refused(text), (json!(1), ErrorCode::BadRequest), "{text}");
@@ -274,6 +288,29 @@ fn every_event_keeps_its_wire_shape() {
             },
             json!({"event": "voice:settings_updated", "data": {"settings": {"maxParticipants": 10,
                 "speakerOnly": true, "autoDestroy": false, "destroyAfterMinutes": 5}}}),
+        ),
+        (
+            ServerEvent::SpeakerInvited {
+                wallet_address: w.clone(),
+                expires_at: "2026-12-03T08:14:01.000Z".into(),
+            },
+            json!({"event": "voice:speaker_invited", "data": {"walletAddress": w,
+                "expiresAt": "2026-12-03T08:14:01.000Z"}}),
+        ),
+        (
+            ServerEvent::InviteDeclined {
+                wallet_address: w.clone(),
+                reason: crate::rooms::InviteEnd::Expired,
+            },
+            json!({"event": "voice:invite_declined", "data": {"walletAddress": w, "reason": "expired"}}),
+        ),
+        (
+            ServerEvent::Reaction {
+                wallet_address: w.clone(),
+                emoji: crate::rooms::Emoji::ThumbsUp,
+                side: crate::rooms::Position::No,
+            },
+            json!({"event": "voice:reaction", "data": {"walletAddress": w, "emoji": "👍", "side": "NO"}}),
         ),
         (
             ServerEvent::Error(crate::error::ApiError::bad_request("DTLS failed")),

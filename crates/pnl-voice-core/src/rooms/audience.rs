@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::events::RoomEvent;
-use super::invitations::{InviteEnd, INVITATION_TTL};
+use super::invitations::InviteEnd;
 use super::reactions::Emoji;
 use super::room::{Room, RoomError};
 use super::standing::Standing;
@@ -37,7 +37,8 @@ impl Room {
     }
 
     /// A moderator (the founder, the host, a co-host) invites `target`, a
-    /// listener in the room, to speak until `now` + [`INVITATION_TTL`].
+    /// listener in the room, to speak until `now` + the policy's
+    /// `invitation` time.
     pub fn invite_speaker(
         &mut self,
         actor: &Address,
@@ -54,7 +55,7 @@ impl Room {
         if self.invitations.get(target).is_some() {
             return Err(RoomError::AlreadyInvited);
         }
-        let expires_at = now + INVITATION_TTL;
+        let expires_at = now + self.policy.invitation;
         self.invitations.insert(target.clone(), expires_at);
         Ok(vec![RoomEvent::SpeakerInvited {
             wallet: target.clone(),

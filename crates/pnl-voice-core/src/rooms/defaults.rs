@@ -37,6 +37,8 @@ pub struct RoomDefaults {
     /// Listeners per router after which new listeners of a room go to a
     /// router on another worker, fed by pipeToRouter (0: never).
     pub fanout_listeners_per_router: u32,
+    /// Seconds an invitation to speak waits for its answer.
+    pub invitation_secs: u32,
 }
 
 impl Default for RoomDefaults {
@@ -53,6 +55,7 @@ impl Default for RoomDefaults {
             reservation_share_percent: 10,
             reservation_cooldown_secs: 600,
             fanout_listeners_per_router: 500,
+            invitation_secs: 60,
         }
     }
 }
@@ -69,6 +72,7 @@ impl RoomDefaults {
                 share_percent: self.reservation_share_percent,
                 cooldown: chrono::Duration::seconds(i64::from(self.reservation_cooldown_secs)),
             },
+            invitation: chrono::Duration::seconds(i64::from(self.invitation_secs)),
         }
     }
 }

@@ -79,6 +79,18 @@ impl Room {
             "an open floor has no queue",
         )?;
         ensure(
+            self.invitations
+                .wallets()
+                .all(|w| inside.contains(w) && self.may_produce(w).is_err()),
+            "invitations are for listeners in the room",
+        )?;
+        ensure(
+            views
+                .iter()
+                .all(|v| v.invited == self.invitation(&v.wallet_address).is_some()),
+            "the invited, and only they, show as invited",
+        )?;
+        ensure(
             self.founder().is_some() || !settings.speaker_only,
             "without a founder the floor is open",
         )?;

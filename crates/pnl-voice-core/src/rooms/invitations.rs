@@ -1,6 +1,6 @@
 //! Invitations to speak: a moderator invites a listener, who accepts (and
 //! is granted the floor, exactly as by `grant_speaker`) or declines; an
-//! unanswered invitation lapses after [`INVITATION_TTL`]. The rules take
+//! unanswered invitation lapses after the policy's time (60 s by default). The rules take
 //! the time; the room's task owns the timer (the rules: `rooms/audience.rs`).
 //!
 //! An invitation also ends, silently, when its wallet leaves (or is
@@ -9,14 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::address::Address;
-
-/// How long an invitation waits for its answer.
-pub const INVITATION_TTL: Duration = Duration::seconds(60);
 
 /// Why an invitation ended without a grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -68,6 +65,11 @@ impl Invitations {
             self.pending.remove(wallet);
         }
         lapsed
+    }
+
+    /// Every invited wallet.
+    pub(super) fn wallets(&self) -> impl Iterator<Item = &Address> {
+        self.pending.keys()
     }
 
     /// When the next invitation lapses.

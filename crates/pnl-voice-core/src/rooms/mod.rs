@@ -20,7 +20,7 @@ mod standing;
 pub use audience::REJOIN_WARNING;
 pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
-pub use invitations::{InviteEnd, INVITATION_TTL};
+pub use invitations::InviteEnd;
 pub use participant::{Participant, ParticipantView, Position, Profile};
 pub use reactions::{Emoji, REACTION_INTERVAL};
 pub use reservations::{Reservation, ReservationPolicy, ReservationView};
@@ -28,6 +28,8 @@ pub use room::{Room, RoomError, RoomPolicy, Silenced, MAX_CO_HOSTS};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 pub use standing::{Ban, Standing};
 
+#[cfg(test)]
+mod audience_tests;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
-//! mutes, hand raises, settings changes, co-host and host changes and
-//! reservations keeps the room's invariants, with a model of the
+//! mutes, hand raises, settings changes, co-host and host changes,
+//! reservations, invitations to speak (and their answers and expiry) and
+//! reactions keeps the room's invariants, with a model of the
 //! moderation ledger keeping the bans and joins the rules hand back (as the
 //! server's ledger does).
 
@@ -39,6 +40,10 @@ enum Op {
     EndRoom(u8),
     Reserve(u8),
     ClearReservations(u8),
+    Invite(u8, u8),
+    Respond(u8, bool),
+    ExpireInvitations,
+    React(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -63,7 +68,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::TransferHost(a, b)),
         1 => actor.clone().prop_map(Op::EndRoom),
         3 => (0..WALLETS + 4).prop_map(Op::Reserve),
-        1 => actor.prop_map(Op::ClearReservations),
+        1 => actor.clone().prop_map(Op::ClearReservations),
+        3 => (actor, wallet.clone()).prop_map(|(a, b)| Op::Invite(a, b)),
+        2 => (wallet.clone(), any::<bool>()).prop_map(|(a, b)| Op::Respond(a, b)),
+        1 => Just(Op::ExpireInvitations),
+        2 => wallet.prop_map(Op::React),
     ]
 }
 
@@ -224,6 +233,68 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
             if room.clear_reservations(&w(a), *now).is_ok() {
                 assert_eq!(room.held_places(*now), 0);
             }
+        }
+        Op::Invite(a, n) => {
+            let listener = room.get(&w(n)).is_some() && room.may_produce(&w(n)).is_err();
+            let invited = room.invitation(&w(n)).is_some();
+            if room.invite_speaker(&w(a), &w(n), *now).is_ok() {
+                assert!(room.is_host_level(&w(a)), "only moderators invite");
+                assert!(listener && !invited, "only a listener, once");
+                assert_eq!(
+                    room.invitation(&w(n)),
+                    Some(*now + room.policy().invitation)
+                );
+            }
+        }
+        Op::Respond(n, accept) => {
+            let live = room.invitation(&w(n)).is_some_and(|until| until > *now);
+            let result = room.respond_to_invite(&w(n), accept, *now);
+            assert_eq!(result.is_ok(), live, "only a live invitation is answered");
+            if result.is_ok() {
+                assert!(room.invitation(&w(n)).is_none(), "an answer ends it");
+                assert_eq!(
+                    room.may_produce(&w(n)).is_ok(),
+                    accept,
+                    "accepting, and only that, puts it on stage"
+                );
+            }
+        }
+        Op::ExpireInvitations => {
+            let lapsed = room.expire_invitations(*now);
+            assert!(
+                room.next_invitation_expiry().is_none_or(|at| at > *now),
+                "nothing lapsed is left"
+            );
+            for e in lapsed {
+                assert!(matches!(
+                    e,
+                    RoomEvent::InviteDeclined {
+                        reason: InviteEnd::Expired,
+                        ..
+                    }
+                ));
+            }
+        }
+        Op::React(n) => {
+            let inside = room.get(&w(n)).is_some();
+            match room.react(&w(n), Emoji::Fire, *now) {
+                Ok(RoomEvent::Reaction { wallet, side, .. }) => {
+                    assert!(inside && wallet == w(n), "members react");
+                    assert_eq!(side, room.get(&w(n)).expect("inside").profile.position);
+                }
+                Ok(other) => panic!("a reaction is a reaction: {other:?}"),
+                Err(RoomError::ReactingTooFast(wait)) => {
+                    assert!(inside && wait > Duration::zero() && wait <= REACTION_INTERVAL);
+                }
+                Err(e) => assert!(!inside && e == RoomError::NotIn, "{e:?}"),
+            }
+            assert!(
+                matches!(
+                    room.react(&w(n), Emoji::Heart, *now),
+                    Err(RoomError::ReactingTooFast(_) | RoomError::NotIn)
+                ),
+                "one reaction a second"
+            );
         }
     }
 }

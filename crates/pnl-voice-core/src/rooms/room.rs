@@ -25,6 +25,8 @@ pub struct RoomPolicy {
     pub churn_window: Duration,
     /// How reservations hold places.
     pub reservations: ReservationPolicy,
+    /// How long an invitation to speak waits for its answer.
+    pub invitation: Duration,
 }
 
 impl Default for RoomPolicy {
@@ -34,6 +36,7 @@ impl Default for RoomPolicy {
             churn_joins: 6,
             churn_window: Duration::seconds(60),
             reservations: ReservationPolicy::default(),
+            invitation: Duration::seconds(60),
         }
     }
 }

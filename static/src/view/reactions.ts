@@ -5,21 +5,21 @@
  * (a burst of emoji is noise there); with reduced motion they appear in
  * place and fade without moving (style.css).
  */
-import type { Emoji } from '@pnl-voice/client';
+import { REACTIONS, type Emoji } from '@pnl-voice/client';
 import { el } from './dom';
 import { menuButton } from './menu';
 
-/** The reactions the server accepts, with their names for the picker. */
-export const REACTIONS: readonly { emoji: Emoji; name: string }[] = [
-  { emoji: '👍', name: 'Thumbs up' },
-  { emoji: '👎', name: 'Thumbs down' },
-  { emoji: '👏', name: 'Applause' },
-  { emoji: '🔥', name: 'Fire' },
-  { emoji: '😂', name: 'Laughing' },
-  { emoji: '🤔', name: 'Thinking' },
-  { emoji: '💯', name: 'Hundred' },
-  { emoji: '❤️', name: 'Heart' },
-];
+/** Each reaction's name in the picker (the set and its order are the SDK's `REACTIONS`). */
+const NAMES: Record<Emoji, string> = {
+  '👍': 'Thumbs up',
+  '👎': 'Thumbs down',
+  '👏': 'Applause',
+  '🔥': 'Fire',
+  '😂': 'Laughing',
+  '🤔': 'Thinking',
+  '💯': 'Hundred',
+  '❤️': 'Heart',
+};
 
 /** How long a reaction stays on screen (the float animation's length). */
 const SHOWN_MS = 2600;
@@ -39,7 +39,7 @@ export function reactionPicker(react: (emoji: Emoji) => void): HTMLElement {
     content: ['React'],
     open: false,
     toggled: () => undefined,
-    items: REACTIONS.map(({ emoji, name }) => ({ key: name, text: `${emoji} ${name}`, run: () => react(emoji) })),
+    items: REACTIONS.map((emoji) => ({ key: NAMES[emoji], text: `${emoji} ${NAMES[emoji]}`, run: () => react(emoji) })),
     className: 'react-button',
   }).element;
 }

@@ -14,17 +14,24 @@ import {
   type VoiceRoomEvents,
 } from '@pnl-voice/client';
 import { isAddress, marketFromLocation, shortAddress } from './address';
+import { byId } from './view/dom';
 import { EmbeddedPage } from './frame/embedded-page';
 import { JoinGate } from './join-gate';
 import { marketKnown } from './market-check';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
+import { actOnPerson } from './people';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { MicHelp } from './view/mic-help';
-import { startMini } from './view/mini-page';
+import { expandForInvitations, startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
+import { InvitationPrompt } from './view/invitation';
+import { moderates } from './view/person-actions';
+import { reactionPicker, ReactionLayer } from './view/reactions';
+import { ReportDialog } from './view/report-dialog';
+import { RoomTools } from './view/room-tools';
 import { RoomView } from './view/room-view';
 import { rejoinWarning, StatusView, type EndReason, type Phase } from './view/status';
 
@@ -53,14 +60,26 @@ let devices: MicrophoneDevice[] = [];
 /** A join is under way or the page is in a room. */
 let busy = false;
 
-const roomView = new RoomView((action, target) => {
-  const act =
-    action === 'grant_speaker' ? room.grantSpeaker(target)
-    : action === 'revoke_speaker' ? room.revokeSpeaker(target)
-    : action === 'kick' ? room.kick(target)
-    : room.muteAll();
-  act.catch(problem);
-});
+const reportDialog = new ReportDialog((wallet, reason) => room.report(wallet, reason), describeError);
+const roomView = new RoomView(
+  (action, target) => {
+    const act =
+      action === 'grant_speaker' ? room.inviteSpeaker(target) // the listener accepts or declines
+      : action === 'revoke_speaker' ? room.revokeSpeaker(target)
+      : action === 'kick' ? room.kick(target)
+      : room.muteAll();
+    act.catch(problem);
+  },
+  (action, target) =>
+    void actOnPerson(room, action, target, (wallet) =>
+      reportDialog.open(wallet, () => roomView.refocus(`person:${wallet}`)),
+    ).catch(problem),
+);
+reportDialog.confirmed = (wallet) => roomView.say(`Thank you: your report about ${shortAddress(wallet)} was sent.`);
+const roomTools = new RoomTools(() => room.endRoom().catch(problem));
+const invitation = new InvitationPrompt((accept) => room.respondToInvite(accept).catch(problem));
+const reactions = new ReactionLayer(byId('reactions'));
+byId('react-slot').replaceWith(reactionPicker((emoji) => room.react(emoji).catch(problem)));
 const controls = new Controls({
   mute: (muted) => room.setMuted(muted).catch(problem),
   pushToTalk: (held) => room.setPushToTalk(held).catch(problem),
@@ -113,6 +132,9 @@ function onPhase(phase: Phase): void {
     if (!phase.rejoined) roomView.focus();
   } else if (phase.kind === 'ended') {
     busy = false;
+    reportDialog.close();
+    invitation.set(null);
+    reactions.clear();
     roomView.clear();
     roomView.show(false);
     audio.clear();
@@ -135,7 +157,10 @@ function endOf({ reason, error, serverReason }: VoiceRoomEvents['closed']): { re
       reason: 'replaced',
       text: 'You joined this room from another tab or device, so you left it here.',
     }),
-    'room-closed': () => ({ reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` }),
+    'room-closed': () =>
+      serverReason === 'ended'
+        ? { reason: 'closed', text: 'The host ended the room.' }
+        : { reason: 'closed', text: `The room closed (${serverReason ?? 'closed'}).` },
     error: () => ({ reason: 'error', text: describeError(error) }),
   };
   return texts[reason]();
@@ -158,11 +183,19 @@ for (const event of ['participant-joined', 'participant-left', 'participant-upda
     roomChanged = true;
   });
 }
+/** The speakers muted on this device at the last drawing (the SDK keeps the array until it changes). */
+let drawnMutedLocally: readonly string[] = [];
 room.on('state', (state) => {
+  invitation.set(state.invitation);
+  if (state.mutedLocally !== drawnMutedLocally) {
+    drawnMutedLocally = state.mutedLocally;
+    roomChanged = true;
+  }
   if (!roomChanged || !state.you) return;
   roomChanged = false;
   roomView.render(state);
   if (state.connection === 'reconnecting') roomView.offline();
+  roomTools.setRoom(state);
   controls.setRoom(state);
   renderMic(state);
   status.role(roleText(state));
@@ -175,6 +208,14 @@ room.on('microphone', (mic) => {
   if (!mic.muted) status.clearNotice('speak-now', 'muted-by-founder');
 });
 room.on('notice', (notice) => status.showNotice(notice));
+room.on('reaction', ({ emoji, side }) => reactions.show({ emoji, side }));
+room.on('inviteDeclined', ({ walletAddress, reason }) => {
+  // The moderators hear how their invitation ended; the invited member knows.
+  const me = room.state.you;
+  if (!me || !moderates(me) || walletAddress === me.walletAddress) return;
+  const name = shortAddress(walletAddress);
+  roomView.say(reason === 'expired' ? `${name} did not answer the invitation to speak.` : `${name} declined the invitation to speak.`);
+});
 room.on('audio-path', (path) => status.audioPath(path));
 room.on('error', problem);
 room.on('audio', ({ producerId, walletAddress, track }) => audio.add(producerId, walletAddress, track));
@@ -244,6 +285,7 @@ form.setMarket(market);
 const preview = isAddress(market) ? startPreview(room, market, () => fetchPreview(location.origin, market)) : undefined;
 if (preview) status.message('You join muted, as a listener.');
 const mini = isMiniView() ? startMini(room, () => form.submit(), preview) : undefined;
+if (mini) expandForInvitations(room, mini);
 /** The channel to a market page that frames this one, when it is allowed to. */
 const embedded = EmbeddedPage.start(room, () => form.submit(), mini);
 if (browserWallet) form.offerBrowserWallet();

@@ -622,6 +622,14 @@ export class User {
     return this.page.locator(`.tile[data-wallet="${wallet.address}"]`);
   }
 
+  /** Chooses `item` (its text, or a RegExp) in the menu of `wallet`'s tile, with the pointer. */
+  async choose(wallet, item) {
+    const tile = this.tile(wallet);
+    await tile.getByRole('button', { name: /^Actions for / }).click();
+    await tile.getByRole('menuitem', { name: item, exact: typeof item === 'string' }).click();
+    log(`${this.name} chose "${item}" for ${wallet.address.slice(0, 4)}…`);
+  }
+
   async screenshot(dir, file, viewport) {
     if (viewport) await this.page.setViewportSize(viewport);
     await sleep(300);
@@ -695,5 +703,61 @@ export async function checkA11y(page, label, { viewports = A11Y_VIEWPORTS } = {}
   if (found.length) {
     const lines = found.map((v) => `- [${v.at}] ${v.impact} ${v.id} (${v.help}):\n    ${v.nodes.join('\n    ')}`);
     throw new Error(`axe-core found serious or critical violations in ${label}:\n${lines.join('\n')}`);
+  }
+}
+
+// ---------- members without a browser page of their own ----------
+
+/**
+ * Listeners that are only a signaling socket each (no media): a crowd for
+ * the room at little cost. The sockets live in one page of the server's
+ * origin (so they pass its origin check); `close()` drops them all.
+ */
+export class SocketCrowd {
+  static async join(browser, server, market, wallets) {
+    const tokens = await Promise.all(wallets.map((wallet) => signIn(server, wallet)));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(`${server.origin}/health`);
+    const joined = await page.evaluate(
+      async ({ url, market, tokens }) => {
+        window.__crowd = [];
+        const one = (token) =>
+          new Promise((resolve) => {
+            const socket = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
+            window.__crowd.push(socket);
+            socket.onopen = () => socket.send(JSON.stringify({ id: 1, method: 'voice:join', data: { marketAddress: market } }));
+            socket.onmessage = ({ data }) => {
+              const message = JSON.parse(data);
+              if (message.id === 1) resolve(message.ok ? 'ok' : message.error.code);
+            };
+            socket.onclose = () => resolve('closed');
+          });
+        // One at a time: each join is a room change every member hears of.
+        const answers = [];
+        for (const token of tokens) answers.push(await one(token));
+        return answers;
+      },
+      { url: `${server.origin.replace(/^http/, 'ws')}/ws`, market, tokens },
+    );
+    const refused = joined.filter((answer) => answer !== 'ok');
+    if (refused.length) throw new Error(`socket listeners refused: ${refused.join(', ')}`);
+    log(`${wallets.length} socket-only listeners joined`);
+    return new SocketCrowd(context);
+  }
+
+  constructor(context) {
+    this.context = context;
+  }
+
+  /** Drops the socket of the `index`th listener (0-based), as a tab closed without a goodbye. */
+  async drop(index) {
+    const [page] = this.context.pages();
+    await page.evaluate((i) => window.__crowd[i].close(), index);
+  }
+
+  async close() {
+    await this.context.close().catch(() => undefined);
   }
 }

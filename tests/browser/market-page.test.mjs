@@ -183,7 +183,9 @@ test('embed route: the page\'s wallet joins through the bridge, both users hear 
     await waitForLogged(reader, 'speaking', founder.address);
 
     // The founder invites the reader on stage; the reader unmutes in the mini-player and is heard.
-    await host.tile(holder).locator('button[data-action="grant_speaker"]').click();
+    await host.choose(holder, 'Invite to speak');
+    // The mini-player opens on the invitation; once accepted it folds back to the pill.
+    await frame.locator('#invitation-accept').click();
     const miniMute = frame.locator('#mini-mute');
     await frame.waitForFunction(() => {
       const b = document.getElementById('mini-mute');

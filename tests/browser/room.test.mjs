@@ -1,7 +1,8 @@
 // A founder and a listener in one market's room, both driving the real web
 // client in headless Chromium against the real server: badges, audio both
 // ways with level rings, the raise-hand queue, granting the floor,
-// push-to-talk, muting, mute-all and a kick; and the embed script.
+// push-to-talk, muting, mute-all and a kick (from the person's menu); and
+// the embed script.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -99,6 +100,7 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     const dir = screenshotDir();
     await host.screenshot(dir, 'room-founder-1280x800.png');
     await host.page.locator(`#queue li[data-wallet="${guest.address}"] button`).click();
+    await listener.page.getByRole('button', { name: 'Accept', exact: true }).click(); // the invitation to speak
     await listener.waitFor('"you may speak now"', () => /You may speak now/.test(document.getElementById('notice')?.textContent ?? '') && !document.getElementById('notice').hidden);
     await host.waitFor('the listener on stage', (w) => !!document.querySelector(`#speakers .tile[data-wallet="${w}"]`), guest.address);
     await listener.screenshot(dir, 'room-speaker-390x844.png', { width: 390, height: 844 });
@@ -141,7 +143,8 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     await host.expectSilence(listener);
 
     // The founder removes the listener from the UI.
-    await host.tile(guest).getByRole('button', { name: /^Remove / }).click();
+    await host.tile(guest).getByRole('button', { name: /^Actions for / }).click();
+    await host.tile(guest).getByRole('menuitem', { name: 'Remove from room' }).click();
     await listener.waitFor('the kicked state', () => document.getElementById('app')?.dataset.endReason === 'kicked');
     assert.match(await listener.page.locator('#status').textContent(), /removed you/);
     await host.waitFor('the listener gone', (w) => !document.querySelector(`.tile[data-wallet="${w}"]`), guest.address);

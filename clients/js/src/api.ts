@@ -15,20 +15,25 @@ export function socketUrl(serverUrl: string): string {
   return `${baseUrl(serverUrl).replace(/^http/, 'ws')}/ws`;
 }
 
-/** Calls `path` on the server; resolves with the envelope's `data` or rejects with a VoiceError. */
+/**
+ * Calls `path` on the server (with `token` as the Bearer token when given);
+ * resolves with the envelope's `data` or rejects with a VoiceError.
+ */
 export async function callApi<T>(
   fetcher: Platform['fetch'],
   serverUrl: string,
   path: string,
   body?: unknown,
+  token?: string,
 ): Promise<T> {
   let response: Response;
+  const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   try {
     response = await fetcher(
       `${baseUrl(serverUrl)}${path}`,
       body === undefined
-        ? { method: 'GET' }
-        : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+        ? { method: 'GET', headers: auth }
+        : { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify(body) },
     );
   } catch {
     throw new VoiceError('UNREACHABLE', 'Could not reach the voice server.');

@@ -59,7 +59,13 @@ export interface RoomSnapshot {
   /** Voice level (0 to 1) by wallet, measured from the audio in this browser; empty when nobody is heard. */
   levels: ReadonlyMap<string, number>;
   microphone: MicrophoneState;
-  /** Speakers this client muted for itself (`setSpeakerMutedLocally`). */
+  /**
+   * Who holds the host role (the founder unless handed on to a co-host),
+   * present or not: a host missing from `participants` left the room.
+   * `null` in a room without a founder.
+   */
+  host: string | null;
+  /** Speakers this client muted for itself (`setSpeakerMutedLocally`); the same array until it changes. */
   mutedLocally: readonly string[];
   /** The audio path: `restarting` while ICE is restarted with the socket up. */
   audio: 'ok' | 'restarting';

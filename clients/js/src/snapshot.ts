@@ -9,7 +9,7 @@ import type { Participant } from './wire/index.js';
 /** What a snapshot is made of, besides the room. */
 export type SnapshotParts = Omit<
   RoomSnapshot,
-  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'invitation'
+  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'host' | 'invitation'
 >;
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
@@ -36,8 +36,11 @@ export function buildSnapshot(room: RoomData | null, parts: SnapshotParts, previ
     settings: room?.settings ?? null,
     activeSpeaker: room?.activeSpeaker ?? null,
     levels: room?.levels ?? NO_LEVELS,
+    host: room?.host ?? null,
     invitation: room?.invitation ?? null,
     microphone: previous && sameMic(previous.microphone, parts.microphone) ? previous.microphone : parts.microphone,
+    mutedLocally:
+      previous && sameList(previous.mutedLocally, parts.mutedLocally) ? previous.mutedLocally : parts.mutedLocally,
   };
 }
 

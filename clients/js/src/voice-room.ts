@@ -6,7 +6,7 @@
  * kicked or replaced, and refusals a retry cannot fix end the stay; the
  * same object may then join again.
  */
-import { serverUp, socketUrl } from './api.js';
+import { callApi, serverUp, socketUrl } from './api.js';
 import { signInWith, type Signer } from './auth.js';
 import {
   Emitter,
@@ -307,6 +307,24 @@ export class VoiceRoom {
     this.micProblem = null;
     this.publish();
     await this.startSending(this.stay, true);
+  }
+
+  /**
+   * Reports `wallet` (another member of this room) for abuse, with `reason`
+   * (1 to 1000 characters): `POST /api/voice/report` with this stay's
+   * token. Resolves with the stored report's id.
+   */
+  async report(wallet: string, reason: string): Promise<string> {
+    this.joined();
+    const token = await this.token();
+    const { reportId } = await callApi<{ reportId: string }>(
+      this.platform.fetch,
+      this.serverUrl,
+      '/api/voice/report',
+      { marketAddress: this.market ?? '', targetWallet: wallet, reason },
+      token,
+    );
+    return reportId;
   }
 
   /** Chooses the microphone input; a live producer gets the new track in place. */

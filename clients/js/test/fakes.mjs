@@ -115,6 +115,8 @@ export class FakeServer {
     this.requests = [];
     this.signIns = 0;
     this.healthy = true;
+    /** Abuse reports filed over REST: `{body, authorization}`. */
+    this.reports = [];
     /** Tokens whose socket upgrade is refused. */
     this.refused = new Set();
     /** Refuse every socket (server down). */
@@ -271,6 +273,10 @@ export class FakeServer {
           if (path === '/api/auth/verify') {
             server.signIns += 1;
             return json({ token: `tok-${server.signIns}`, expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+          }
+          if (path === '/api/voice/report') {
+            server.reports.push({ body, authorization: init.headers.Authorization });
+            return json({ reportId: `r-${server.reports.length}` });
           }
           return { ok: false, status: 404, statusText: 'Not Found', json: async () => ({ success: false, error: { code: 'NOT_FOUND', message: path } }) };
         },

@@ -181,6 +181,39 @@ test('local mute pauses that speaker’s consumer here and on the server, and ne
   assert.deepEqual(server.requestsOf('resumeConsumer').map((r) => r.data.consumerId), ['c-p1', 'c-p1', 'c-p2']);
 });
 
+test('the local mute list keeps its array until it changes', async () => {
+  const { server, room } = await joined({ producers: [{ producerId: 'p1', walletAddress: FOUNDER }] });
+  await until(() => server.requestsOf('resumeConsumer').length === 1, 'the consumer');
+  await room.setSpeakerMutedLocally(FOUNDER, true);
+  const muted = room.state.mutedLocally;
+  server.event('voice:user_joined', { user: participant(OTHER) });
+  assert.equal(room.state.mutedLocally, muted, 'a room change keeps the same list');
+  await room.setSpeakerMutedLocally(FOUNDER, false);
+  assert.deepEqual(room.state.mutedLocally, []);
+});
+
+test('report files the reason over REST with the stay’s token', async () => {
+  const { server, room } = await joined();
+  assert.equal(await room.report(OTHER, 'shouting slurs'), 'r-1');
+  assert.deepEqual(server.reports, [
+    { body: { marketAddress: MARKET, targetWallet: OTHER, reason: 'shouting slurs' }, authorization: 'Bearer tok-1' },
+  ]);
+  await room.leave();
+  await assert.rejects(room.report(OTHER, 'again'), (err) => err.code === 'NOT_JOINED');
+});
+
+test('the snapshot names the host, present or gone', async () => {
+  const { server, room } = await joined({
+    join: joinData({ you: participant(ME), participants: [participant(FOUNDER, { isFounder: true, isHost: true, isSpeaker: true })] }),
+  });
+  assert.equal(room.state.host, FOUNDER);
+  server.event('voice:user_left', { walletAddress: FOUNDER });
+  assert.equal(room.state.host, FOUNDER, 'the role stays with the wallet that left');
+  assert.equal(room.state.participants.some((p) => p.walletAddress === FOUNDER), false);
+  server.event('voice:hosts_changed', { host: OTHER, coHosts: [OTHER] });
+  assert.equal(room.state.host, OTHER);
+});
+
 test('producer_closed ends that track', async () => {
   const { server, events } = await joined({ producers: [{ producerId: 'p1', walletAddress: FOUNDER }] });
   await until(() => events('audio').length === 1, 'the track');

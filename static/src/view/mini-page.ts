@@ -1,4 +1,5 @@
 /** The mini-player (`?view=mini`) wired to the room: its buttons act on it, its snapshots redraw the pill. */
+import type { VoiceRoom } from '@pnl-voice/client';
 import type { EmbeddableRoom } from '../frame/room-api';
 import { MiniView } from './mini';
 import { miniState } from './mini-state';
@@ -19,4 +20,21 @@ export function startMini(room: EmbeddableRoom, listen: () => void, preview: Pre
   preview?.onUpdate(render);
   render();
   return mini;
+}
+
+/**
+ * The collapsed mini-player opens for an invitation to speak (its prompt is
+ * in the room) and closes again once the invitation is answered or gone.
+ */
+export function expandForInvitations(room: Pick<VoiceRoom, 'on'>, mini: MiniView): void {
+  let opened = false;
+  room.on('state', ({ invitation }) => {
+    if (invitation && !mini.expanded) {
+      opened = true;
+      mini.expand(true);
+    } else if (!invitation && opened) {
+      opened = false;
+      mini.expand(false);
+    }
+  });
 }

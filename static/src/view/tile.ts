@@ -1,26 +1,33 @@
-/** One participant on the stage or in the audience, with the founder's actions on it. */
+/** One participant on the stage or in the audience, with one menu of what the viewer may do to them. */
 import { shortAddress } from '../address';
-import type { ModerateAction, Participant } from '@pnl-voice/client';
+import type { Participant } from '@pnl-voice/client';
 import { el } from './dom';
 import { formatAmount, formatSpoken, hueOf } from './format';
+import { menuButton, type Menu } from './menu';
+import { personActions, type PersonAction, type Viewer } from './person-actions';
 
 export interface TileContext {
-  self: string;
-  /** The viewer moderates the room. */
-  founder: boolean;
-  speakerOnly: boolean;
-  moderate(action: ModerateAction, target: string): void;
+  viewer: Viewer;
+  /** The wallet whose menu is open ('' for none): a redraw keeps it open. */
+  openMenu: string;
+  /** A menu opened (`menu`) or closed (`null`). */
+  menuToggled(wallet: string, menu: Menu | null): void;
+  act(action: PersonAction, target: string): void;
 }
 
 export function participantTile(p: Participant, ctx: TileContext): HTMLLIElement {
-  const you = p.walletAddress === ctx.self;
+  const you = p.walletAddress === ctx.viewer.me.walletAddress;
   const name = shortAddress(p.walletAddress);
-  const tile = el('li', 'tile', [avatar(p), body(p, name, you)]);
+  const mutedForMe = ctx.viewer.mutedForMe.includes(p.walletAddress);
+  const tile = el('li', 'tile', [avatar(p), body(p, name, you, mutedForMe)]);
   tile.dataset.wallet = p.walletAddress;
   tile.dataset.speaker = String(p.isSpeaker);
   tile.dataset.live = String(p.isSpeaker && !p.isMuted);
+  if (mutedForMe) tile.dataset.mutedForMe = 'true';
+  if (p.invited) tile.dataset.invited = 'true';
   if (you) tile.dataset.you = 'true';
-  if (ctx.founder && !you && !p.isFounder) tile.append(actions(p, name, ctx));
+  const items = personActions(p, ctx.viewer);
+  if (items.length) tile.append(personMenu(p, name, items, ctx));
   return tile;
 }
 
@@ -30,11 +37,13 @@ function avatar(p: Participant): HTMLElement {
   return circle;
 }
 
-function body(p: Participant, name: string, you: boolean): HTMLElement {
+function body(p: Participant, name: string, you: boolean, mutedForMe: boolean): HTMLElement {
   const title = el('p', 'name', [name], { title: p.walletAddress });
   const badges = el('p', 'badges');
   if (you) badges.append(el('span', 'badge badge-you', ['You']));
   if (p.isFounder) badges.append(el('span', 'badge badge-founder', ['Founder']));
+  if (p.isHost && !p.isFounder) badges.append(el('span', 'badge badge-host', ['Host']));
+  else if (p.isCoHost) badges.append(el('span', 'badge badge-host', ['Co-host']));
   if (p.position !== 'NONE') {
     badges.append(
       el('span', `badge badge-${p.position.toLowerCase()}`, [
@@ -43,14 +52,17 @@ function body(p: Participant, name: string, you: boolean): HTMLElement {
       ], { title: `Holds ${p.positionSize} ${p.position}` }),
     );
   }
-  return el('div', 'tile-body', [title, badges, meta(p)]);
+  return el('div', 'tile-body', [title, badges, meta(p, mutedForMe)]);
 }
 
-function meta(p: Participant): HTMLElement {
+function meta(p: Participant, mutedForMe: boolean): HTMLElement {
   const line = el('p', 'meta');
   if (p.isSpeaker) {
     line.append(el('span', 'mic', [p.isMuted ? 'Muted' : 'Live']));
+    if (mutedForMe) line.append(el('span', 'muted-for-me', ['Muted for you']));
     line.append(el('span', 'talk-time', [formatSpoken(p.speakingTime)], { title: 'Time spent speaking' }));
+  } else if (p.invited) {
+    line.append(el('span', 'invited', ['Invited to speak']));
   } else if (p.handRaised) {
     line.append(el('span', 'hand', ['Hand raised']));
   }
@@ -58,18 +70,27 @@ function meta(p: Participant): HTMLElement {
   return line;
 }
 
-function actions(p: Participant, name: string, ctx: TileContext): HTMLElement {
-  const box = el('div', 'tile-actions');
-  const button = (action: ModerateAction, text: string, label: string, extra = '') => {
-    const b = el('button', `small ${extra}`.trim(), [text], { type: 'button', 'aria-label': label });
-    b.dataset.action = action;
-    b.dataset.focusKey = `${action}:${p.walletAddress}`;
-    b.addEventListener('click', () => ctx.moderate(action, p.walletAddress));
-    box.append(b);
-  };
-  // The accessible name starts with the visible text, so voice control finds the button by what it shows.
-  if (!p.isSpeaker) button('grant_speaker', 'Invite to speak', `Invite to speak: ${name}`);
-  else if (ctx.speakerOnly) button('revoke_speaker', 'Move to listeners', `Move to listeners: ${name}`);
-  button('kick', 'Remove', `Remove ${name} from the room`, 'danger');
-  return box;
+/** The one button of the tile: a menu of what the viewer may do to `p`. */
+function personMenu(
+  p: Participant,
+  name: string,
+  items: ReturnType<typeof personActions>,
+  ctx: TileContext,
+): HTMLElement {
+  const label = `Actions for ${name}`;
+  const menu: Menu = menuButton({
+    key: `person:${p.walletAddress}`,
+    label,
+    content: [el('span', 'menu-dots', ['⋯'], { 'aria-hidden': 'true' }), el('span', 'visually-hidden', [label])],
+    open: ctx.openMenu === p.walletAddress,
+    toggled: (open) => ctx.menuToggled(p.walletAddress, open ? menu : null),
+    items: items.map(({ action, text, danger }) => ({
+      key: action,
+      text,
+      ...(danger ? { danger } : {}),
+      run: () => ctx.act(action, p.walletAddress),
+    })),
+  });
+  if (ctx.openMenu === p.walletAddress) ctx.menuToggled(p.walletAddress, menu); // still open after a redraw
+  return el('div', 'tile-actions', [menu.element]);
 }

@@ -1,4 +1,5 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { DebateSummary } from "./DebateSummary.js";
 import type { Participant } from "./Participant.js";
 import type { ProducerInfo } from "./ProducerInfo.js";
 import type { RoomSettings } from "./RoomSettings.js";
@@ -76,4 +77,4 @@ host: string | null,
 /**
  * The co-hosts, present or not, in address order.
  */
-coHosts: Array<string>, } } | { "event": "voice:error", "data": WireError };
+coHosts: Array<string>, } } | { "event": "voice:debate_started", "data": { turnSeconds: number, startedAt: string } } | { "event": "voice:debate_turn", "data": { side: "YES" | "NO" | null, walletAddress: string | null, endsAt: string | null, turn: number } } | { "event": "voice:debate_floor", "data": { open: boolean } } | { "event": "voice:debate_poll", "data": { closesAt: string } } | { "event": "voice:debate_ended", "data": { summary: DebateSummary } } | { "event": "voice:error", "data": WireError };

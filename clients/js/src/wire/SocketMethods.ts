@@ -43,4 +43,6 @@ export interface SocketMethods {
   "voice:moderate": { data: ModerateRequest; reply: Empty };
   "voice:producers": { data: Empty; reply: ProducersReply };
   "voice:update_settings": { data: SettingsPatch; reply: SettingsReply };
+  "voice:debate": { data: { action: "start" | "next" | "end" | "open_floor" | "close_floor" | "close_poll", turnSeconds?: number }; reply: Empty };
+  "voice:debate_vote": { data: { side: "YES" | "NO" }; reply: Empty };
 }

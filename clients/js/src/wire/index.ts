@@ -4,6 +4,8 @@ export type { ConsumeRequest } from "./ConsumeRequest.js";
 export type { ConsumerData } from "./ConsumerData.js";
 export type { ConsumerRequest } from "./ConsumerRequest.js";
 export type { CreateTransportRequest } from "./CreateTransportRequest.js";
+export type { DebateJoin } from "./DebateJoin.js";
+export type { DebateSummary } from "./DebateSummary.js";
 export type { Direction } from "./Direction.js";
 export type { Empty } from "./Empty.js";
 export type { ErrorCode } from "./ErrorCode.js";

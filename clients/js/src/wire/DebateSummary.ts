@@ -1,0 +1,2 @@
+// Hand-written from the issue-20 contract until the server's generated type exists.
+export type DebateSummary = { id: string, marketAddress: string, startedAt: string, endedAt: string, turnSeconds: number, turns: Array<{ side: "YES" | "NO", walletAddress: string, startedAt: string, seconds: number }>, speakingSeconds: { yes: number, no: number }, poll: { yes: { votes: number, weight: number }, no: { votes: number, weight: number }, winner: "YES" | "NO" | null } };

@@ -1,4 +1,5 @@
 /** What a VoiceRoom tells its listeners, and the typed emitter that does it. */
+import type { DebateEvents, DebateState } from './debate.js';
 import type { VoiceError } from './protocol.js';
 import type { Participant, RoomSettings } from './wire/index.js';
 
@@ -51,9 +52,12 @@ export interface RoomSnapshot {
   audio: 'ok' | 'restarting';
   /** While `connection` is `reconnecting`: the attempt and its cause. */
   reconnect: { attempt: number; cause: ReconnectCause } | null;
+  /** The debate under way, its poll, or the last one's summary; null when none happened during this stay. */
+  debate: DebateState | null;
 }
 
-export interface VoiceRoomEvents {
+/** Each event and its payload; the debate's come as the server sent them (`DebateEvents`). */
+export interface VoiceRoomEvents extends DebateEvents {
   connection: ConnectionState;
   /** After any change. */
   state: RoomSnapshot;

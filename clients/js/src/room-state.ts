@@ -5,6 +5,7 @@
  * acted too, and by the levels measured here: the room's rules stay on the
  * server, and no action of this client is applied ahead of its events.
  */
+import { debateFromJoin, type DebateState } from './debate.js';
 import { drawnLevels, sameLevels } from './levels.js';
 import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
 
@@ -26,9 +27,12 @@ export interface RoomData {
   readonly host: string | null;
   /** The co-hosts, present or not. */
   readonly coHosts: readonly string[];
+  /** The debate under way, its poll, or the last one's summary (debate.ts). */
+  readonly debate: DebateState | null;
 }
 
-export function roomFromJoin(join: JoinData): RoomData {
+/** The room a join finds; `before` is the room of the same stay before a reconnection. */
+export function roomFromJoin(join: JoinData, before: RoomData | null = null): RoomData {
   const participants = new Map<string, Participant>();
   for (const participant of [...join.participants, join.you]) participants.set(participant.walletAddress, participant);
   const room: RoomData = {
@@ -41,6 +45,7 @@ export function roomFromJoin(join: JoinData): RoomData {
     levels: new Map(),
     host: join.host,
     coHosts: join.coHosts,
+    debate: debateFromJoin(join.debate, before?.debate ?? null),
   };
   return withQueue(room, join.speakerQueue);
 }

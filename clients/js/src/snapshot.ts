@@ -7,7 +7,10 @@ import { me, type RoomData } from './room-state.js';
 import type { Participant } from './wire/index.js';
 
 /** What a snapshot is made of, besides the room. */
-export type SnapshotParts = Omit<RoomSnapshot, 'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels'>;
+export type SnapshotParts = Omit<
+  RoomSnapshot,
+  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'debate'
+>;
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
 
@@ -33,6 +36,7 @@ export function buildSnapshot(room: RoomData | null, parts: SnapshotParts, previ
     settings: room?.settings ?? null,
     activeSpeaker: room?.activeSpeaker ?? null,
     levels: room?.levels ?? NO_LEVELS,
+    debate: room?.debate ?? null,
     microphone: previous && sameMic(previous.microphone, parts.microphone) ? previous.microphone : parts.microphone,
   };
 }

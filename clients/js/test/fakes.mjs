@@ -33,6 +33,7 @@ export function joinData({
   queue = [],
   settings = {},
   activeSpeaker = null,
+  debate = null,
 } = {}) {
   return {
     roomId: 'room-1',
@@ -49,6 +50,7 @@ export function joinData({
     host: FOUNDER,
     coHosts: [],
     reservations: [],
+    debate,
   };
 }
 

@@ -33,6 +33,11 @@ export const HANDLED = {
   'voice:room_closed': true,
   'voice:settings_updated': true,
   'voice:hosts_changed': true,
+  'voice:debate_started': true,
+  'voice:debate_turn': true,
+  'voice:debate_floor': true,
+  'voice:debate_poll': true,
+  'voice:debate_ended': true,
   'voice:error': true,
 } as const satisfies Record<ServerEventName, true>;
 
@@ -73,6 +78,22 @@ export const payloads: { [E in ServerEventName]: EventData<E> } = {
   'voice:room_closed': { reason: 'replaced' },
   'voice:settings_updated': { settings },
   'voice:hosts_changed': { host: 'W', coHosts: ['W'] },
+  'voice:debate_started': { turnSeconds: 90, startedAt: '2026-01-01T00:00:00Z' },
+  'voice:debate_turn': { side: 'YES', walletAddress: 'W', endsAt: '2026-01-01T00:01:30Z', turn: 1 },
+  'voice:debate_floor': { open: true },
+  'voice:debate_poll': { closesAt: '2026-01-01T00:02:00Z' },
+  'voice:debate_ended': {
+    summary: {
+      id: 'd',
+      marketAddress: 'M',
+      startedAt: '2026-01-01T00:00:00Z',
+      endedAt: '2026-01-01T00:02:00Z',
+      turnSeconds: 90,
+      turns: [{ side: 'YES', walletAddress: 'W', startedAt: '2026-01-01T00:00:00Z', seconds: 90 }],
+      speakingSeconds: { yes: 90, no: 0 },
+      poll: { yes: { votes: 1, weight: 12.5 }, no: { votes: 0, weight: 0 }, winner: 'YES' },
+    },
+  },
   'voice:error': { code: 'BANNED', message: 'banned' },
 };
 
@@ -85,6 +106,8 @@ export const wrongPayloads: ServerEvent[] = [
   { event: 'voice:user_muted', data: { walletAddress: 'W', muted: 'yes' } },
   // @ts-expect-error the queue is a list of wallets
   { event: 'voice:hand_raised', data: { walletAddress: 'W', queue: 'W' } },
+  // @ts-expect-error a turn's side is YES or NO (or null)
+  { event: 'voice:debate_turn', data: { side: 'NONE', walletAddress: 'W', endsAt: null, turn: 1 } },
   // @ts-expect-error not a server event
   { event: 'voice:unknown', data: {} },
   // @ts-expect-error not an error code
@@ -110,6 +133,13 @@ room.on('participant-entered', () => undefined);
 room.on('closed', ({ reason }) => reason === 'gone');
 // @ts-expect-error settings are typed
 void room.updateSettings({ speakerOnly: 'yes' });
+room.on('debateTurn', ({ side, walletAddress }) => side === 'NO' && walletAddress?.length);
+room.on('debateEnded', ({ summary }) => summary.poll.winner === 'YES');
+// @ts-expect-error a vote is for YES or NO
+void room.voteDebate('NONE');
+// @ts-expect-error a turn length is a number of seconds
+void room.startDebate('90');
+export const turnEnds: string | undefined = room.state.debate?.turn?.endsAt;
 // @ts-expect-error a token or a signer, nothing else
 void room.join('M', { password: 'x' });
 void room.join('M', { signer: { publicKey: 'W', signMessage: async (m: Uint8Array) => m } });

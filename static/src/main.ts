@@ -18,12 +18,14 @@ import { EmbeddedPage } from './frame/embedded-page';
 import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './microphone';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
+import { startDebateView } from './view/debate';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { startMini } from './view/mini-page';
 import { startPreview } from './view/preview-page';
 import { RoomView } from './view/room-view';
 import { StatusView, type EndReason, type Phase } from './view/status';
+import { startTallyView } from './view/tally';
 
 const DEFAULT_TITLE = 'Market voice rooms';
 
@@ -160,6 +162,8 @@ room.on('audio-path', (path) => status.audioPath(path));
 room.on('error', problem);
 room.on('audio', ({ producerId, walletAddress, track }) => audio.add(producerId, walletAddress, track));
 room.on('audio-ended', ({ producerId }) => audio.remove(producerId));
+startDebateView(room, problem);
+startTallyView(room);
 
 /**
  * The signer of `identity`: the browser wallet (asking it to connect once) or the guest key;

@@ -438,13 +438,21 @@ export class VoiceRoom {
     'voice:user_left': (data) => this.applyEvent({ event: 'voice:user_left', data }),
     'voice:user_muted': (data) => {
       this.applyEvent({ event: 'voice:user_muted', data });
-      // Muted while this client still sends: the founder's mute_all (an own
-      // mute pauses the producer before asking the server).
+      const debating = this.room?.debate?.running ?? false;
+      // Muted while this client still sends: the founder's mute_all, or a
+      // debate turn that is another's (an own mute pauses the producer
+      // before asking the server).
       if (data.walletAddress === this.room?.self && data.muted && this.link?.sending && !this.link.paused) {
         this.wantLive = false;
         this.talking = false;
         this.link?.pause();
-        this.notify('muted-by-founder');
+        if (!debating) this.notify('muted-by-founder');
+        this.publish();
+      }
+      // The debate gave this debater the turn: the server resumed its producer.
+      if (data.walletAddress === this.room?.self && !data.muted && debating && this.link?.sending && this.link.paused) {
+        this.wantLive = true;
+        this.link.resume();
         this.publish();
       }
     },

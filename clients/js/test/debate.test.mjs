@@ -177,3 +177,36 @@ test('the debate reducer ignores turns and floors without a debate, and keeps un
   assert.equal(ended.turnSeconds, 90);
   assert.deepEqual(ended.summary, summary);
 });
+
+test('a debater’s producer follows the turns: paused without a notice, resumed when its turn comes', async () => {
+  const server = new FakeServer();
+  server.join = () => joinData({ you: participant(ME, { isSpeaker: true, position: 'YES', positionSize: 5 }) });
+  const fakes = server.platform();
+  const room = new VoiceRoom({ serverUrl: 'http://voice.test', platform: fakes.platform });
+  const notices = [];
+  room.on('notice', (notice) => notices.push(notice));
+  await room.join(MARKET, { signer: signer() });
+  await until(() => room.state.microphone.ready, 'the microphone');
+  const producer = fakes.device.transport('send').producer;
+  await room.setMuted(false);
+  notices.length = 0;
+
+  server.event('voice:debate_started', { turnSeconds: 15, startedAt: '2026-01-01T00:00:00Z' });
+  server.event('voice:user_muted', { walletAddress: ME, muted: true });
+  server.event('voice:debate_turn', { side: 'NO', walletAddress: OTHER, endsAt: '2026-01-01T00:00:15Z', turn: 1 });
+  assert.equal(producer.paused, true, 'another’s turn pauses this debater');
+  assert.equal(room.state.microphone.muted, true);
+  server.event('voice:debate_turn', { side: 'YES', walletAddress: ME, endsAt: '2026-01-01T00:00:30Z', turn: 2 });
+  server.event('voice:user_muted', { walletAddress: ME, muted: false });
+  assert.equal(producer.paused, false, 'its own turn: live again');
+  assert.equal(room.state.microphone.muted, false);
+  assert.deepEqual(notices, [], 'turns are no founder’s mute');
+
+  // Outside a debate, the server's unmute of this client is only the echo of its own.
+  server.event('voice:debate_poll', { closesAt: '2026-01-01T00:01:00Z' });
+  server.event('voice:user_muted', { walletAddress: ME, muted: true });
+  assert.deepEqual(notices, ['muted-by-founder']);
+  server.event('voice:user_muted', { walletAddress: ME, muted: false });
+  assert.equal(producer.paused, true);
+  await room.leave();
+});

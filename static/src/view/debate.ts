@@ -172,8 +172,8 @@ class DebateView {
     const me = this.self;
     if (!me || !me.isSpeaker || me.position === 'NONE' || moderates(me) || debate.floorOpen) return '';
     return debate.turn?.walletAddress === me.walletAddress
-      ? 'Your turn: unmute and make your case.'
-      : 'Your microphone stays off until your turn.';
+      ? 'Your turn: your microphone is on.'
+      : 'Your microphone is off until your turn.';
   }
 
   private pollPart(debate: DebateState): HTMLElement[] {

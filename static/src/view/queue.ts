@@ -48,19 +48,17 @@ export function queueGroups(
 
 function queueItem(wallet: string, place: number, who: Participant | undefined, ctx: QueueContext): HTMLLIElement {
   const name = shortAddress(wallet);
-  const item = el('li', 'queue-item', [
-    el('span', 'queue-place', [`${place}.`], { title: `Number ${place} in line` }),
-    el('span', 'name', [name], { title: wallet }),
-  ]);
-  item.dataset.wallet = wallet;
-  if (wallet === ctx.self) item.append(el('span', 'you', [' (you)']));
+  const person = el('span', 'queue-who', [el('span', 'name', [name], { title: wallet })]);
+  if (wallet === ctx.self) person.append(el('span', 'you', ['(you)']));
   if (who && who.position !== 'NONE') {
-    item.append(
+    person.append(
       el('span', `badge badge-${who.position.toLowerCase()}`, [`${who.position} `, el('span', 'size', [formatAmount(who.positionSize)])], {
         title: `Holds ${who.positionSize} ${who.position}`,
       }),
     );
   }
+  const item = el('li', 'queue-item', [el('span', 'queue-place', [`${place}.`], { title: `Number ${place} in line` }), person]);
+  item.dataset.wallet = wallet;
   if (ctx.moderator) {
     const grant = el('button', 'small primary', ['Invite'], {
       type: 'button',

@@ -22,6 +22,11 @@ function moderates(p: Participant | null): boolean {
   return !!p && (p.isFounder || p.isHost || p.isCoHost);
 }
 
+/** What of the viewer the debate view shows: who, on stage or not, which side, moderating or not. */
+function roleKey(p: Participant | null): string {
+  return p ? `${p.walletAddress} ${p.isSpeaker} ${p.position} ${moderates(p)}` : '';
+}
+
 /** Seconds from now until `iso`, never below 0. */
 function secondsUntil(iso: string): number {
   return Math.max(0, Math.ceil((Date.parse(iso) - Date.now()) / 1000));
@@ -75,7 +80,6 @@ class DebateView {
   private readonly hostPanel = byId<HTMLElement>('debate-host-panel');
   private debate: DebateState | null = null;
   private self: Participant | null = null;
-  private participants: readonly Participant[] = [];
   private timer = 0;
   /** The host's chosen turn length, kept while the commands are redrawn. */
   private turnSeconds = String(TURN_DEFAULT_S);
@@ -91,16 +95,12 @@ class DebateView {
 
   /** Draws what changed: the debate, the viewer's role or who is in the room. */
   render(state: RoomSnapshot): void {
-    const roleChanged = moderates(state.you) !== moderates(this.self);
-    if (state.debate === this.debate && !roleChanged && state.participants === this.participants) return;
-    const debateChanged = state.debate !== this.debate || state.you?.walletAddress !== this.self?.walletAddress;
-    this.debate = state.debate;
+    const changed = state.debate !== this.debate || roleKey(state.you) !== roleKey(this.self);
     this.self = state.you;
-    this.participants = state.participants;
-    if (debateChanged || roleChanged) {
-      this.keepFocus(this.panel, () => this.drawPanel());
-      this.keepFocus(this.hostPanel, () => this.drawHost());
-    }
+    if (!changed) return; // speaking time and levels alone: nothing here moves
+    this.debate = state.debate;
+    this.keepFocus(this.panel, () => this.drawPanel());
+    this.keepFocus(this.hostPanel, () => this.drawHost());
     this.runClock();
   }
 
@@ -116,7 +116,6 @@ class DebateView {
   clear(): void {
     this.debate = null;
     this.self = null;
-    this.participants = [];
     this.panel.hidden = true;
     this.panel.replaceChildren();
     this.host.hidden = true;
@@ -141,7 +140,7 @@ class DebateView {
   }
 
   private turnPart(debate: DebateState): HTMLElement[] {
-    const title = el('h2', '', ['Debate ', el('span', 'count', [`(turns of ${formatDuration(debate.turnSeconds)})`])], {
+    const title = el('h2', '', ['Debate ', el('span', 'count', [`(${debate.turnSeconds}-second turns)`])], {
       id: 'debate-title',
     });
     const parts: HTMLElement[] = [title];

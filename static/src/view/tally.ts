@@ -83,7 +83,7 @@ class TallyView {
 
   private sides(tally: Tally, holders: number, size: number): HTMLElement {
     const line = (name: 'YES' | 'NO', side: SideCount) =>
-      el('li', `tally-side tally-${name.toLowerCase()}`, [
+      el('li', `tally-side tally-side-${name.toLowerCase()}`, [
         el('strong', '', [name]),
         ` ${percent(side.holders, holders)}% of holders (${side.holders}), `,
         `${percent(side.size, size)}% of the position size (${formatAmount(side.size)})`,

@@ -176,10 +176,20 @@ test('a debate: turns by side with only the debater heard, timer and Next, a lat
     await listener.waitFor('the stage tally', () => /On stage: YES 2 \/ NO 2/.test(document.getElementById('tally')?.textContent ?? ''));
     assert.match(await listener.page.locator('#tally').textContent(), /YES 60% of holders \(3\), 56% of the position size/);
 
-    // The host starts a debate of 15 s turns from the control bar.
-    await host.page.locator('#debate-menu').click();
-    await host.page.getByLabel('Turn length').fill(String(TURN_SECONDS));
-    await host.page.getByRole('button', { name: 'Start debate' }).click();
+    // The host starts a debate of 15 s turns from the control bar, with the keyboard:
+    // a bad length is refused on the page, Enter starts, and focus goes back to the
+    // Debate button (a second Enter must not hit the next command).
+    await host.page.locator('#debate-menu').focus();
+    await host.page.keyboard.press('Enter');
+    const length = host.page.getByLabel('Turn length');
+    await length.fill('5');
+    await length.press('Enter');
+    assert.equal(await length.getAttribute('aria-invalid'), 'true');
+    await length.fill(String(TURN_SECONDS));
+    await length.press('Enter');
+    await host.waitFor('the host’s commands of a running debate', () =>
+      !!document.querySelector('#debate-host-panel [data-focus-key="debate:next"]') &&
+      document.activeElement?.id === 'debate-menu');
 
     const first = await waitForTurn(listener, 1);
     assert.equal(first.side, 'YES', 'YES speaks first');

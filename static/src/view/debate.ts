@@ -142,6 +142,7 @@ class DebateView {
   private turnPart(debate: DebateState): HTMLElement[] {
     const title = el('h2', '', ['Debate ', el('span', 'count', [`(${debate.turnSeconds}-second turns)`])], {
       id: 'debate-title',
+      tabindex: '-1',
     });
     const parts: HTMLElement[] = [title];
     const turn = debate.turn;
@@ -176,7 +177,7 @@ class DebateView {
   }
 
   private pollPart(debate: DebateState): HTMLElement[] {
-    const parts: HTMLElement[] = [el('h2', '', ['Which side argued better?'], { id: 'debate-title' })];
+    const parts: HTMLElement[] = [el('h2', '', ['Which side argued better?'], { id: 'debate-title', tabindex: '-1' })];
     if (debate.poll) parts.push(this.clock(debate.poll.closesAt, 'left to vote'));
     if (moderates(this.self)) {
       parts.push(el('p', 'hint', ['The room is voting. You run the debate, so you do not vote.']));
@@ -205,7 +206,7 @@ class DebateView {
 
   private resultPart(debate: DebateState): HTMLElement[] {
     const summary = debate.summary;
-    if (!summary) return [el('h2', '', ['Debate over'], { id: 'debate-title' })];
+    if (!summary) return [el('h2', '', ['Debate over'], { id: 'debate-title', tabindex: '-1' })];
     const { yes, no, winner } = summary.poll;
     const votes = yes.votes + no.votes;
     const weight = yes.weight + no.weight;
@@ -223,7 +224,7 @@ class DebateView {
     };
     const spoken = summary.speakingSeconds;
     const parts = [
-      el('h2', '', ['Debate result'], { id: 'debate-title' }),
+      el('h2', '', ['Debate result'], { id: 'debate-title', tabindex: '-1' }),
       el('p', 'debate-winner', [winnerText(winner)]),
       el('ul', 'debate-results', [row('YES', yes), row('NO', no)]),
       el('p', 'hint', [
@@ -337,15 +338,19 @@ class DebateView {
     return [field, this.command('Start debate', 'start', start, 'primary')];
   }
 
-  /** Redraws `container`; focus inside it returns to the same control, or to its first one. */
+  /**
+   * Redraws `container`; focus inside it returns to the same control, else
+   * to a place where a second key press does nothing (the Debate button,
+   * the panel's heading): never to the next command.
+   */
   private keepFocus(container: HTMLElement, draw: () => void): void {
     const focused = document.activeElement instanceof HTMLElement && container.contains(document.activeElement) ? document.activeElement : null;
     const key = focused?.dataset.focusKey;
     draw();
     if (!focused || container.contains(focused)) return;
     const again = key ? container.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`) : null;
-    const next = again ?? container.querySelector<HTMLElement>('button, input');
-    (next ?? (container === this.hostPanel ? this.menu : null))?.focus();
+    const fallback = container === this.hostPanel ? this.menu : container.querySelector<HTMLElement>('h2');
+    (again ?? fallback)?.focus();
   }
 }
 

@@ -53,6 +53,7 @@ pub fn configure(app: Arc<App>, rest_limit: RestLimit) -> impl FnOnce(&mut web::
                     .route("/voice/mute", web::post().to(voice::mute))
                     .route("/voice/moderate", web::post().to(voice::moderate))
                     .route("/voice/settings", web::post().to(voice::settings))
+                    .route("/voice/debate", web::post().to(voice::debate))
                     .route("/voice/report", web::post().to(voice::report))
                     .route("/voice/rooms", web::get().to(voice::rooms))
                     .route("/voice/preview", web::get().to(preview::preview))

@@ -17,6 +17,8 @@ use crate::store;
 
 /// Speakers listed in a room's stats.
 const TOP_SPEAKERS: usize = 10;
+/// Debates listed in a room's stats.
+const DEBATES: usize = 20;
 /// Participations a history lists by default, and at most.
 const HISTORY_DEFAULT: usize = 50;
 const HISTORY_MAX: usize = 500;
@@ -29,8 +31,8 @@ pub struct StatsQuery {
     market_address: String,
 }
 
-/// `GET /api/voice/stats?marketAddress=`: anyone. The room's record and the
-/// wallets heard longest. While another node runs the room, that node
+/// `GET /api/voice/stats?marketAddress=`: anyone. The room's record, the
+/// wallets heard longest and its last debates. While another node runs the room, that node
 /// answers (its records are the newest; with the embedded store, the only
 /// ones).
 pub async fn stats(
@@ -48,7 +50,12 @@ pub async fn stats(
         .await?
         .ok_or_else(|| ApiError::not_found("no record of a room for this market"))?;
     let top_speakers = store.top_speakers(&market, TOP_SPEAKERS).await?;
-    Ok(ok(RoomStats { room, top_speakers }))
+    let debates = store.debates(&market, DEBATES).await?;
+    Ok(ok(RoomStats {
+        room,
+        top_speakers,
+        debates,
+    }))
 }
 
 #[derive(Deserialize)]

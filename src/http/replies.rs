@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 
 use crate::address::Address;
 use crate::hub::RoomSummary;
-use crate::rooms::ParticipantView;
+use crate::rooms::{DebateSummary, ParticipantView};
 use crate::store::{self, Erased, ParticipationRecord, RoomRecord, SpeakerTotal};
 
 /// A time in whole seconds (`2026-12-03T15:00:00Z`), as sign-in answers.
@@ -97,7 +97,8 @@ pub struct Rooms {
     pub rooms: Vec<RoomListed>,
 }
 
-/// `GET /api/voice/stats`: a room's record and who spoke most.
+/// `GET /api/voice/stats`: a room's record, who spoke most and its last
+/// debates.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomStats {
@@ -105,6 +106,8 @@ pub struct RoomStats {
     pub room: RoomRecord,
     /// Speakers by speaking time, longest first.
     pub top_speakers: Vec<SpeakerTotal>,
+    /// The room's last debates, newest first.
+    pub debates: Vec<DebateSummary>,
 }
 
 /// `GET /api/voice/me/history`.

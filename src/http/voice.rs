@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::auth::bearer_wallet;
 use super::bodies::{
-    from_object, Body, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
+    from_object, Body, DebateBody, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
     WalletInMarketBody,
 };
 use super::client_ip::client_ip;
@@ -152,6 +152,20 @@ pub async fn settings(
         .await
     {
         Ok(settings) => Ok(ok(SettingsReply { settings })),
+        Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
+    }
+}
+
+/// `POST /api/voice/debate`: the host (the caller: the founder or a
+/// co-host) runs the room's debate; the room's owner answers.
+pub async fn debate(
+    app: web::Data<App>,
+    req: HttpRequest,
+    body: web::Json<JsonObject>,
+) -> Result<HttpResponse, HttpError> {
+    let (caller, body, raw) = authenticated::<DebateBody>(&app, &req, body)?;
+    match app.hub.debate(&body.market, &caller, body.command).await {
+        Ok(()) => Ok(ok(Empty {})),
         Err(e) => forward::owner_or(&app, &req, Some(&raw), e).await,
     }
 }

@@ -9,7 +9,7 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::media::MediaError;
 use crate::registry::{RegistryError, RoomOwner};
-use crate::rooms::RoomError;
+use crate::rooms::{DebateError, RoomError, VoteError};
 
 /// The room's task has ended (closed, destroyed, its worker died): whoever
 /// held its handle retries the join or is no longer in a room.
@@ -165,6 +165,39 @@ impl From<RoomGone> for SettingsError {
     }
 }
 
+/// Why a debate command (`voice:debate`, `POST /api/voice/debate`) or a
+/// vote (`voice:debate_vote`) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DebateOpError {
+    /// No room of that market runs on this node.
+    #[error("no running room for this market")]
+    NoRoom,
+    /// The session is not (or no longer) a member (a vote).
+    #[error("join a room first")]
+    NotJoined,
+    /// Another node owns the room (REST: the call goes there).
+    #[error("this room runs on node {}", .0.node_id)]
+    Elsewhere(RoomOwner),
+    /// The room's rules refused the command.
+    #[error(transparent)]
+    Rules(#[from] DebateError),
+    /// The room's rules refused the vote.
+    #[error(transparent)]
+    Vote(#[from] VoteError),
+    /// Pausing or resuming a debater's producer failed in mediasoup.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// The registry did not answer where the room is.
+    #[error("room registry")]
+    Registry(#[from] RegistryError),
+}
+
+impl From<RoomGone> for DebateOpError {
+    fn from(_: RoomGone) -> Self {
+        Self::NoRoom
+    }
+}
+
 /// Why `POST /api/voice/leave` or a report found nobody.
 #[derive(Debug, thiserror::Error)]
 pub enum LeaveError {
@@ -226,6 +259,7 @@ owned_elsewhere!(
     MediaOpError,
     ModerateError,
     SettingsError,
+    DebateOpError,
     LeaveError,
     ReadError
 );
@@ -325,6 +359,20 @@ impl From<SettingsError> for ApiError {
             SettingsError::Elsewhere(owner) => wrong_node(&owner),
             SettingsError::Rules(e) => e.into(),
             SettingsError::Registry(e) => e.into(),
+        }
+    }
+}
+
+impl From<DebateOpError> for ApiError {
+    fn from(e: DebateOpError) -> Self {
+        match e {
+            DebateOpError::NoRoom => ApiError::not_found(e.to_string()),
+            DebateOpError::NotJoined => ApiError::new(ErrorCode::NotInRoom, e.to_string()),
+            DebateOpError::Elsewhere(owner) => wrong_node(&owner),
+            DebateOpError::Rules(e) => e.into(),
+            DebateOpError::Vote(e) => e.into(),
+            DebateOpError::Media(e) => e.into(),
+            DebateOpError::Registry(e) => e.into(),
         }
     }
 }

@@ -39,5 +39,6 @@ pub fn join_data(
         host: admission.host,
         co_hosts: admission.co_hosts,
         reservations: admission.reservations,
+        debate: admission.debate,
     }
 }

@@ -11,8 +11,10 @@
 //! rooms hold belongs to their tasks ([`room`]).
 //!
 //! Layers (lower never import higher): `errors`, `outbox` → `sessions`,
-//! `placement`, `resources`, `room` → `join_data` → this module.
+//! `placement`, `resources`, `room` → `join_data` → this module and
+//! `debate` (the hub's debate calls).
 
+mod debate;
 pub mod errors;
 mod join_data;
 mod outbox;
@@ -25,8 +27,8 @@ mod tests;
 
 pub use crate::registry::RoomSummary;
 pub use errors::{
-    JoinError, LeaveError, MediaOpError, ModerateError, OwnedElsewhere, ReadError, RoomGone,
-    SettingsError,
+    DebateOpError, JoinError, LeaveError, MediaOpError, ModerateError, OwnedElsewhere, ReadError,
+    RoomGone, SettingsError,
 };
 pub use join_data::{join_data, NodeInfo};
 pub use outbox::{outbox, Inbox, Outbox, SessionId, SessionMsg};

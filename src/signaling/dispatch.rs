@@ -168,6 +168,10 @@ impl Session {
                 let settings = hub.update_settings(&room.id, wallet, patch).await?;
                 SettingsReply { settings }.into()
             }
+            RoomCommand::Debate(command) => hub.debate(&room.id, wallet, command).await?.into(),
+            RoomCommand::DebateVote { side } => {
+                room.debate_vote(wallet, session, side).await?.into()
+            }
         })
     }
 

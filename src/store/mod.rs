@@ -1,4 +1,4 @@
-//! Durable records: rooms, participations, abuse reports and bans (the
+//! Durable records: rooms, participations, abuse reports, debates and bans (the
 //! MongoDB collections of docs/operations.md, "Records"). MongoDB in production, an
 //! embedded SQLite file by default. Writes never wait on the store: the
 //! [`Recorder`] queues them (bounded) for a writer task that applies them in
@@ -26,6 +26,7 @@ use chrono::{DateTime, Utc};
 
 use crate::address::Address;
 use crate::config::Config;
+use crate::rooms::DebateSummary;
 
 /// File name of the embedded store inside `data_dir`.
 pub const EMBEDDED_FILE: &str = "pnl-voice.sqlite3";
@@ -49,6 +50,13 @@ pub trait Store: Send + Sync {
         market: &Address,
         limit: usize,
     ) -> Result<Vec<SpeakerTotal>, StoreError>;
+
+    /// The last `limit` debates of `market`'s room, newest first.
+    async fn debates(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<DebateSummary>, StoreError>;
 
     /// `wallet`'s participations, newest first.
     async fn history(

@@ -11,13 +11,13 @@ use mongodb::{Client, Collection, Database, IndexModel};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use super::records::{from_millis, minutes_between, to_millis};
+use super::records::{debate_ended_at, from_millis, minutes_between, to_millis};
 use super::{
     Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
     StoreError, Write,
 };
 use crate::address::Address;
-use crate::rooms::RoomSettings;
+use crate::rooms::{DebateSummary, RoomSettings};
 
 /// Database used when the URI names none.
 pub const DEFAULT_DATABASE: &str = "pnl_voice";
@@ -67,6 +67,10 @@ impl MongoStore {
         self.db.collection("voice_reports")
     }
 
+    fn debates(&self) -> Collection<Document> {
+        self.db.collection("voice_debates")
+    }
+
     fn bans(&self) -> Collection<Document> {
         self.db.collection("voice_bans")
     }
@@ -74,7 +78,8 @@ impl MongoStore {
     /// Creates the indexes once: unique marketAddress on rooms,
     /// (marketAddress, joinedAt), (walletAddress, joinedAt) and
     /// (marketAddress, leftAt) (open stays) on participants, reporter,
-    /// target and createdAt on reports; unique (marketAddress, walletAddress)
+    /// target and createdAt on reports; (marketAddress, endedAt) on debates;
+    /// unique (marketAddress, walletAddress)
     /// on bans, and a TTL index that removes a ban at its `until`.
     async fn ready(&self) -> Result<(), StoreError> {
         self.indexes
@@ -101,6 +106,9 @@ impl MongoStore {
                         index(doc! { "targetWallet": 1 }),
                         index(doc! { "createdAt": 1 }),
                     ])
+                    .await?;
+                self.debates()
+                    .create_index(index(doc! { "marketAddress": 1, "endedAt": 1 }))
                     .await?;
                 let expire_at_until = IndexOptions::builder().expire_after(Duration::ZERO).build();
                 self.bans()
@@ -253,8 +261,26 @@ impl MongoStore {
                     .upsert(true)
                     .await?;
             }
+            Write::Debate(summary) => {
+                let record = bson::to_document(summary.as_ref())
+                    .map_err(|e| StoreError::Corrupt(format!("a debate summary: {e}")))?;
+                self.debates()
+                    .update_one(
+                        doc! { "_id": &summary.id },
+                        doc! { "$setOnInsert": {
+                            "marketAddress": summary.market_address.as_str(),
+                            "endedAt": date(debate_ended_at(summary)),
+                            "summary": record,
+                        } },
+                    )
+                    .upsert(true)
+                    .await?;
+            }
             Write::Purge { before } => {
                 let before = date(*before);
+                self.debates()
+                    .delete_many(doc! { "endedAt": { "$lt": before } })
+                    .await?;
                 self.participants()
                     .delete_many(doc! { "joinedAt": { "$lt": before } })
                     .await?;
@@ -349,6 +375,28 @@ impl Store for MongoStore {
                     wallet_address: address(d, "_id")?,
                     total_speaking_time: number(d, "t"),
                 })
+            })
+            .collect()
+    }
+
+    async fn debates(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<DebateSummary>, StoreError> {
+        self.ready().await?;
+        self.debates()
+            .find(doc! { "marketAddress": market.as_str() })
+            .sort(doc! { "endedAt": -1, "_id": 1 })
+            .limit(limit_bson(limit))
+            .await?
+            .try_collect::<Vec<_>>()
+            .await?
+            .iter()
+            .map(|d| {
+                let summary = d.get_document("summary").map_err(|_| corrupt("summary"))?;
+                bson::from_document(summary.clone())
+                    .map_err(|e| StoreError::Corrupt(format!("bad debate summary: {e}")))
             })
             .collect()
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::address::Address;
-use crate::rooms::{Position, RoomSettings};
+use crate::rooms::{DebateSummary, Position, RoomSettings};
 
 /// A `voice_rooms` record: one per market that ever had a room.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,11 +182,22 @@ pub enum Write {
     },
     /// An abuse report.
     Report(ReportRecord),
-    /// Deletes participations and reports from before `before` (retention).
+    /// A debate whose poll closed (`voice_debates`).
+    Debate(Box<DebateSummary>),
+    /// Deletes participations, reports and debates from before `before`
+    /// (retention).
     Purge {
         /// The cut-off.
         before: DateTime<Utc>,
     },
+}
+
+/// When a debate's turns ended, as the stores sort debates (its summary's
+/// own `endedAt`; the epoch if that were unreadable).
+pub fn debate_ended_at(summary: &DebateSummary) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&summary.ended_at)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 /// Minutes between two instants (never negative).

@@ -9,13 +9,13 @@ use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-use super::records::{from_millis, minutes_between, to_millis};
+use super::records::{debate_ended_at, from_millis, minutes_between, to_millis};
 use super::{
     Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
     StoreError, Write,
 };
 use crate::address::Address;
-use crate::rooms::RoomSettings;
+use crate::rooms::{DebateSummary, RoomSettings};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS voice_rooms (
@@ -62,6 +62,13 @@ CREATE TABLE IF NOT EXISTS voice_bans (
     PRIMARY KEY (market_address, wallet_address)
 );
 CREATE INDEX IF NOT EXISTS voice_bans_until ON voice_bans (until);
+CREATE TABLE IF NOT EXISTS voice_debates (
+    id             TEXT PRIMARY KEY,
+    market_address TEXT NOT NULL,
+    ended_at       INTEGER NOT NULL,
+    summary        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS voice_debates_market ON voice_debates (market_address, ended_at);
 ";
 
 const PARTICIPATION_COLUMNS: &str = "id, market_address, wallet_address, position, position_size, \
@@ -196,6 +203,29 @@ impl Store for SqliteStore {
                     wallet_address: address(&wallet)?,
                     total_speaking_time: secs,
                 })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn debates(
+        &self,
+        market: &Address,
+        limit: usize,
+    ) -> Result<Vec<DebateSummary>, StoreError> {
+        let market = market.clone();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT summary FROM voice_debates WHERE market_address = ?1 \
+                 ORDER BY ended_at DESC, id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![market.as_str(), limit_sql(limit)], |row| {
+                row.get::<_, String>(0)
+            })?;
+            rows.map(|summary| {
+                serde_json::from_str(&summary?)
+                    .map_err(|e| StoreError::Corrupt(format!("bad debate summary: {e}")))
             })
             .collect()
         })
@@ -437,8 +467,24 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
                 ],
             )?;
         }
+        Write::Debate(summary) => {
+            tx.execute(
+                "INSERT OR IGNORE INTO voice_debates (id, market_address, ended_at, summary) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    summary.id,
+                    summary.market_address.as_str(),
+                    to_millis(debate_ended_at(summary)),
+                    serde_json::to_string(summary).expect("a summary serializes"),
+                ],
+            )?;
+        }
         Write::Purge { before } => {
             let before = to_millis(*before);
+            tx.execute(
+                "DELETE FROM voice_debates WHERE ended_at < ?1",
+                params![before],
+            )?;
             tx.execute(
                 "DELETE FROM voice_participants WHERE joined_at < ?1",
                 params![before],

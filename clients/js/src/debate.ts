@@ -6,13 +6,7 @@
  * own vote once the server took it): the turns, their timer and the pauses
  * they impose are the server's.
  */
-import type { DebateSummary, JoinData, ServerEvent } from './wire/index.js';
-
-/** A side of the market a debater argues for. */
-export type DebateSide = 'YES' | 'NO';
-
-/** The host's debate commands (`voice:debate`). */
-export type DebateAction = 'start' | 'next' | 'end' | 'open_floor' | 'close_floor' | 'close_poll';
+import type { DebateCurrentTurn, DebateSide, DebateSummary, JoinData, ServerEvent } from './wire/index.js';
 
 /** The turn under way: who speaks for which side, until when. */
 export interface DebateTurn {
@@ -126,13 +120,8 @@ function closed(debate: Pick<DebateState, 'turnSeconds' | 'startedAt' | 'vote'>)
   return { ...debate, running: false, turn: null, floorOpen: false, poll: null, summary: null };
 }
 
-/** The wire's turn, or null when it names nobody. */
-function turnOf(turn: {
-  side: DebateSide | null;
-  walletAddress: string | null;
-  endsAt: string | null;
-  turn: number;
-}): DebateTurn | null {
+/** The wire's turn (of the join data or an event), or null when it names nobody. */
+function turnOf(turn: DebateEventData<'voice:debate_turn'> | DebateCurrentTurn): DebateTurn | null {
   if (!turn.side || !turn.walletAddress || !turn.endsAt) return null;
   return { side: turn.side, walletAddress: turn.walletAddress, endsAt: turn.endsAt, number: turn.turn };
 }

@@ -8,7 +8,7 @@
  */
 import { serverUp, socketUrl } from './api.js';
 import { signInWith, type Signer } from './auth.js';
-import { DEBATE_EVENTS, reduceDebate, voted, type DebateAction, type DebateEvent, type DebateSide } from './debate.js';
+import { DEBATE_EVENTS, reduceDebate, voted, type DebateEvent } from './debate.js';
 import {
   Emitter,
   type CloseReason,
@@ -28,6 +28,8 @@ import { heard, me, reduceRoom, roomFromJoin, silenced, type RoomData } from './
 import { Signaling } from './signaling.js';
 import { announceChanges, buildSnapshot, type SnapshotParts } from './snapshot.js';
 import type {
+  DebateAction,
+  DebateSide,
   JoinData,
   ModerateAction,
   RoomSettings,

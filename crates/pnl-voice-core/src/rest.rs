@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use crate::address::Address;
 use crate::error::ApiError;
-use crate::protocol::ModerationAction;
-use crate::rooms::SettingsPatch;
+use crate::protocol::{DebateAction, ModerationAction};
+use crate::rooms::{DebateCommand, SettingsPatch};
 
 /// Longest abuse report reason, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -283,6 +283,36 @@ impl Body for ReportBody {
     }
 }
 
+/// `POST /api/voice/debate`: `{marketAddress, action, turnSeconds?}` (the
+/// caller is the acting host).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebateBody {
+    market_address: String,
+    action: DebateAction,
+    turn_seconds: Option<u32>,
+}
+
+/// A checked [`DebateBody`]: `turnSeconds` in range, with `start` only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Debate {
+    /// The market (= room).
+    pub market: Address,
+    /// What the host asks.
+    pub command: DebateCommand,
+}
+
+impl Body for DebateBody {
+    type Checked = Debate;
+
+    fn check(self) -> Result<Debate, ApiError> {
+        Ok(Debate {
+            market: Address::parse(&self.market_address)?,
+            command: self.action.command(self.turn_seconds)?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -328,6 +358,34 @@ mod tests {
         assert!(decode::<ModerateBody>(body("mute_all").to_string().as_bytes()).is_ok());
         assert_eq!(code::<ModerateBody>(body("kick")), ErrorCode::BadRequest);
         assert_eq!(code::<ModerateBody>(body("ban")), ErrorCode::BadRequest);
+    }
+
+    #[test]
+    fn a_debate_body_is_checked_as_the_socket_request() {
+        let body = |extra: Value| {
+            let mut b = json!({"marketAddress": key(1)});
+            b.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            b
+        };
+        let start = decode::<DebateBody>(
+            body(json!({"action": "start", "turnSeconds": 15}))
+                .to_string()
+                .as_bytes(),
+        );
+        assert_eq!(
+            start.map(|d| d.command),
+            Ok(DebateCommand::Start { turn_seconds: 15 })
+        );
+        for bad in [
+            json!({"action": "start", "turnSeconds": 0}),
+            json!({"action": "end", "turnSeconds": 30}),
+            json!({"action": "stop"}),
+            json!({}),
+        ] {
+            assert_eq!(code::<DebateBody>(body(bad)), ErrorCode::BadRequest);
+        }
     }
 
     #[test]

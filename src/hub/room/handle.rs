@@ -15,7 +15,7 @@ use super::messages::{
 };
 use super::task::{self, Inputs, RoomSetup};
 use crate::address::Address;
-use crate::hub::errors::{MediaOpError, ModerateError, RoomGone, SettingsError};
+use crate::hub::errors::{DebateOpError, MediaOpError, ModerateError, RoomGone, SettingsError};
 use crate::hub::outbox::{Outbox, SessionId};
 use crate::media::{MediaError, WorkerSlot};
 use crate::protocol::{
@@ -23,7 +23,10 @@ use crate::protocol::{
     RestartIceReply, TransportData,
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
-use crate::rooms::{ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch, Standing};
+use crate::rooms::{
+    DebateCommand, DebateSide, ParticipantView, Profile, RoomError, RoomSettings, SettingsPatch,
+    Standing,
+};
 
 /// Requests queued for one room at most; callers wait (asynchronously) for
 /// room in the queue beyond that.
@@ -270,6 +273,37 @@ impl RoomHandle {
             reply,
         })
         .await?
+    }
+
+    /// The host `actor`'s debate command (who may is the rules').
+    pub async fn debate(
+        &self,
+        actor: &Address,
+        command: DebateCommand,
+    ) -> Result<(), DebateOpError> {
+        self.call(|reply| RoomMsg::Debate {
+            actor: actor.clone(),
+            command,
+            reply,
+        })
+        .await?
+    }
+
+    /// `voice:debate_vote` from `session`.
+    pub async fn debate_vote(
+        &self,
+        wallet: &Address,
+        session: SessionId,
+        side: DebateSide,
+    ) -> Result<(), DebateOpError> {
+        self.call(|reply| RoomMsg::DebateVote {
+            wallet: wallet.clone(),
+            session,
+            side,
+            reply,
+        })
+        .await
+        .map_err(|_| DebateOpError::NotJoined)?
     }
 
     /// Dumps of the room's routers, the main one first.

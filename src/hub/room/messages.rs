@@ -9,7 +9,7 @@ use mediasoup::router::RouterDump;
 use tokio::sync::oneshot;
 
 use crate::address::Address;
-use crate::hub::errors::{MediaOpError, ModerateError, SettingsError};
+use crate::hub::errors::{DebateOpError, MediaOpError, ModerateError, SettingsError};
 use crate::hub::outbox::{Outbox, SessionId};
 use crate::media::MediaError;
 use crate::protocol::{
@@ -18,8 +18,8 @@ use crate::protocol::{
 };
 use crate::protocol::{ConsumerId, ProducerId, TransportId};
 use crate::rooms::{
-    Ban, ParticipantView, Profile, ReservationView, RoomError, RoomSettings, SettingsPatch,
-    Standing,
+    Ban, DebateCommand, DebateSide, DebateView, ParticipantView, Profile, ReservationView,
+    RoomError, RoomSettings, SettingsPatch, Standing,
 };
 
 /// Where a reply goes.
@@ -77,6 +77,19 @@ pub(super) enum RoomMsg {
         actor: Address,
         patch: SettingsPatch,
         reply: Reply<Result<RoomSettings, SettingsError>>,
+    },
+    /// The host's debate command.
+    Debate {
+        actor: Address,
+        command: DebateCommand,
+        reply: Reply<Result<(), DebateOpError>>,
+    },
+    /// A member's vote in the debate's poll, from its session.
+    DebateVote {
+        wallet: Address,
+        session: SessionId,
+        side: DebateSide,
+        reply: Reply<Result<(), DebateOpError>>,
     },
     /// Dumps of the room's routers (leak checks).
     Dumps {
@@ -195,6 +208,8 @@ pub struct Admission {
     /// The live reservations, for the founder and co-hosts (empty for
     /// everyone else).
     pub reservations: Vec<ReservationView>,
+    /// The debate running in the room, if any.
+    pub debate: Option<DebateView>,
 }
 
 /// A member that left (its media closed on the room's task).

@@ -7,12 +7,13 @@
 //! - `member_media`: one member's media objects;
 //! - `messages`: the requests and answers between handles and the task;
 //! - `state`: the room's state, private to the task;
-//! - `media_ops`, `moderation`: what requests do to the state (check, child
-//!   future, commit);
+//! - `media_ops`, `moderation`, `debate`: what requests do to the state
+//!   (check, child future, commit);
 //! - `task`: the loop that owns the state;
 //! - `handle`: the way in.
 
 mod audible;
+mod debate;
 mod fanout;
 mod handle;
 mod media_ops;

@@ -24,7 +24,9 @@ use crate::hub::outbox::{Outbox, SessionId};
 use crate::media::wire;
 use crate::media::{WorkerPool, WorkerSlot};
 use crate::protocol::{event, Direction, ProducerInfo, ServerEvent};
-use crate::rooms::{Participant, ParticipantView, Profile, Room, RoomError, RoomEvent, Standing};
+use crate::rooms::{
+    Debate, Participant, ParticipantView, Profile, Room, RoomError, RoomEvent, Standing,
+};
 use crate::store::{ParticipationRecord, Recorder, Write};
 
 /// What a child future (a slow media call) hands back to the task: the
@@ -246,6 +248,7 @@ impl RoomState {
             host: self.rules.host().cloned(),
             co_hosts: self.rules.co_hosts(),
             reservations,
+            debate: self.rules.debate().map(Debate::view),
         }
     }
 

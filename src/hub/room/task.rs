@@ -6,7 +6,8 @@
 //!   transports, produce, consume, pipes, ICE restarts, ...), so a long call
 //!   never holds up other requests,
 //! - the observers' findings (a bounded queue their handlers `try_send` to),
-//! - its timers (the audible set's expiry, an empty room's destruction),
+//! - its timers (the audible set's expiry, a debate's turn and poll, an
+//!   empty room's destruction),
 //! - the order to close (or a host ending the room),
 //!
 //! and after each step publishes a [`RoomSnapshot`] for synchronous readers.
@@ -98,6 +99,7 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
         if let Some(reason) = state.ending {
             break reason;
         }
+        children.extend(state.tick_debate().map(unwinding));
         for producer in state.retiring.drain(..) {
             retiring.push(producer.retire().boxed());
         }
@@ -126,6 +128,7 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
                 expiry = state.expire_audible(Instant::now());
             }
             () = sleep_until(expiry) => expiry = state.expire_audible(Instant::now()),
+            () = sleep_until(state.debate_wake()) => {}
             () = sleep_until(state.destroy_at.map(tokio::time::Instant::into_std)) => {
                 if state.destroy_due() {
                     break "idle";
@@ -225,6 +228,19 @@ fn handle(state: &mut RoomState, request: RoomMsg) -> Option<Child> {
             reply,
         } => {
             let _ = reply.send(state.update_settings(&actor, &patch));
+        }
+        RoomMsg::Debate {
+            actor,
+            command,
+            reply,
+        } => return state.debate(&actor, command, reply),
+        RoomMsg::DebateVote {
+            wallet,
+            session,
+            side,
+            reply,
+        } => {
+            let _ = reply.send(state.debate_vote(&wallet, session, side));
         }
         RoomMsg::Dumps { reply } => {
             let routers = state.routers();

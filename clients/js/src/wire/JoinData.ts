@@ -1,5 +1,5 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
-import type { DebateJoin } from "./DebateJoin.js";
+import type { DebateView } from "./DebateView.js";
 import type { IceServer } from "./IceServer.js";
 import type { Participant } from "./Participant.js";
 import type { Reservation } from "./Reservation.js";
@@ -65,4 +65,8 @@ coHosts: Array<string>,
  * The room's live reservations: shown to the founder and co-hosts
  * (who may clear them), empty for everyone else.
  */
-reservations: Array<Reservation>, debate: DebateJoin | null, };
+reservations: Array<Reservation>, 
+/**
+ * The debate running in the room, if any (its turn, floor and poll).
+ */
+debate: DebateView | null, };

@@ -1,4 +1,5 @@
 // Generated from the server's Rust types by ts-rs: do not edit; `make wire-types` regenerates.
+import type { DebateSide } from "./DebateSide.js";
 import type { DebateSummary } from "./DebateSummary.js";
 import type { Participant } from "./Participant.js";
 import type { ProducerInfo } from "./ProducerInfo.js";
@@ -77,4 +78,40 @@ host: string | null,
 /**
  * The co-hosts, present or not, in address order.
  */
-coHosts: Array<string>, } } | { "event": "voice:debate_started", "data": { turnSeconds: number, startedAt: string } } | { "event": "voice:debate_turn", "data": { side: "YES" | "NO" | null, walletAddress: string | null, endsAt: string | null, turn: number } } | { "event": "voice:debate_floor", "data": { open: boolean } } | { "event": "voice:debate_poll", "data": { closesAt: string } } | { "event": "voice:debate_ended", "data": { summary: DebateSummary } } | { "event": "voice:error", "data": WireError };
+coHosts: Array<string>, } } | { "event": "voice:debate_started", "data": { 
+/**
+ * Each turn's length, in seconds.
+ */
+turnSeconds: number, 
+/**
+ * RFC 3339 start.
+ */
+startedAt: string, } } | { "event": "voice:debate_turn", "data": { 
+/**
+ * The side speaking.
+ */
+side: DebateSide | null, 
+/**
+ * Who speaks (every other debater is paused).
+ */
+walletAddress: string | null, 
+/**
+ * RFC 3339 end of the turn (unless the host moves on first).
+ */
+endsAt: string | null, 
+/**
+ * The turn's 1-based number (with no turn: turns given so far).
+ */
+turn: number, } } | { "event": "voice:debate_floor", "data": { 
+/**
+ * Open or closed.
+ */
+open: boolean, } } | { "event": "voice:debate_poll", "data": { 
+/**
+ * RFC 3339 time it closes by itself.
+ */
+closesAt: string, } } | { "event": "voice:debate_ended", "data": { 
+/**
+ * Its turns, speaking time per side and the poll's result.
+ */
+summary: DebateSummary, } } | { "event": "voice:error", "data": WireError };

@@ -4,6 +4,8 @@ import type { ConsumeRequest } from "./ConsumeRequest.js";
 import type { ConsumerData } from "./ConsumerData.js";
 import type { ConsumerRequest } from "./ConsumerRequest.js";
 import type { CreateTransportRequest } from "./CreateTransportRequest.js";
+import type { DebateRequest } from "./DebateRequest.js";
+import type { DebateVoteRequest } from "./DebateVoteRequest.js";
 import type { Empty } from "./Empty.js";
 import type { JoinData } from "./JoinData.js";
 import type { JoinRequest } from "./JoinRequest.js";
@@ -43,6 +45,6 @@ export interface SocketMethods {
   "voice:moderate": { data: ModerateRequest; reply: Empty };
   "voice:producers": { data: Empty; reply: ProducersReply };
   "voice:update_settings": { data: SettingsPatch; reply: SettingsReply };
-  "voice:debate": { data: { action: "start" | "next" | "end" | "open_floor" | "close_floor" | "close_poll", turnSeconds?: number }; reply: Empty };
-  "voice:debate_vote": { data: { side: "YES" | "NO" }; reply: Empty };
+  "voice:debate": { data: DebateRequest; reply: Empty };
+  "voice:debate_vote": { data: DebateVoteRequest; reply: Empty };
 }

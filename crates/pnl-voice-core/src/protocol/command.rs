@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::ids::{ConsumerId, ProducerId, TransportId};
 use super::media_json::{DtlsParameters, RtpCapabilities, RtpParameters};
 use crate::address::Address;
-use crate::rooms::SettingsPatch;
+use crate::rooms::{DebateCommand, DebateSide, SettingsPatch};
 
 /// Direction of a WebRTC transport, from the client's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
@@ -145,6 +145,13 @@ pub enum RoomCommand {
     Producers,
     /// `voice:update_settings` (founder only; an addition to the contract).
     UpdateSettings(SettingsPatch),
+    /// `voice:debate` (the host).
+    Debate(DebateCommand),
+    /// `voice:debate_vote`.
+    DebateVote {
+        /// The side voted for.
+        side: DebateSide,
+    },
 }
 
 impl Command {
@@ -177,6 +184,8 @@ impl RoomCommand {
             Self::Moderate { .. } => "voice:moderate",
             Self::Producers => "voice:producers",
             Self::UpdateSettings(_) => "voice:update_settings",
+            Self::Debate(_) => "voice:debate",
+            Self::DebateVote { .. } => "voice:debate_vote",
         }
     }
 }

@@ -7,8 +7,9 @@ use serde_json::Value;
 use super::command::{Command, RoomCommand};
 use super::media_json::MediaKind;
 use super::requests::{
-    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
-    ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,
+    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest,
+    DebateRequest, DebateVoteRequest, JoinRequest, ModerateRequest, MuteRequest, ProduceRequest,
+    ProducerRequest, TransportRequest,
 };
 use crate::address::Address;
 use crate::error::ApiError;
@@ -150,6 +151,13 @@ fn room_command(method: &str, data: Value) -> Result<RoomCommand, ApiError> {
         }
         "voice:producers" => RoomCommand::Producers,
         "voice:update_settings" => RoomCommand::UpdateSettings(fields(method, data)?),
+        "voice:debate" => {
+            let d: DebateRequest = fields(method, data)?;
+            RoomCommand::Debate(d.action.command(d.turn_seconds)?)
+        }
+        "voice:debate_vote" => RoomCommand::DebateVote {
+            side: fields::<DebateVoteRequest>(method, data)?.side,
+        },
         other => return Err(ApiError::bad_request(format!("unknown method {other:?}"))),
     })
 }

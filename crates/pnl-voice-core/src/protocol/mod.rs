@@ -29,8 +29,9 @@ pub use replies::{
     Reply, RestartIceReply, RouterCapabilities, SettingsReply, TransportData,
 };
 pub use requests::{
-    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, JoinRequest,
-    ModerateRequest, MuteRequest, ProduceRequest, ProducerRequest, TransportRequest,
+    ConnectTransportRequest, ConsumeRequest, ConsumerRequest, CreateTransportRequest, DebateAction,
+    DebateRequest, DebateVoteRequest, JoinRequest, ModerateRequest, MuteRequest, ProduceRequest,
+    ProducerRequest, TransportRequest,
 };
 pub use server_event::ServerEvent;
 

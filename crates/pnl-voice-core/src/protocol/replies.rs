@@ -11,7 +11,7 @@ use super::media_json::{
     RtpParameters,
 };
 use crate::address::Address;
-use crate::rooms::{ParticipantView, ReservationView, RoomSettings};
+use crate::rooms::{DebateView, ParticipantView, ReservationView, RoomSettings};
 
 /// What joining a room gives (`voice:join`, and `POST /api/voice/join`).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -47,6 +47,8 @@ pub struct JoinData {
     /// The room's live reservations: shown to the founder and co-hosts
     /// (who may clear them), empty for everyone else.
     pub reservations: Vec<ReservationView>,
+    /// The debate running in the room, if any (its turn, floor and poll).
+    pub debate: Option<DebateView>,
 }
 
 /// Reply of `createTransport`: what `device.create{Send,Recv}Transport` takes.

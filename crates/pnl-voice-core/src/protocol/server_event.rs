@@ -6,7 +6,8 @@ use ts_rs::TS;
 use super::replies::ProducerInfo;
 use crate::address::Address;
 use crate::error::ApiError;
-use crate::rooms::{ParticipantView, RoomEvent, RoomSettings};
+use crate::rooms::rfc3339;
+use crate::rooms::{DebateSide, DebateSummary, ParticipantView, RoomEvent, RoomSettings};
 
 /// A server event: serializes to the whole frame, `{"event": name, "data": ...}`.
 /// TypeScript sees a union discriminated by `event`.
@@ -108,6 +109,45 @@ pub enum ServerEvent {
         /// The co-hosts, present or not, in address order.
         co_hosts: Vec<Address>,
     },
+    /// The host started a debate.
+    #[serde(rename = "voice:debate_started")]
+    DebateStarted {
+        /// Each turn's length, in seconds.
+        turn_seconds: u32,
+        /// RFC 3339 start.
+        started_at: String,
+    },
+    /// A debate turn began; with nobody to debate, `side`,
+    /// `walletAddress` and `endsAt` are `null` (no turn runs).
+    #[serde(rename = "voice:debate_turn")]
+    DebateTurn {
+        /// The side speaking.
+        side: Option<DebateSide>,
+        /// Who speaks (every other debater is paused).
+        wallet_address: Option<Address>,
+        /// RFC 3339 end of the turn (unless the host moves on first).
+        ends_at: Option<String>,
+        /// The turn's 1-based number (with no turn: turns given so far).
+        turn: u32,
+    },
+    /// The host opened the floor (every debater may unmute) or closed it.
+    #[serde(rename = "voice:debate_floor")]
+    DebateFloor {
+        /// Open or closed.
+        open: bool,
+    },
+    /// The debate's turns ended: the poll (`voice:debate_vote`) is open.
+    #[serde(rename = "voice:debate_poll")]
+    DebatePoll {
+        /// RFC 3339 time it closes by itself.
+        closes_at: String,
+    },
+    /// The poll closed: what the debate leaves.
+    #[serde(rename = "voice:debate_ended")]
+    DebateEnded {
+        /// Its turns, speaking time per side and the poll's result.
+        summary: DebateSummary,
+    },
     /// A failure outside any request (a transport's DTLS failed, a flood).
     #[serde(rename = "voice:error")]
     Error(ApiError),
@@ -135,6 +175,32 @@ impl From<&RoomEvent> for ServerEvent {
             RoomEvent::Kicked { reason, .. } => Self::Kicked { reason },
             RoomEvent::SettingsChanged(settings) => Self::SettingsUpdated { settings },
             RoomEvent::HostsChanged { host, co_hosts } => Self::HostsChanged { host, co_hosts },
+            RoomEvent::DebateStarted {
+                turn_seconds,
+                started_at,
+            } => Self::DebateStarted {
+                turn_seconds,
+                started_at: rfc3339(started_at),
+            },
+            RoomEvent::DebateTurn { turn, number } => match turn {
+                Some(t) => Self::DebateTurn {
+                    side: Some(t.side),
+                    wallet_address: Some(t.wallet_address),
+                    ends_at: Some(t.ends_at),
+                    turn: t.turn,
+                },
+                None => Self::DebateTurn {
+                    side: None,
+                    wallet_address: None,
+                    ends_at: None,
+                    turn: number,
+                },
+            },
+            RoomEvent::DebateFloor(open) => Self::DebateFloor { open },
+            RoomEvent::DebatePoll { closes_at } => Self::DebatePoll {
+                closes_at: rfc3339(closes_at),
+            },
+            RoomEvent::DebateEnded(summary) => Self::DebateEnded { summary },
         }
     }
 }

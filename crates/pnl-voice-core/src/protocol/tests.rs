@@ -51,6 +51,12 @@ fn decodes_every_method() {
             json!({"action": "kick", "targetWallet": market()}),
         ),
         ("voice:producers", json!({})),
+        (
+            "voice:debate",
+            json!({"action": "start", "turnSeconds": 15}),
+        ),
+        ("voice:debate", json!({"action": "close_poll"})),
+        ("voice:debate_vote", json!({"side": "NO"})),
     ];
     for (i, (method, data)) in cases.into_iter().enumerate() {
         let frame = json!({"id": i, "method": method, "data": data}).to_string();
@@ -306,5 +312,41 @@ fn arbitrary_bytes_never_panic() {
             .map(|i| (seed.rotate_left(i as u32) & 0x7f) as u8)
             .collect();
         let _ = decode(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
+fn a_debate_command_is_checked_before_the_room_sees_it() {
+    let debate =
+        |data: Value| decode(&json!({"id": 1, "method": "voice:debate", "data": data}).to_string());
+    let start = |data: Value| match debate(data).map(|r| r.command) {
+        Ok(Command::Room(RoomCommand::Debate(command))) => Ok(command),
+        Ok(other) => panic!("{other:?}"),
+        Err(e) => Err(e.error.code),
+    };
+    use crate::rooms::DebateCommand;
+    assert_eq!(
+        start(json!({"action": "start"})),
+        Ok(DebateCommand::Start { turn_seconds: 90 })
+    );
+    assert_eq!(
+        start(json!({"action": "start", "turnSeconds": 600})),
+        Ok(DebateCommand::Start { turn_seconds: 600 })
+    );
+    assert_eq!(start(json!({"action": "next"})), Ok(DebateCommand::Next));
+    for bad in [
+        json!({"action": "start", "turnSeconds": 14}),
+        json!({"action": "start", "turnSeconds": 601}),
+        json!({"action": "start", "turnSeconds": 20.5}),
+        json!({"action": "start", "turnSeconds": "30"}),
+        json!({"action": "next", "turnSeconds": 30}),
+        json!({"action": "pause"}),
+        json!({}),
+    ] {
+        assert_eq!(start(bad.clone()), Err(ErrorCode::BadRequest), "{bad}");
+    }
+    for bad in [json!({"side": "NONE"}), json!({"side": "yes"}), json!({})] {
+        let frame = json!({"id": 1, "method": "voice:debate_vote", "data": bad}).to_string();
+        assert_eq!(refused(&frame).1, ErrorCode::BadRequest, "{bad}");
     }
 }

@@ -10,7 +10,11 @@ use ts_rs::{Config, TS};
 
 use super::*;
 use crate::error::{ApiError, ErrorCode};
-use crate::rooms::{ParticipantView, Position, ReservationView, RoomSettings, SettingsPatch};
+use crate::rooms::{
+    DebateCurrentTurn, DebatePollResult, DebatePollView, DebateSide, DebateSpeakingSeconds,
+    DebateSummary, DebateTally, DebateTurnRecord, DebateView, ParticipantView, Position,
+    ReservationView, RoomSettings, SettingsPatch,
+};
 
 /// The first line of every generated file.
 const HEADER: &str = "// Generated from the server's Rust types by ts-rs: do not edit; \
@@ -48,12 +52,24 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 33] = [
+const WIRE_TYPES: [&str; 45] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
     "ConsumerRequest",
     "CreateTransportRequest",
+    "DebateAction",
+    "DebateCurrentTurn",
+    "DebatePollResult",
+    "DebatePollView",
+    "DebateRequest",
+    "DebateSide",
+    "DebateSpeakingSeconds",
+    "DebateSummary",
+    "DebateTally",
+    "DebateTurnRecord",
+    "DebateView",
+    "DebateVoteRequest",
     "Direction",
     "Empty",
     "ErrorCode",
@@ -120,6 +136,8 @@ fn methods(cfg: &Config) -> Vec<Method> {
         method::<ModerateRequest, Empty>("voice:moderate", cfg),
         method::<Empty, ProducersReply>("voice:producers", cfg),
         method::<SettingsPatch, SettingsReply>("voice:update_settings", cfg),
+        method::<DebateRequest, Empty>("voice:debate", cfg),
+        method::<DebateVoteRequest, Empty>("voice:debate_vote", cfg),
     ]
 }
 
@@ -159,6 +177,18 @@ fn render() -> Files {
     add::<ConsumerData>(&mut files, &cfg);
     add::<ConsumerRequest>(&mut files, &cfg);
     add::<CreateTransportRequest>(&mut files, &cfg);
+    add::<DebateAction>(&mut files, &cfg);
+    add::<DebateCurrentTurn>(&mut files, &cfg);
+    add::<DebatePollResult>(&mut files, &cfg);
+    add::<DebatePollView>(&mut files, &cfg);
+    add::<DebateRequest>(&mut files, &cfg);
+    add::<DebateSide>(&mut files, &cfg);
+    add::<DebateSpeakingSeconds>(&mut files, &cfg);
+    add::<DebateSummary>(&mut files, &cfg);
+    add::<DebateTally>(&mut files, &cfg);
+    add::<DebateTurnRecord>(&mut files, &cfg);
+    add::<DebateView>(&mut files, &cfg);
+    add::<DebateVoteRequest>(&mut files, &cfg);
     add::<Direction>(&mut files, &cfg);
     add::<Empty>(&mut files, &cfg);
     add::<ErrorCode>(&mut files, &cfg);

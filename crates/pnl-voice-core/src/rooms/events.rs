@@ -1,5 +1,9 @@
 //! What a rule change tells the room.
 
+use chrono::{DateTime, Utc};
+
+use super::debate_poll::DebateSummary;
+use super::debate_view::DebateCurrentTurn;
 use super::participant::ParticipantView;
 use super::settings::RoomSettings;
 use crate::address::Address;
@@ -53,4 +57,27 @@ pub enum RoomEvent {
         /// The co-hosts, present or not, in address order.
         co_hosts: Vec<Address>,
     },
+    /// The host started a debate.
+    DebateStarted {
+        /// Each turn's length, in seconds.
+        turn_seconds: u32,
+        /// When.
+        started_at: DateTime<Utc>,
+    },
+    /// A debate turn began, or (`turn` none) nobody can debate now.
+    DebateTurn {
+        /// The turn.
+        turn: Option<DebateCurrentTurn>,
+        /// Turns given so far (the turn's number when there is one).
+        number: u32,
+    },
+    /// The host opened (`true`) or closed the floor.
+    DebateFloor(bool),
+    /// The debate's turns ended; the poll is open.
+    DebatePoll {
+        /// When it closes by itself.
+        closes_at: DateTime<Utc>,
+    },
+    /// The poll closed: the debate's summary.
+    DebateEnded(DebateSummary),
 }

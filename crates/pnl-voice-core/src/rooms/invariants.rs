@@ -104,6 +104,46 @@ impl Room {
         ensure(
             settings.patched(&SettingsPatch::default()).is_ok(),
             "the settings are in range",
+        )?;
+        self.check_debate()
+    }
+
+    /// The debate's invariants, which hold after every
+    /// [`Room::debate_tick`] (the room's task runs one after each change).
+    fn check_debate(&self) -> Result<(), &'static str> {
+        let Some(debate) = self.debate() else {
+            return Ok(());
+        };
+        let debaters = self.debaters();
+        if let Some(poll) = debate.poll() {
+            let result = poll.result();
+            ensure(
+                (result.yes.votes + result.no.votes) as usize == poll.voters(),
+                "the poll counts every vote once",
+            )?;
+            return ensure(
+                result.yes.weight >= 0.0 && result.no.weight >= 0.0,
+                "weights are never negative",
+            );
+        }
+        let Some(turn) = debate.turn() else {
+            return ensure(debaters.is_empty(), "a debater always has a turn to go to");
+        };
+        ensure(
+            debaters.contains(&(turn.wallet.clone(), turn.side)),
+            "a turn names a current debater of its side",
+        )?;
+        ensure(turn.ends_at > turn.started_at, "a turn has a length")?;
+        let live = debaters
+            .iter()
+            .filter(|(w, _)| self.is_muted(w) == Ok(false))
+            .count();
+        let others_live = debaters
+            .iter()
+            .any(|(w, _)| *w != turn.wallet && self.is_muted(w) == Ok(false));
+        ensure(
+            debate.floor_open() || (live <= 1 && !others_live),
+            "at most the turn's debater is live while the floor is closed",
         )
     }
 }

@@ -1,9 +1,13 @@
 //! Pure room rules: who is in a room, who may speak, the raise-hand queue,
-//! moderation (the founder, the host, co-hosts), reservations, bans and
-//! limits. No I/O: the hub calls these
+//! moderation (the founder, the host, co-hosts), reservations, bans,
+//! limits and debate mode. No I/O: the hub calls these
 //! with the current time and acts on the returned events, so every rule is
 //! tested without sockets or media.
 
+mod debate;
+mod debate_poll;
+mod debate_room;
+mod debate_view;
 mod defaults;
 mod events;
 mod invariants;
@@ -14,6 +18,15 @@ mod room;
 mod settings;
 mod standing;
 
+pub use debate::{
+    Debate, DebateCommand, DebateSide, Phase as DebatePhase, Turn as DebateTurn,
+    DEFAULT_TURN_SECONDS, MAX_TURN_SECONDS, MIN_TURN_SECONDS, POLL_SECONDS,
+};
+pub use debate_poll::{
+    DebatePollResult, DebateSpeakingSeconds, DebateSummary, DebateTally, DebateTurnRecord, Poll,
+};
+pub use debate_room::{DebateError, DebateOutcome, VoteError};
+pub use debate_view::{rfc3339, DebateCurrentTurn, DebatePollView, DebateView};
 pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
@@ -22,6 +35,8 @@ pub use room::{Room, RoomError, RoomPolicy, Silenced, MAX_CO_HOSTS};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 pub use standing::{Ban, Standing};
 
+#[cfg(test)]
+mod debate_tests;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

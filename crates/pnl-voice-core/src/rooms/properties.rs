@@ -1,8 +1,10 @@
 //! Property tests: any sequence of joins, leaves, grants, revokes, kicks,
 //! mutes, hand raises, settings changes, co-host and host changes and
-//! reservations keeps the room's invariants, with a model of the
-//! moderation ledger keeping the bans and joins the rules hand back (as the
-//! server's ledger does).
+//! reservations, and of debate commands and votes, keeps the room's
+//! invariants, with a model of the moderation ledger keeping the bans and
+//! joins the rules hand back (as the server's ledger does) and a model of
+//! the debate's poll. After each step the debate is ticked, as the room's
+//! task does after each request.
 
 use std::collections::HashMap;
 
@@ -39,6 +41,19 @@ enum Op {
     EndRoom(u8),
     Reserve(u8),
     ClearReservations(u8),
+    Debate(u8, DebateCommand),
+    Vote(u8, DebateSide),
+}
+
+fn debate_command() -> impl Strategy<Value = DebateCommand> {
+    prop_oneof![
+        2 => (15u32..120).prop_map(|turn_seconds| DebateCommand::Start { turn_seconds }),
+        3 => Just(DebateCommand::Next),
+        1 => Just(DebateCommand::End),
+        1 => Just(DebateCommand::OpenFloor),
+        1 => Just(DebateCommand::CloseFloor),
+        1 => Just(DebateCommand::ClosePoll),
+    ]
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -63,15 +78,33 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (actor.clone(), wallet.clone()).prop_map(|(a, b)| Op::TransferHost(a, b)),
         1 => actor.clone().prop_map(Op::EndRoom),
         3 => (0..WALLETS + 4).prop_map(Op::Reserve),
-        1 => actor.prop_map(Op::ClearReservations),
+        1 => actor.clone().prop_map(Op::ClearReservations),
+        3 => (actor, debate_command()).prop_map(|(a, c)| Op::Debate(a, c)),
+        2 => (wallet, prop_oneof![Just(DebateSide::Yes), Just(DebateSide::No)])
+            .prop_map(|(n, side)| Op::Vote(n, side)),
     ]
 }
 
-/// The moderation ledger as the server keeps it: bans, and joins per wallet.
+/// What market data says of wallet `n`: YES, NO or nothing, of size `n`.
+fn profile(n: u8) -> Profile {
+    let position = [Position::Yes, Position::No, Position::None][usize::from(n % 3)];
+    Profile {
+        position,
+        position_size: if position == Position::None {
+            0.0
+        } else {
+            f64::from(n)
+        },
+    }
+}
+
+/// The moderation ledger as the server keeps it: bans, and joins per
+/// wallet; and the votes of the open poll, as the voters cast them.
 #[derive(Debug, Default)]
 struct Ledger {
     bans: HashMap<Address, DateTime<Utc>>,
     joins: HashMap<Address, Vec<DateTime<Utc>>>,
+    votes: HashMap<Address, (DebateSide, f64)>,
 }
 
 impl Ledger {
@@ -98,7 +131,7 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
             let held = room.reservation(&w(n), *now).is_some_and(|r| r.holds_place);
             let host_level = room.is_host_level(&w(n));
             let standing = ledger.standing(&w(n), room.policy().churn_window, *now);
-            match room.join(&w(n), Profile::none(), &standing, *now) {
+            match room.join(&w(n), profile(n), &standing, *now) {
                 Ok(_) => {
                     assert!(
                         host_level
@@ -225,6 +258,73 @@ fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>)
                 assert_eq!(room.held_places(*now), 0);
             }
         }
+        Op::Debate(a, command) => {
+            let host = room.is_host_level(&w(a));
+            let before = room.clone();
+            match room.debate_command(&w(a), command, "d".into(), *now) {
+                Ok(outcome) => {
+                    assert!(host, "only the host runs a debate");
+                    if matches!(command, DebateCommand::Start { .. }) {
+                        ledger.votes.clear();
+                    }
+                    check_outcome(room, &outcome, ledger);
+                }
+                Err(_) => assert_eq!(*room, before, "a refused command changes nothing"),
+            }
+        }
+        Op::Vote(n, side) => {
+            if room.debate_vote(&w(n), side).is_ok() {
+                assert!(!room.is_host_level(&w(n)), "the host does not vote");
+                let weight = room
+                    .get(&w(n))
+                    .expect("a voter is inside")
+                    .profile
+                    .position_size;
+                ledger.votes.insert(w(n), (side, weight));
+            }
+        }
+    }
+    let outcome = room.debate_tick(*now);
+    check_outcome(room, &outcome, ledger);
+}
+
+/// What a debate step says matches the room: the poll's result is the
+/// votes cast, the paused are muted and the resumed live.
+fn check_outcome(room: &Room, outcome: &DebateOutcome, ledger: &Ledger) {
+    let tally = |side| {
+        let votes: Vec<f64> = ledger
+            .votes
+            .values()
+            .filter(|(s, _)| *s == side)
+            .map(|(_, weight)| *weight)
+            .collect();
+        (votes.len() as u32, votes.iter().sum::<f64>())
+    };
+    let result = match (&outcome.summary, room.debate().and_then(Debate::poll)) {
+        (Some(summary), _) => Some(summary.poll),
+        (None, Some(poll)) => Some(poll.result()),
+        (None, None) => None,
+    };
+    if let Some(result) = result {
+        assert_eq!(
+            (result.yes.votes, result.yes.weight),
+            tally(DebateSide::Yes)
+        );
+        assert_eq!((result.no.votes, result.no.weight), tally(DebateSide::No));
+    }
+    for w in &outcome.paused {
+        assert_eq!(room.is_muted(w), Ok(true), "the paused are muted");
+    }
+    for w in &outcome.resumed {
+        assert_eq!(room.is_muted(w), Ok(false), "the turn's debater is live");
+    }
+    if let Some(summary) = &outcome.summary {
+        let spoken: f64 = summary.turns.iter().map(|t| t.seconds).sum();
+        let per_side = summary.speaking_seconds.yes + summary.speaking_seconds.no;
+        assert!(
+            (spoken - per_side).abs() < 0.01,
+            "speaking time is the turns'"
+        );
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::debate::Debate;
 use super::events::RoomEvent;
 use super::participant::{Participant, ParticipantView, Profile};
 use super::reservations::{Reservation, ReservationPolicy, ReservationView, Reservations};
@@ -86,6 +87,9 @@ pub enum RoomError {
     /// The room has its most co-hosts.
     #[error("a room has at most {0} co-hosts")]
     TooManyCoHosts(usize),
+    /// A debate holds this debater muted until its turn.
+    #[error("not your turn: the debate gives the floor to one debater at a time")]
+    NotYourTurn,
     /// Every participant may speak in this room.
     #[error("everyone may speak in this room (speakerOnly is off)")]
     OpenFloor,
@@ -111,7 +115,8 @@ impl From<RoomError> for ApiError {
             | RoomError::NotModerator
             | RoomError::NotHost
             | RoomError::TargetIsFounder
-            | RoomError::TargetIsHost => ErrorCode::Forbidden,
+            | RoomError::TargetIsHost
+            | RoomError::NotYourTurn => ErrorCode::Forbidden,
             RoomError::InvalidSettings(_) => ErrorCode::BadRequest,
         };
         ApiError::new(code, e.to_string())
@@ -152,6 +157,8 @@ pub struct Room {
     /// Wallets the founder named co-hosts, present or not.
     pub(super) co_hosts: BTreeSet<Address>,
     pub(super) reservations: Reservations,
+    /// The debate, from `start` to its poll's close.
+    pub(super) debate: Option<Debate>,
 }
 
 impl Room {
@@ -174,6 +181,7 @@ impl Room {
             queue: VecDeque::new(),
             co_hosts: BTreeSet::new(),
             reservations: Reservations::default(),
+            debate: None,
         }
     }
 
@@ -320,13 +328,17 @@ impl Room {
     }
 
     /// Sets `wallet`'s own mute state. Only speakers unmute: whoever may
-    /// not speak stays muted, so it is never live the moment it may speak.
+    /// not speak stays muted, so it is never live the moment it may speak;
+    /// during a debate's turn, only the turn's debater among the debaters.
     pub fn set_muted(
         &mut self,
         wallet: &Address,
         muted: bool,
     ) -> Result<Vec<RoomEvent>, RoomError> {
         let speaker_only = self.settings.speaker_only;
+        if !muted && self.debate_holds(wallet) {
+            return Err(RoomError::NotYourTurn);
+        }
         let p = self.get_mut(wallet).ok_or(RoomError::NotIn)?;
         if !muted && !p.is_speaker(speaker_only) {
             return Err(RoomError::NotSpeaker);

@@ -440,7 +440,6 @@ export class VoiceRoom {
     'voice:user_left': (data) => this.applyEvent({ event: 'voice:user_left', data }),
     'voice:user_muted': (data) => {
       this.applyEvent({ event: 'voice:user_muted', data });
-      const debating = this.room?.debate?.running ?? false;
       // Muted while this client still sends: the founder's mute_all, or a
       // debate turn that is another's (an own mute pauses the producer
       // before asking the server).
@@ -448,11 +447,12 @@ export class VoiceRoom {
         this.wantLive = false;
         this.talking = false;
         this.link?.pause();
-        if (!debating) this.notify('muted-by-founder');
+        if (!this.room.debate?.running) this.notify('muted-by-founder');
         this.publish();
       }
-      // The debate gave this debater the turn: the server resumed its producer.
-      if (data.walletAddress === this.room?.self && !data.muted && debating && this.link?.sending && this.link.paused) {
+      // Unmuted while paused here: a debate turn began for this debater (the
+      // server resumed its producer); an own unmute has asked for it anyway.
+      if (data.walletAddress === this.room?.self && !data.muted && this.link?.sending && this.link.paused) {
         this.wantLive = true;
         this.link.resume();
         this.publish();

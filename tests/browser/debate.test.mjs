@@ -196,6 +196,13 @@ test('a debate: turns by side with only the debater heard, timer and Next, a lat
     assert.equal(SIDE.get(first.wallet), 'YES');
     await expectOnlyHeard(listener, first);
     assert.match(await listener.page.locator('#debate-live').textContent(), /Turn 1: YES/);
+    // The paused debaters are told why, and not that the founder muted them.
+    for (const debater of debaters.filter((d) => d.wallet.address !== first.wallet)) {
+      await debater.waitFor('the paused debater’s hint', () =>
+        /off until your turn/.test(document.getElementById('debate')?.textContent ?? '') &&
+        document.getElementById('mute')?.textContent === 'Unmute');
+      assert.ok(!/Muted by the founder/.test(await debater.page.locator('#notice').textContent()));
+    }
     await listener.screenshot(screenshotDir(), 'debate-turn-320x640.png');
 
     // Next, from the host: the NO side.

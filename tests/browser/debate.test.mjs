@@ -3,7 +3,8 @@
 // through the raise-hand queue (grouped by side), a listener follows. The
 // host starts a debate of 15 s turns from the control bar; each turn's
 // debater is the only producer the listener receives; a turn ends on its
-// timer, another with Next; a late joiner sees the turn under way; the host
+// timer, another with Next; a late joiner sees the turn under way; the open
+// floor lets a paused debater speak until it closes again; the host
 // ends the debate, the listeners vote, the host closes the poll; the page
 // shows the result by votes and by position size, and the server keeps the
 // summary (`GET /api/voice/stats`).
@@ -118,24 +119,27 @@ async function waitForTurn(user, number) {
   return { number, ...turn };
 }
 
-/** From `user`'s side, only the turn's debater is heard: its packets flow and carry sound, the other debaters' do not. */
-async function expectOnlyHeard(user, turn) {
-  // The turn's first moments: the server resumes one producer and pauses the others.
+/** From `user`'s side, exactly the debaters `heard` are: their packets flow and carry sound, the other debaters' do not. */
+async function expectHeard(user, heard, what) {
+  // The server resumes and pauses producers as the turn begins or the floor changes.
   const deadline = Date.now() + STEP_MS;
   for (;;) {
     const got = await user.page.evaluate(receivedByWallet, 1500);
-    const speaker = got[turn.wallet] ?? { packets: 0, level: 0 };
-    const others = [...SIDE.keys()].filter((w) => w !== turn.wallet).map((w) => [w, got[w] ?? { packets: 0, level: 0 }]);
-    const quiet = others.every(([, o]) => o.packets <= 3);
-    if (speaker.packets > 20 && speaker.level > 0 && quiet) {
-      log(`${user.name} hears only ${turn.wallet.slice(0, 6)}: ${JSON.stringify(speaker)}, others ${others.map(([, o]) => o.packets)}`);
+    const of = (wallet) => got[wallet] ?? { packets: 0, level: 0 };
+    const live = heard.map(of);
+    const others = [...SIDE.keys()].filter((w) => !heard.includes(w)).map(of);
+    if (live.every((l) => l.packets > 20 && l.level > 0) && others.every((o) => o.packets <= 3)) {
+      log(`${user.name} during ${what} hears ${heard.map((w) => w.slice(0, 6))}: ${JSON.stringify(live)}, others ${others.map((o) => o.packets)}`);
       return;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${user.name} during turn ${turn.number}: speaker ${JSON.stringify(speaker)}, others ${JSON.stringify(others)}`);
+      throw new Error(`${user.name} during ${what}: heard ${JSON.stringify(live)}, others ${JSON.stringify(others)}`);
     }
   }
 }
+
+/** During `turn`, only its debater is heard. */
+const expectOnlyHeard = (user, turn) => expectHeard(user, [turn.wallet], `turn ${turn.number}`);
 
 async function hostCommand(host, name) {
   if ((await host.page.locator('#debate-menu').getAttribute('aria-expanded')) !== 'true') await host.page.locator('#debate-menu').click();
@@ -229,6 +233,16 @@ test('a debate: turns by side with only the debater heard, timer and Next, a lat
     const fourth = await waitForTurn(listener, 4);
     assert.equal(fourth.side, 'NO');
     assert.notEqual(fourth.wallet, second.wallet);
+    await expectOnlyHeard(listener, fourth);
+
+    // The open floor: a paused debater may unmute and is heard with the turn's; closing it pauses them again.
+    const other = debaters.find((d) => d.wallet.address === first.wallet);
+    await hostCommand(host, 'Open floor');
+    await listener.waitFor('the open floor', () => /Open floor/.test(document.getElementById('debate')?.textContent ?? ''));
+    await other.unmute();
+    await expectHeard(listener, [fourth.wallet, first.wallet], 'the open floor');
+    await hostCommand(host, 'Close floor');
+    await other.waitFor('paused again', () => document.getElementById('mute')?.textContent === 'Unmute');
     await expectOnlyHeard(listener, fourth);
 
     // The end: the poll. The listeners vote (10 YES against 300 NO), the host closes it.

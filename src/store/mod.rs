@@ -14,8 +14,8 @@ pub use error::StoreError;
 pub use mongo::MongoStore;
 pub use recorder::{Recorder, RecorderStats};
 pub use records::{
-    iso, minutes_between, Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals,
-    SpeakerTotal, WalletData, Write,
+    debaters_of, iso, minutes_between, without_turns_of, Erased, ParticipationRecord, ReportRecord,
+    RoomRecord, RoomTotals, SpeakerTotal, WalletData, Write,
 };
 pub use sqlite::SqliteStore;
 
@@ -58,6 +58,9 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<DebateSummary>, StoreError>;
 
+    /// The debates `wallet` had a turn in, newest first.
+    async fn debates_of(&self, wallet: &Address) -> Result<Vec<DebateSummary>, StoreError>;
+
     /// `wallet`'s participations, newest first.
     async fn history(
         &self,
@@ -72,7 +75,8 @@ pub trait Store: Send + Sync {
         wallet: &Address,
     ) -> Result<(Vec<ReportRecord>, Vec<ReportRecord>), StoreError>;
 
-    /// Removes `wallet` from every record, keeping room totals.
+    /// Removes `wallet` from every record, keeping room totals (and the
+    /// speaking time per side of the debates it spoke in).
     async fn erase(&self, wallet: &Address) -> Result<Erased, StoreError>;
 
     /// Keeps `wallet`'s ban from `market`'s room until `until` (the later
@@ -99,11 +103,13 @@ pub trait Store: Send + Sync {
 pub async fn export(store: &dyn Store, wallet: &Address) -> Result<WalletData, StoreError> {
     let participations = store.history(wallet, usize::MAX).await?;
     let (reports_filed, reports_about) = store.reports_of(wallet).await?;
+    let debates = store.debates_of(wallet).await?;
     Ok(WalletData {
         wallet_address: wallet.clone(),
         participations,
         reports_filed,
         reports_about,
+        debates,
     })
 }
 

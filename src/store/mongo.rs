@@ -11,7 +11,9 @@ use mongodb::{Client, Collection, Database, IndexModel};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use super::records::{debate_ended_at, from_millis, minutes_between, to_millis};
+use super::records::{
+    debate_ended_at, debaters_of, from_millis, minutes_between, to_millis, without_turns_of,
+};
 use super::{
     Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
     StoreError, Write,
@@ -78,7 +80,8 @@ impl MongoStore {
     /// Creates the indexes once: unique marketAddress on rooms,
     /// (marketAddress, joinedAt), (walletAddress, joinedAt) and
     /// (marketAddress, leftAt) (open stays) on participants, reporter,
-    /// target and createdAt on reports; (marketAddress, endedAt) on debates;
+    /// target and createdAt on reports; (marketAddress, endedAt) and
+    /// debaters on debates;
     /// unique (marketAddress, walletAddress)
     /// on bans, and a TTL index that removes a ban at its `until`.
     async fn ready(&self) -> Result<(), StoreError> {
@@ -108,7 +111,10 @@ impl MongoStore {
                     ])
                     .await?;
                 self.debates()
-                    .create_index(index(doc! { "marketAddress": 1, "endedAt": 1 }))
+                    .create_indexes([
+                        index(doc! { "marketAddress": 1, "endedAt": 1 }),
+                        index(doc! { "debaters": 1 }),
+                    ])
                     .await?;
                 let expire_at_until = IndexOptions::builder().expire_after(Duration::ZERO).build();
                 self.bans()
@@ -270,6 +276,7 @@ impl MongoStore {
                         doc! { "$setOnInsert": {
                             "marketAddress": summary.market_address.as_str(),
                             "endedAt": date(debate_ended_at(summary)),
+                            "debaters": debaters_of(summary),
                             "summary": record,
                         } },
                     )
@@ -290,6 +297,25 @@ impl MongoStore {
             }
         }
         Ok(())
+    }
+
+    /// The debates `filter` selects, newest first, with their ids.
+    async fn find_debates(
+        &self,
+        filter: Document,
+    ) -> Result<Vec<(String, DebateSummary)>, StoreError> {
+        self.debates()
+            .find(filter)
+            .sort(doc! { "endedAt": -1, "_id": 1 })
+            .await?
+            .try_collect::<Vec<_>>()
+            .await?
+            .iter()
+            .map(|d| {
+                let id = d.get_str("_id").map_err(|_| corrupt("_id"))?.to_string();
+                Ok((id, debate(d)?))
+            })
+            .collect()
     }
 
     async fn find_reports(&self, filter: Document) -> Result<Vec<ReportRecord>, StoreError> {
@@ -393,12 +419,15 @@ impl Store for MongoStore {
             .try_collect::<Vec<_>>()
             .await?
             .iter()
-            .map(|d| {
-                let summary = d.get_document("summary").map_err(|_| corrupt("summary"))?;
-                bson::from_document(summary.clone())
-                    .map_err(|e| StoreError::Corrupt(format!("bad debate summary: {e}")))
-            })
+            .map(debate)
             .collect()
+    }
+
+    async fn debates_of(&self, wallet: &Address) -> Result<Vec<DebateSummary>, StoreError> {
+        self.ready().await?;
+        self.find_debates(doc! { "debaters": wallet.as_str() })
+            .await
+            .map(|found| found.into_iter().map(|(_, summary)| summary).collect())
     }
 
     async fn history(
@@ -455,9 +484,24 @@ impl Store for MongoStore {
                 .await?
                 .modified_count;
         }
+        let mut debates = 0;
+        for (id, mut summary) in self.find_debates(doc! { "debaters": w }).await? {
+            without_turns_of(&mut summary, wallet);
+            let record = bson::to_document(&summary)
+                .map_err(|e| StoreError::Corrupt(format!("a debate summary: {e}")))?;
+            debates += self
+                .debates()
+                .update_one(
+                    doc! { "_id": id },
+                    doc! { "$set": { "summary": record, "debaters": debaters_of(&summary) } },
+                )
+                .await?
+                .modified_count;
+        }
         Ok(Erased {
             participations,
             reports,
+            debates,
         })
     }
 
@@ -597,6 +641,12 @@ fn participation(d: &Document) -> Result<ParticipationRecord, StoreError> {
         was_kicked: d.get_bool("wasKicked").unwrap_or(false),
         cut_short: d.get_bool("cutShort").unwrap_or(false),
     })
+}
+
+fn debate(d: &Document) -> Result<DebateSummary, StoreError> {
+    let summary = d.get_document("summary").map_err(|_| corrupt("summary"))?;
+    bson::from_document(summary.clone())
+        .map_err(|e| StoreError::Corrupt(format!("bad debate summary: {e}")))
 }
 
 fn report(d: &Document) -> Result<ReportRecord, StoreError> {

@@ -113,6 +113,8 @@ pub struct WalletData {
     pub reports_filed: Vec<ReportRecord>,
     /// Reports about it, without who filed them.
     pub reports_about: Vec<ReportRecord>,
+    /// Debates it had a turn in, newest first.
+    pub debates: Vec<DebateSummary>,
 }
 
 /// What erasing a wallet removed.
@@ -123,6 +125,8 @@ pub struct Erased {
     pub participations: u64,
     /// Reports the wallet was removed from.
     pub reports: u64,
+    /// Debate summaries its turns were taken out of.
+    pub debates: u64,
 }
 
 /// A change to the records. Every write is idempotent, so a batch retried
@@ -190,6 +194,27 @@ pub enum Write {
         /// The cut-off.
         before: DateTime<Utc>,
     },
+}
+
+/// Takes `wallet`'s turns out of `summary` (the per-side speaking time
+/// stays, as room totals do); whether it had any.
+pub fn without_turns_of(summary: &mut DebateSummary, wallet: &Address) -> bool {
+    let before = summary.turns.len();
+    summary.turns.retain(|t| &t.wallet_address != wallet);
+    summary.turns.len() != before
+}
+
+/// The wallets that had a turn in `summary`, each once (what MongoDB
+/// indexes to find a wallet's debates).
+pub fn debaters_of(summary: &DebateSummary) -> Vec<String> {
+    let mut wallets: Vec<String> = summary
+        .turns
+        .iter()
+        .map(|t| t.wallet_address.to_string())
+        .collect();
+    wallets.sort_unstable();
+    wallets.dedup();
+    wallets
 }
 
 /// When a debate's turns ended, as the stores sort debates (its summary's

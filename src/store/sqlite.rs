@@ -9,7 +9,7 @@ use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-use super::records::{debate_ended_at, from_millis, minutes_between, to_millis};
+use super::records::{debate_ended_at, from_millis, minutes_between, to_millis, without_turns_of};
 use super::{
     Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
     StoreError, Write,
@@ -232,6 +232,17 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn debates_of(&self, wallet: &Address) -> Result<Vec<DebateSummary>, StoreError> {
+        let wallet = wallet.clone();
+        self.with(move |conn| {
+            Ok(debates_naming(conn, &wallet)?
+                .into_iter()
+                .map(|(_, summary)| summary)
+                .collect())
+        })
+        .await
+    }
+
     async fn history(
         &self,
         wallet: &Address,
@@ -294,10 +305,22 @@ impl Store for SqliteStore {
                     params![w],
                 )?;
             }
+            let mut debates = 0;
+            for (id, mut summary) in debates_naming(&tx, &wallet)? {
+                without_turns_of(&mut summary, &wallet);
+                debates += tx.execute(
+                    "UPDATE voice_debates SET summary = ?2 WHERE id = ?1",
+                    params![
+                        id,
+                        serde_json::to_string(&summary).expect("a summary serializes")
+                    ],
+                )?;
+            }
             tx.commit()?;
             Ok(Erased {
                 participations: participations as u64,
                 reports: reports as u64,
+                debates: debates as u64,
             })
         })
         .await
@@ -496,6 +519,30 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// The debates `wallet` had a turn in, newest first, with their ids.
+fn debates_naming(
+    conn: &Connection,
+    wallet: &Address,
+) -> Result<Vec<(String, DebateSummary)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, summary FROM voice_debates WHERE instr(summary, ?1) > 0 \
+         ORDER BY ended_at DESC, id",
+    )?;
+    let rows = stmt.query_map(params![wallet.as_str()], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (id, text) = row?;
+        let summary: DebateSummary = serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("bad debate summary: {e}")))?;
+        if summary.turns.iter().any(|t| &t.wallet_address == wallet) {
+            found.push((id, summary));
+        }
+    }
+    Ok(found)
 }
 
 fn settings_json(settings: &RoomSettings) -> String {

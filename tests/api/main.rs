@@ -7,6 +7,7 @@
 
 mod abuse;
 mod bad_input;
+mod debate;
 mod health_resources;
 mod metrics_e2e;
 mod openapi;

@@ -584,6 +584,24 @@ async fn every_operation_answers_as_documented() {
         ),
         (200, json!(50))
     );
+    let debate = |action: &str| json!({"marketAddress": m, "action": action});
+    assert_eq!(
+        refusal(api.post("/api/voice/debate", gt, debate("start")).await),
+        refused(403, "FORBIDDEN")
+    );
+    let too_short = json!({"marketAddress": m, "action": "start", "turnSeconds": 1});
+    assert_eq!(
+        refusal(api.post("/api/voice/debate", ft, too_short).await),
+        refused(400, "BAD_REQUEST")
+    );
+    assert_eq!(
+        refusal(api.post("/api/voice/debate", ft, debate("next")).await),
+        refused(409, "CONFLICT")
+    );
+    for action in ["start", "end", "close_poll"] {
+        let (status, _) = api.post("/api/voice/debate", ft, debate(action)).await;
+        assert_eq!(status, 200, "{action}");
+    }
     let (status, _) = api
         .post(
             "/api/voice/report",
@@ -595,14 +613,28 @@ async fn every_operation_answers_as_documented() {
 
     // Records.
     let other_market = random_address();
-    let (status, _) = until_ok(
-        &mut api,
-        "/api/voice/stats",
-        &[("marketAddress", m.as_str())],
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        let (status, stats) = until_ok(
+            &mut api,
+            "/api/voice/stats",
+            &[("marketAddress", m.as_str())],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        if stats["data"]["debates"]
+            .as_array()
+            .is_some_and(|d| d.len() == 1)
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the debate is recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(
         refusal(
             api.get(

@@ -8,6 +8,7 @@
 mod durable_moderation;
 mod e2e_audio;
 mod e2e_co_hosts;
+mod e2e_debate;
 mod e2e_fanout;
 mod e2e_moderation;
 mod faults;

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use pnl_voice::address::Address;
-use pnl_voice::rooms::{Position, RoomSettings};
+use pnl_voice::rooms::{
+    rfc3339, DebatePollResult, DebateSide, DebateSpeakingSeconds, DebateSummary, DebateTally,
+    DebateTurnRecord, Position, RoomSettings,
+};
 use pnl_voice::store::{
     self, MongoStore, ParticipationRecord, Recorder, ReportRecord, SqliteStore, Store, Write,
 };
@@ -437,6 +440,105 @@ async fn a_ban_is_kept_until_it_ends_and_the_later_end_wins(store: Arc<dyn Store
     );
 }
 
+fn debate(market: &Address, ended: i64, speaker: &Address) -> DebateSummary {
+    DebateSummary {
+        id: Uuid::new_v4().to_string(),
+        market_address: market.clone(),
+        started_at: rfc3339(at(ended - 90)),
+        ended_at: rfc3339(at(ended)),
+        turn_seconds: 45,
+        turns: vec![DebateTurnRecord {
+            side: DebateSide::No,
+            wallet_address: speaker.clone(),
+            started_at: rfc3339(at(ended - 90)),
+            seconds: 44.875,
+        }],
+        speaking_seconds: DebateSpeakingSeconds {
+            yes: 0.0,
+            no: 44.875,
+        },
+        poll: DebatePollResult {
+            yes: DebateTally {
+                votes: 3,
+                weight: 12.5,
+            },
+            no: DebateTally {
+                votes: 1,
+                weight: 0.0,
+            },
+            winner: Some(DebateSide::Yes),
+        },
+    }
+}
+
+async fn debates_are_kept_newest_first_at_most_the_limit_and_purged(store: Arc<dyn Store>) {
+    let (market, other) = (addr(), addr());
+    let debates: Vec<DebateSummary> = [0, 200, 100]
+        .iter()
+        .map(|t| debate(&market, *t, &addr()))
+        .collect();
+    let writes: Vec<Write> = debates
+        .iter()
+        .chain([&debate(&other, 300, &addr())])
+        .map(|d| Write::Debate(Box::new(d.clone())))
+        .collect();
+    store.apply(&writes).await.unwrap();
+    store.apply(&writes).await.unwrap();
+    let newest = store.debates(&market, 2).await.unwrap();
+    assert_eq!(newest, vec![debates[1].clone(), debates[2].clone()]);
+    assert_eq!(
+        store.debates(&market, 20).await.unwrap().len(),
+        3,
+        "each once"
+    );
+    assert_eq!(store.debates(&other, 20).await.unwrap().len(), 1);
+    store
+        .apply(&[Write::Purge { before: at(150) }])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.debates(&market, 20).await.unwrap(),
+        vec![debates[1].clone()]
+    );
+}
+
+async fn a_debater_exports_and_erases_its_turns_and_the_side_totals_stay(store: Arc<dyn Store>) {
+    let (market, me, other) = (addr(), addr(), addr());
+    let mut mine = debate(&market, 100, &me);
+    mine.turns.push(DebateTurnRecord {
+        side: DebateSide::Yes,
+        wallet_address: other.clone(),
+        started_at: rfc3339(at(50)),
+        seconds: 3.5,
+    });
+    let theirs = debate(&market, 200, &other);
+    store
+        .apply(&[
+            Write::Debate(Box::new(mine.clone())),
+            Write::Debate(Box::new(theirs.clone())),
+        ])
+        .await
+        .unwrap();
+    let exported = store::export(store.as_ref(), &me).await.unwrap();
+    assert_eq!(exported.debates, vec![mine.clone()]);
+    let erased = store.erase(&me).await.unwrap();
+    assert_eq!(erased.debates, 1);
+    let kept = store.debates(&market, 20).await.unwrap();
+    assert_eq!(kept[0], theirs);
+    assert_eq!(
+        kept[1].turns.len(),
+        1,
+        "its turn is gone, the other's stays"
+    );
+    assert_eq!(kept[1].turns[0].wallet_address, other);
+    assert_eq!(
+        kept[1].speaking_seconds, mine.speaking_seconds,
+        "totals stay"
+    );
+    assert!(store.debates_of(&me).await.unwrap().is_empty());
+    assert_eq!(store.debates_of(&other).await.unwrap().len(), 2);
+}
+
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -467,6 +569,8 @@ macro_rules! suite {
 
 suite!(
     a_room_is_recorded_with_its_worker_and_settings,
+    debates_are_kept_newest_first_at_most_the_limit_and_purged,
+    a_debater_exports_and_erases_its_turns_and_the_side_totals_stay,
     the_founders_settings_outlive_a_room_reopened_on_defaults,
     joins_and_leaves_make_the_room_totals,
     a_batch_applied_twice_counts_once,

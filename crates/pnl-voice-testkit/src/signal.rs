@@ -173,6 +173,23 @@ impl SignalClient {
         .map(|m| m.get("data").cloned().unwrap_or(Value::Null))
     }
 
+    /// Returns the first buffered or incoming event whose name `wanted`
+    /// accepts, as the whole `{event, data}` frame (so a test reads several
+    /// kinds of event in the order they came), or `None` after `timeout`.
+    /// Other messages stay buffered.
+    pub async fn next_event_among(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        self.take_matching(deadline, |m| {
+            m.get("event").and_then(Value::as_str).is_some_and(&wanted)
+        })
+        .await
+        .ok()
+    }
+
     /// Returns the first buffered or incoming reply (any message with an `id` key, even
     /// `"id": null`) as the whole JSON object, or `None` after `timeout`.
     pub async fn next_reply(&mut self, timeout: Duration) -> Option<Value> {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use pnl_voice_testkit::flows::{consume, open_transport, start_speaking, T};
+use pnl_voice_testkit::flows::{consume, join_room, open_transport, start_speaking, T};
 use pnl_voice_testkit::frames::numbered_frame;
 use pnl_voice_testkit::node::{random_address, TestNode};
 use pnl_voice_testkit::rtc::RtcTransport;
@@ -90,17 +90,11 @@ async fn on_each_turn_only_the_turns_speaker_is_heard() {
         |_| {},
     );
     let mut f = node.connect(&founder).await;
-    let caps = f
-        .request("voice:join", json!({"marketAddress": market}))
-        .await
-        .unwrap()["rtpCapabilities"]
-        .clone();
+    let caps = join_room(&mut f, &market).await;
     let mut speakers = Vec::new();
     for wallet in wallets {
         let mut ws = node.connect(&wallet).await;
-        ws.request("voice:join", json!({"marketAddress": market}))
-            .await
-            .unwrap();
+        join_room(&mut ws, &market).await;
         f.request(
             "voice:moderate",
             json!({"action": "grant_speaker", "targetWallet": wallet.address()}),
@@ -111,9 +105,7 @@ async fn on_each_turn_only_the_turns_speaker_is_heard() {
         speakers.push((wallet, ws, send, producer));
     }
     let mut l = node.connect(&listener).await;
-    l.request("voice:join", json!({"marketAddress": market}))
-        .await
-        .unwrap();
+    join_room(&mut l, &market).await;
     let recv = open_transport(&mut l, &caps, "recv").await.unwrap();
     let mut speakers: Vec<Speaker> = {
         let mut ready = Vec::new();

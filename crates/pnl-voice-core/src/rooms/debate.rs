@@ -7,13 +7,13 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use super::debate_poll::{DebateTurnRecord, Poll};
-use super::participant::Position;
+use super::debate_poll::{
+    DebatePollResult, DebateSpeakingSeconds, DebateSummary, DebateTurnRecord, Poll,
+};
+use super::debate_side::DebateSide;
+use super::wire_time::rfc3339;
 use crate::address::Address;
+use chrono::{DateTime, Duration, Utc};
 
 /// Shortest turn a host may set, in seconds.
 pub const MIN_TURN_SECONDS: u32 = 15;
@@ -23,35 +23,6 @@ pub const MAX_TURN_SECONDS: u32 = 600;
 pub const DEFAULT_TURN_SECONDS: u32 = 90;
 /// How long the poll stays open after `end`, in seconds.
 pub const POLL_SECONDS: i64 = 30;
-
-/// A side of the debate: what a debater holds more of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum DebateSide {
-    /// Holds more YES.
-    Yes,
-    /// Holds more NO.
-    No,
-}
-
-impl DebateSide {
-    /// The other side.
-    pub fn other(self) -> Self {
-        match self {
-            Self::Yes => Self::No,
-            Self::No => Self::Yes,
-        }
-    }
-
-    /// The side a badge argues for (none for a wallet holding nothing).
-    pub fn of(position: Position) -> Option<Self> {
-        match position {
-            Position::Yes => Some(Self::Yes),
-            Position::No => Some(Self::No),
-            Position::None => None,
-        }
-    }
-}
 
 /// A host's debate command, checked (`voice:debate`, `POST
 /// /api/voice/debate`).
@@ -191,7 +162,12 @@ impl Debate {
     pub(super) fn finish_turn(&mut self, now: DateTime<Utc>) {
         if let Phase::Turns { turn, .. } = &mut self.phase {
             if let Some(t) = turn.take() {
-                self.held.push(DebateTurnRecord::new(&t, now));
+                self.held.push(DebateTurnRecord {
+                    side: t.side,
+                    wallet_address: t.wallet,
+                    started_at: rfc3339(t.started_at),
+                    seconds: seconds_between(t.started_at, now),
+                });
             }
         }
     }
@@ -259,4 +235,44 @@ fn side_index(side: DebateSide) -> usize {
         DebateSide::Yes => 0,
         DebateSide::No => 1,
     }
+}
+
+impl Debate {
+    /// The summary of this debate in `market`'s room: its turns ended
+    /// when the poll opened (at `now` if it never did).
+    pub(super) fn summary(&self, market: &Address, now: DateTime<Utc>) -> DebateSummary {
+        let (ended_at, poll) = match &self.phase {
+            Phase::Poll { ended_at, poll, .. } => (*ended_at, poll.result()),
+            Phase::Turns { .. } => (now, DebatePollResult::default()),
+        };
+        let mut speaking = DebateSpeakingSeconds::default();
+        for turn in &self.held {
+            match turn.side {
+                DebateSide::Yes => speaking.yes += turn.seconds,
+                DebateSide::No => speaking.no += turn.seconds,
+            }
+        }
+        speaking.yes = millis(speaking.yes);
+        speaking.no = millis(speaking.no);
+        DebateSummary {
+            id: self.id.clone(),
+            market_address: market.clone(),
+            started_at: rfc3339(self.started_at),
+            ended_at: rfc3339(ended_at),
+            turn_seconds: self.turn_seconds,
+            turns: self.held.clone(),
+            speaking_seconds: speaking,
+            poll,
+        }
+    }
+}
+
+/// Seconds from `from` to `to`, to the millisecond (never negative).
+fn seconds_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    (to - from).num_milliseconds().max(0) as f64 / 1000.0
+}
+
+/// `secs` rounded to the millisecond (sums of such stay readable).
+fn millis(secs: f64) -> f64 {
+    (secs * 1000.0).round() / 1000.0
 }

@@ -6,12 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::debate::{Debate, DebateSide, Phase, Turn};
-use super::debate_view::rfc3339;
+use super::debate_side::DebateSide;
 use crate::address::Address;
 
 /// The votes of an open poll, one per wallet (a second replaces the first).
@@ -93,18 +91,6 @@ pub struct DebateTurnRecord {
     pub seconds: f64,
 }
 
-impl DebateTurnRecord {
-    /// `turn`, ended at `ended`.
-    pub(super) fn new(turn: &Turn, ended: DateTime<Utc>) -> Self {
-        Self {
-            side: turn.side,
-            wallet_address: turn.wallet.clone(),
-            started_at: rfc3339(turn.started_at),
-            seconds: seconds_between(turn.started_at, ended),
-        }
-    }
-}
-
 /// Seconds each side held the floor, summed from its turns' lengths.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct DebateSpeakingSeconds {
@@ -135,44 +121,4 @@ pub struct DebateSummary {
     pub speaking_seconds: DebateSpeakingSeconds,
     /// The poll's result.
     pub poll: DebatePollResult,
-}
-
-impl Debate {
-    /// The summary of this debate in `market`'s room, its turns ended at
-    /// `ended_at` (`None` if the poll never opened: now).
-    pub(super) fn summary(&self, market: &Address, now: DateTime<Utc>) -> DebateSummary {
-        let (ended_at, poll) = match &self.phase {
-            Phase::Poll { ended_at, poll, .. } => (*ended_at, poll.result()),
-            Phase::Turns { .. } => (now, DebatePollResult::default()),
-        };
-        let mut speaking = DebateSpeakingSeconds::default();
-        for turn in &self.held {
-            match turn.side {
-                DebateSide::Yes => speaking.yes += turn.seconds,
-                DebateSide::No => speaking.no += turn.seconds,
-            }
-        }
-        speaking.yes = millis(speaking.yes);
-        speaking.no = millis(speaking.no);
-        DebateSummary {
-            id: self.id.clone(),
-            market_address: market.clone(),
-            started_at: rfc3339(self.started_at),
-            ended_at: rfc3339(ended_at),
-            turn_seconds: self.turn_seconds,
-            turns: self.held.clone(),
-            speaking_seconds: speaking,
-            poll,
-        }
-    }
-}
-
-/// Seconds from `from` to `to`, to the millisecond (never negative).
-fn seconds_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
-    (to - from).num_milliseconds().max(0) as f64 / 1000.0
-}
-
-/// `secs` rounded to the millisecond (sums of such stay readable).
-fn millis(secs: f64) -> f64 {
-    (secs * 1000.0).round() / 1000.0
 }

@@ -10,8 +10,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::debate::{Debate, DebateCommand, DebateSide, Phase};
+use super::debate::{Debate, DebateCommand, Phase};
 use super::debate_poll::DebateSummary;
+use super::debate_side::DebateSide;
 use super::debate_view::DebateCurrentTurn;
 use super::events::RoomEvent;
 use super::participant::Participant;

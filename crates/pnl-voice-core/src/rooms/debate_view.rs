@@ -1,17 +1,13 @@
 //! A running debate as clients see it: the join data's `debate`, so a late
 //! joiner sees the current turn, the floor and the poll.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::debate::{Debate, DebateSide, Phase, Turn};
+use super::debate::{Debate, Phase, Turn};
+use super::debate_side::DebateSide;
+use super::wire_time::rfc3339;
 use crate::address::Address;
-
-/// A time as the contract writes it: RFC 3339 with milliseconds, UTC.
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// The join data's `debate`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -7,6 +7,7 @@
 mod debate;
 mod debate_poll;
 mod debate_room;
+mod debate_side;
 mod debate_view;
 mod defaults;
 mod events;
@@ -17,16 +18,18 @@ mod reservations;
 mod room;
 mod settings;
 mod standing;
+mod wire_time;
 
 pub use debate::{
-    Debate, DebateCommand, DebateSide, Phase as DebatePhase, Turn as DebateTurn,
-    DEFAULT_TURN_SECONDS, MAX_TURN_SECONDS, MIN_TURN_SECONDS, POLL_SECONDS,
+    Debate, DebateCommand, Phase as DebatePhase, Turn as DebateTurn, DEFAULT_TURN_SECONDS,
+    MAX_TURN_SECONDS, MIN_TURN_SECONDS, POLL_SECONDS,
 };
 pub use debate_poll::{
     DebatePollResult, DebateSpeakingSeconds, DebateSummary, DebateTally, DebateTurnRecord, Poll,
 };
 pub use debate_room::{DebateError, DebateOutcome, VoteError};
-pub use debate_view::{rfc3339, DebateCurrentTurn, DebatePollView, DebateView};
+pub use debate_side::DebateSide;
+pub use debate_view::{DebateCurrentTurn, DebatePollView, DebateView};
 pub use defaults::RoomDefaults;
 pub use events::RoomEvent;
 pub use participant::{Participant, ParticipantView, Position, Profile};
@@ -34,6 +37,7 @@ pub use reservations::{Reservation, ReservationPolicy, ReservationView};
 pub use room::{Room, RoomError, RoomPolicy, Silenced, MAX_CO_HOSTS};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
 pub use standing::{Ban, Standing};
+pub use wire_time::rfc3339;
 
 #[cfg(test)]
 mod debate_tests;

@@ -22,6 +22,7 @@ import { rememberedMicrophone, rememberMicrophone, watchMicrophones } from './mi
 import { actOnPerson } from './people';
 import { AudioSink } from './view/audio';
 import { Controls } from './view/controls';
+import { startDebateView } from './view/debate';
 import { JoinForm, type Identity } from './view/join-form';
 import { isMiniView } from './view/mini';
 import { MicHelp } from './view/mic-help';
@@ -34,6 +35,7 @@ import { ReportDialog } from './view/report-dialog';
 import { RoomTools } from './view/room-tools';
 import { RoomView } from './view/room-view';
 import { rejoinWarning, StatusView, type EndReason, type Phase } from './view/status';
+import { startTallyView } from './view/tally';
 
 const DEFAULT_TITLE = 'Market voice rooms';
 
@@ -220,6 +222,8 @@ room.on('audio-path', (path) => status.audioPath(path));
 room.on('error', problem);
 room.on('audio', ({ producerId, walletAddress, track }) => audio.add(producerId, walletAddress, track));
 room.on('audio-ended', ({ producerId }) => audio.remove(producerId));
+startDebateView(room, problem);
+startTallyView(room);
 
 /**
  * The signer of `identity`: the browser wallet (asking it to connect once) or the guest key;

@@ -1,4 +1,5 @@
 /** What a VoiceRoom tells its listeners, and the typed emitter that does it. */
+import type { DebateEvents, DebateState } from './debate.js';
 import type { Invitation } from './invitations.js';
 import type { EventData, VoiceError } from './protocol.js';
 import type { Participant, RoomSettings } from './wire/index.js';
@@ -79,9 +80,12 @@ export interface RoomSnapshot {
    * kept after leaving, so a UI can warn before joining again).
    */
   rejoinsLeft: number | null;
+  /** The debate under way, its poll, or the last one's summary; null when none happened during this stay. */
+  debate: DebateState | null;
 }
 
-export interface VoiceRoomEvents {
+/** Each event and its payload; the debate's come as the server sent them (`DebateEvents`). */
+export interface VoiceRoomEvents extends DebateEvents {
   connection: ConnectionState;
   /** After any change. */
   state: RoomSnapshot;

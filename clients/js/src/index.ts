@@ -14,6 +14,7 @@ export type {
   VoiceRoomEventName,
   VoiceRoomEvents,
 } from './events.js';
+export type { DebateEvents, DebateState, DebateTurn } from './debate.js';
 export { signIn, type SignedIn, type Signer } from './auth.js';
 export { injectedWallet, walletSigner, type InjectedWallet } from './wallet-signer.js';
 export { guestSigner, type GuestSignerOptions } from './guest-signer.js';

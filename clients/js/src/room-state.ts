@@ -6,6 +6,7 @@
  * server, and no action of this client is applied ahead of its events.
  */
 import { invitationsEnded, invited, inviteEnded, type Invitation } from './invitations.js';
+import { debateFromJoin, type DebateState } from './debate.js';
 import { drawnLevels, sameLevels } from './levels.js';
 import type { JoinData, Participant, RoomSettings, ServerEvent } from './wire/index.js';
 
@@ -29,9 +30,12 @@ export interface RoomData {
   readonly coHosts: readonly string[];
   /** This client's pending invitation to speak. */
   readonly invitation: Invitation | null;
+  /** The debate under way, its poll, or the last one's summary (debate.ts). */
+  readonly debate: DebateState | null;
 }
 
-export function roomFromJoin(join: JoinData): RoomData {
+/** The room a join finds; `before` is the room of the same stay before a reconnection. */
+export function roomFromJoin(join: JoinData, before: RoomData | null = null): RoomData {
   const participants = new Map<string, Participant>();
   for (const participant of [...join.participants, join.you]) participants.set(participant.walletAddress, participant);
   const room: RoomData = {
@@ -45,6 +49,7 @@ export function roomFromJoin(join: JoinData): RoomData {
     host: join.host,
     coHosts: join.coHosts,
     invitation: null,
+    debate: debateFromJoin(join.debate, before?.debate ?? null),
   };
   return withQueue(room, join.speakerQueue);
 }

@@ -9,7 +9,7 @@ import type { Participant } from './wire/index.js';
 /** What a snapshot is made of, besides the room. */
 export type SnapshotParts = Omit<
   RoomSnapshot,
-  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'host' | 'invitation'
+  'you' | 'participants' | 'queue' | 'settings' | 'activeSpeaker' | 'levels' | 'host' | 'invitation' | 'debate'
 >;
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();
@@ -38,6 +38,7 @@ export function buildSnapshot(room: RoomData | null, parts: SnapshotParts, previ
     levels: room?.levels ?? NO_LEVELS,
     host: room?.host ?? null,
     invitation: room?.invitation ?? null,
+    debate: room?.debate ?? null,
     microphone: previous && sameMic(previous.microphone, parts.microphone) ? previous.microphone : parts.microphone,
     mutedLocally:
       previous && sameList(previous.mutedLocally, parts.mutedLocally) ? previous.mutedLocally : parts.mutedLocally,

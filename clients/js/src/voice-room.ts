@@ -8,6 +8,7 @@
  */
 import { callApi, serverUp, socketUrl } from './api.js';
 import { signInWith, type Signer } from './auth.js';
+import { DEBATE_EVENTS, reduceDebate, voted, type DebateEvent } from './debate.js';
 import {
   Emitter,
   type CloseReason,
@@ -30,6 +31,8 @@ import { Signaling } from './signaling.js';
 import { announceChanges, buildSnapshot, type SnapshotParts } from './snapshot.js';
 import type {
   Emoji,
+  DebateAction,
+  DebateSide,
   JoinData,
   ModerateAction,
   RoomSettings,
@@ -340,6 +343,51 @@ export class VoiceRoom {
     }
   }
 
+  // ---------- debate (the host's commands, everyone's vote) ----------
+
+  /** Host: starts a debate, turns of `turnSeconds` (15 to 600; the server's default is 90). */
+  startDebate(turnSeconds?: number): Promise<void> {
+    return this.debateCommand('start', turnSeconds);
+  }
+
+  /** Host: ends the current turn now; the next debater's starts. */
+  nextTurn(): Promise<void> {
+    return this.debateCommand('next');
+  }
+
+  /** Host: ends the turns and opens the poll (30 s). */
+  endDebate(): Promise<void> {
+    return this.debateCommand('end');
+  }
+
+  /** Host: lifts the turn's pauses, so everyone on stage may speak, until `closeFloor`. */
+  openFloor(): Promise<void> {
+    return this.debateCommand('open_floor');
+  }
+
+  /** Host: back to one debater at a time. */
+  closeFloor(): Promise<void> {
+    return this.debateCommand('close_floor');
+  }
+
+  /** Host: closes the poll before its time; the summary follows. */
+  closePoll(): Promise<void> {
+    return this.debateCommand('close_poll');
+  }
+
+  /** Anyone but the host, while the poll is open: which side argued better (a second vote replaces the first). */
+  async voteDebate(side: DebateSide): Promise<void> {
+    const { signaling } = this.joined();
+    await signaling.request('voice:debate_vote', { side });
+    this.change((room) => ({ ...room, debate: voted(room.debate, side) }));
+  }
+
+  /** Its effect comes as the server's debate events, like a moderator's action. */
+  private async debateCommand(action: DebateAction, turnSeconds?: number): Promise<void> {
+    const { signaling } = this.joined();
+    await signaling.request('voice:debate', turnSeconds === undefined ? { action } : { action, turnSeconds });
+  }
+
   // ---------- connecting ----------
 
   private inStay(stay: number): boolean {
@@ -400,7 +448,7 @@ export class VoiceRoom {
   }
 
   private async enter(stay: number, signaling: Signaling, join: JoinData): Promise<void> {
-    this.room = roomFromJoin(join);
+    this.room = roomFromJoin(join, this.room);
     this.rejoinsLeft = join.rejoinsLeft;
     this.publish();
     const link = await MediaLink.open(
@@ -462,13 +510,21 @@ export class VoiceRoom {
     'voice:user_left': (data) => this.applyEvent({ event: 'voice:user_left', data }),
     'voice:user_muted': (data) => {
       this.applyEvent({ event: 'voice:user_muted', data });
-      // Muted while this client still sends: the founder's mute_all (an own
-      // mute pauses the producer before asking the server).
+      // Muted while this client still sends: the founder's mute_all, or a
+      // debate turn that is another's (an own mute pauses the producer
+      // before asking the server).
       if (data.walletAddress === this.room?.self && data.muted && this.link?.sending && !this.link.paused) {
         this.wantLive = false;
         this.talking = false;
         this.link?.pause();
-        this.notify('muted-by-founder');
+        if (!this.room.debate?.running) this.notify('muted-by-founder');
+        this.publish();
+      }
+      // Unmuted while paused here: a debate turn began for this debater (the
+      // server resumed its producer); an own unmute has asked for it anyway.
+      if (data.walletAddress === this.room?.self && !data.muted && this.link?.sending && this.link.paused) {
+        this.wantLive = true;
+        this.link.resume();
         this.publish();
       }
     },
@@ -509,13 +565,6 @@ export class VoiceRoom {
       this.emitter.emit('inviteDeclined', data);
     },
     'voice:reaction': (data) => this.emitter.emit('reaction', data),
-    // Debate mode: the mutes it makes arrive as `voice:user_muted`; the
-    // debate's own state is not tracked by this client yet.
-    'voice:debate_started': () => {},
-    'voice:debate_turn': () => {},
-    'voice:debate_floor': () => {},
-    'voice:debate_poll': () => {},
-    'voice:debate_ended': () => {},
     'voice:kicked': () => this.finish(this.stay, 'kicked'),
     'voice:room_closed': ({ reason }) => {
       if (reason === 'worker_died') void this.reconnect(this.stay, 'worker-died');
@@ -525,8 +574,22 @@ export class VoiceRoom {
       else if (reason === 'left') this.finish(this.stay, 'left', undefined, reason);
       else this.finish(this.stay, 'room-closed', undefined, reason);
     },
+    'voice:debate_started': (data) => this.applyDebate({ event: 'voice:debate_started', data }),
+    'voice:debate_turn': (data) => this.applyDebate({ event: 'voice:debate_turn', data }),
+    'voice:debate_floor': (data) => this.applyDebate({ event: 'voice:debate_floor', data }),
+    'voice:debate_poll': (data) => this.applyDebate({ event: 'voice:debate_poll', data }),
+    'voice:debate_ended': (data) => this.applyDebate({ event: 'voice:debate_ended', data }),
     'voice:error': (error) => this.emitter.emit('error', VoiceError.fromWire(error)),
   };
+
+  /** The room's debate follows `event`; then the SDK's event of the same data. */
+  private applyDebate(event: DebateEvent): void {
+    this.change((room) => {
+      const debate = reduceDebate(room.debate, event);
+      return debate === room.debate ? room : { ...room, debate };
+    });
+    this.emitter.emit(DEBATE_EVENTS[event.event], event.data as never);
+  }
 
   private applyEvent(event: ServerEvent): void {
     this.change((room) => reduceRoom(room, event));

@@ -35,6 +35,7 @@ export function joinData({
   settings = {},
   activeSpeaker = null,
   rejoinsLeft = null,
+  debate = null,
 } = {}) {
   return {
     roomId: 'room-1',
@@ -52,6 +53,7 @@ export function joinData({
     coHosts: [],
     reservations: [],
     rejoinsLeft,
+    debate,
   };
 }
 

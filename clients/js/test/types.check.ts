@@ -93,17 +93,17 @@ export const payloads: { [E in ServerEventName]: EventData<E> } = {
   'voice:debate_started': { turnSeconds: 90, startedAt: '2026-01-01T00:00:00.000Z' },
   'voice:debate_turn': { side: 'YES', walletAddress: 'W', endsAt: '2026-01-01T00:01:30.000Z', turn: 1 },
   'voice:debate_floor': { open: true },
-  'voice:debate_poll': { closesAt: '2026-01-01T00:05:30.000Z' },
+  'voice:debate_poll': { closesAt: '2026-01-01T00:02:00Z' },
   'voice:debate_ended': {
     summary: {
       id: 'd',
       marketAddress: 'M',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      endedAt: '2026-01-01T00:05:00.000Z',
+      startedAt: '2026-01-01T00:00:00Z',
+      endedAt: '2026-01-01T00:02:00Z',
       turnSeconds: 90,
-      turns: [{ side: 'NO', walletAddress: 'W', startedAt: '2026-01-01T00:00:00.000Z', seconds: 90 }],
-      speakingSeconds: { yes: 0, no: 90 },
-      poll: { yes: { votes: 1, weight: 2 }, no: { votes: 0, weight: 0 }, winner: 'YES' },
+      turns: [{ side: 'YES', walletAddress: 'W', startedAt: '2026-01-01T00:00:00Z', seconds: 90 }],
+      speakingSeconds: { yes: 90, no: 0 },
+      poll: { yes: { votes: 1, weight: 12.5 }, no: { votes: 0, weight: 0 }, winner: 'YES' },
     },
   },
   'voice:error': { code: 'BANNED', message: 'banned', until: '2026-01-01T00:10:00Z' },
@@ -118,7 +118,7 @@ export const wrongPayloads: ServerEvent[] = [
   { event: 'voice:user_muted', data: { walletAddress: 'W', muted: 'yes' } },
   // @ts-expect-error the queue is a list of wallets
   { event: 'voice:hand_raised', data: { walletAddress: 'W', queue: 'W' } },
-  // @ts-expect-error a debate side is YES or NO
+  // @ts-expect-error a turn's side is YES or NO (or null)
   { event: 'voice:debate_turn', data: { side: 'NONE', walletAddress: 'W', endsAt: null, turn: 1 } },
   // @ts-expect-error not a server event
   { event: 'voice:unknown', data: {} },
@@ -158,6 +158,13 @@ room.on('participant-entered', () => undefined);
 room.on('closed', ({ reason }) => reason === 'gone');
 // @ts-expect-error settings are typed
 void room.updateSettings({ speakerOnly: 'yes' });
+room.on('debateTurn', ({ side, walletAddress }) => side === 'NO' && walletAddress?.length);
+room.on('debateEnded', ({ summary }) => summary.poll.winner === 'YES');
+// @ts-expect-error a vote is for YES or NO
+void room.voteDebate('NONE');
+// @ts-expect-error a turn length is a number of seconds
+void room.startDebate('90');
+export const turnEnds: string | undefined = room.state.debate?.turn?.endsAt;
 // @ts-expect-error a token or a signer, nothing else
 void room.join('M', { password: 'x' });
 void room.join('M', { signer: { publicKey: 'W', signMessage: async (m: Uint8Array) => m } });

@@ -12,7 +12,8 @@ export function formatSpoken(seconds: number): string {
   return `${formatDuration(seconds)} spoken`;
 }
 
-function formatDuration(seconds: number): string {
+/** `0:07`, `12:34`, `1:02:03`. */
+export function formatDuration(seconds: number): string {
   const total = Math.floor(seconds);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

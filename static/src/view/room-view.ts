@@ -6,10 +6,11 @@
 import type { ModerateAction, Participant, RoomSnapshot } from '@pnl-voice/client';
 import { shortAddress } from '../address';
 import { ArrivalOrder } from './arrival-order';
-import { byId, el } from './dom';
+import { byId } from './dom';
 import { formatSpoken } from './format';
 import type { Menu } from './menu';
 import { moderates, type PersonAction, type Viewer } from './person-actions';
+import { queueGroups } from './queue';
 import { participantTile } from './tile';
 
 /** The parts of a snapshot the room view draws. */
@@ -227,22 +228,10 @@ export class RoomView {
           ? `Your hand is up: you are number ${place} in line.`
           : 'Waiting to speak, in order:';
     this.queueList.replaceChildren(
-      ...state.queue.map((wallet) => {
-        const name = shortAddress(wallet);
-        const item = el('li', 'queue-item', [el('span', 'name', [name], { title: wallet })]);
-        item.dataset.wallet = wallet;
-        if (wallet === state.self) item.append(el('span', 'you', [' (you)']));
-        if (state.founder) {
-          const grant = el('button', 'small primary', ['Invite'], {
-            type: 'button',
-            'aria-label': `Invite ${name} to speak`,
-          });
-          grant.dataset.action = 'grant_speaker';
-          grant.dataset.focusKey = `queue:${wallet}`;
-          grant.addEventListener('click', () => this.moderate('grant_speaker', wallet));
-          item.append(grant);
-        }
-        return item;
+      ...queueGroups(state.queue, state.participants, {
+        self: state.self,
+        moderator: state.founder,
+        invite: (wallet) => this.moderate('grant_speaker', wallet),
       }),
     );
   }

@@ -62,7 +62,7 @@ test('axe: the join forms, the room as founder and as listener with hands raised
       await user.page.getByRole('button', { name: 'Raise hand' }).click();
       await user.waitFor('the hand going up', () => document.getElementById('hand')?.textContent === 'Lower hand');
     }
-    await host.waitFor('two raised hands', () => document.querySelectorAll('#queue li').length === 2);
+    await host.waitFor('two raised hands', () => document.querySelectorAll('#queue .queue-item').length === 2);
     await host.unmute();
     await check(host.page, 'the room as its founder, live, with hands raised');
     await check(listener.page, 'the room as a listener with a hand raised');

@@ -172,6 +172,7 @@ test('a debate: turns by side with only the debater heard, timer and Next, a lat
     await host.screenshot(screenshotDir(), 'debate-queue-1280x800.png');
     for (const debater of debaters) {
       await host.page.locator(`#queue .queue-item[data-wallet="${debater.wallet.address}"] button`).click();
+      await debater.page.getByRole('button', { name: 'Accept', exact: true }).click(); // the invitation to speak
       await debater.waitFor('coming on stage', () => !document.getElementById('mute')?.hidden);
     }
     await Promise.all(debaters.map((debater) => debater.unmute()));

@@ -22,9 +22,13 @@ const DASHBOARD: &str = concat!(
 /// (`tests/browser/room.test.mjs`) checks them.
 const ONLY_FROM_BROWSERS: &[&str] = &["voice_latency_ms_bucket"];
 
+/// How long a scrape may wait for what it expects: the node samples its
+/// workers every second, and on a busy machine a sample can come late.
+const SCRAPE_WAIT: Duration = Duration::from_secs(30);
+
 /// Scrapes until `ready` holds (levels are sampled every second).
 async fn scrape_until(node: &NodeProcess, what: &str, ready: impl Fn(&Scrape) -> bool) -> Scrape {
-    let deadline = Instant::now() + T;
+    let deadline = Instant::now() + SCRAPE_WAIT;
     loop {
         let scrape = Scrape::of(&node.http()).await;
         if ready(&scrape) {

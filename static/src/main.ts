@@ -211,7 +211,7 @@ room.on('microphone', (mic) => {
 });
 room.on('notice', (notice) => status.showNotice(notice));
 room.on('reaction', ({ emoji, side }) => reactions.show({ emoji, side }));
-room.on('inviteDeclined', ({ walletAddress, reason }) => {
+room.on('invite-declined', ({ walletAddress, reason }) => {
   // The moderators hear how their invitation ended; the invited member knows.
   const me = room.state.you;
   if (!me || !moderates(me) || walletAddress === me.walletAddress) return;

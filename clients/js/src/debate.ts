@@ -40,23 +40,23 @@ export interface DebateState {
 
 /** What the SDK emits for each debate event: the server's data as sent. */
 export interface DebateEvents {
-  debateStarted: DebateEventData<'voice:debate_started'>;
+  'debate-started': DebateEventData<'voice:debate_started'>;
   /** A new turn; `side`, `walletAddress` and `endsAt` are null when nobody on stage holds a side. */
-  debateTurn: DebateEventData<'voice:debate_turn'>;
-  debateFloor: DebateEventData<'voice:debate_floor'>;
+  'debate-turn': DebateEventData<'voice:debate_turn'>;
+  'debate-floor': DebateEventData<'voice:debate_floor'>;
   /** The debate ended and its poll opened. */
-  debatePoll: DebateEventData<'voice:debate_poll'>;
+  'debate-poll': DebateEventData<'voice:debate_poll'>;
   /** The poll closed: the summary, as stored. */
-  debateEnded: DebateEventData<'voice:debate_ended'>;
+  'debate-ended': DebateEventData<'voice:debate_ended'>;
 }
 
 /** The server events of the debate, by the SDK event each becomes. */
 export const DEBATE_EVENTS = {
-  'voice:debate_started': 'debateStarted',
-  'voice:debate_turn': 'debateTurn',
-  'voice:debate_floor': 'debateFloor',
-  'voice:debate_poll': 'debatePoll',
-  'voice:debate_ended': 'debateEnded',
+  'voice:debate_started': 'debate-started',
+  'voice:debate_turn': 'debate-turn',
+  'voice:debate_floor': 'debate-floor',
+  'voice:debate_poll': 'debate-poll',
+  'voice:debate_ended': 'debate-ended',
 } as const satisfies Record<string, keyof DebateEvents>;
 
 export type DebateEventName = keyof typeof DEBATE_EVENTS;

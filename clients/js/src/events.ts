@@ -112,9 +112,9 @@ export interface VoiceRoomEvents extends DebateEvents {
   /** Someone reacted (this client too), with the side of their badge. */
   reaction: EventData<'voice:reaction'>;
   /** A moderator invited someone (perhaps this client: see `invitation`) to speak. */
-  speakerInvited: EventData<'voice:speaker_invited'>;
+  'speaker-invited': EventData<'voice:speaker_invited'>;
   /** An invitation to speak was declined or expired (an accepted one grants the floor). */
-  inviteDeclined: EventData<'voice:invite_declined'>;
+  'invite-declined': EventData<'voice:invite_declined'>;
   /** A problem that does not end the stay. */
   error: VoiceError;
   closed: { reason: CloseReason; error?: VoiceError; serverReason?: string };

@@ -558,11 +558,11 @@ export class VoiceRoom {
     'voice:hosts_changed': (data) => this.applyEvent({ event: 'voice:hosts_changed', data }),
     'voice:speaker_invited': (data) => {
       this.applyEvent({ event: 'voice:speaker_invited', data });
-      this.emitter.emit('speakerInvited', data);
+      this.emitter.emit('speaker-invited', data);
     },
     'voice:invite_declined': (data) => {
       this.applyEvent({ event: 'voice:invite_declined', data });
-      this.emitter.emit('inviteDeclined', data);
+      this.emitter.emit('invite-declined', data);
     },
     'voice:reaction': (data) => this.emitter.emit('reaction', data),
     'voice:kicked': () => this.finish(this.stay, 'kicked'),

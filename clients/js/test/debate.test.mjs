@@ -9,7 +9,7 @@ import { VoiceRoom, VoiceError } from '../dist/index.js';
 import { reduceDebate } from '../dist/debate.js';
 import { FakeServer, FOUNDER, joinData, MARKET, ME, OTHER, participant, signer, until } from './fakes.mjs';
 
-const DEBATE_EVENTS = ['debateStarted', 'debateTurn', 'debateFloor', 'debatePoll', 'debateEnded'];
+const DEBATE_EVENTS = ['debate-started', 'debate-turn', 'debate-floor', 'debate-poll', 'debate-ended'];
 
 async function joined(join = joinData()) {
   const server = new FakeServer();
@@ -107,14 +107,14 @@ test('debate events update the snapshot and come out as the SDK’s events', asy
   assert.equal(room.state.debate.turnSeconds, 30);
   assert.deepEqual(room.state.debate.summary, summary);
 
-  assert.deepEqual(seen('debateStarted'), [
+  assert.deepEqual(seen('debate-started'), [
     { turnSeconds: 90, startedAt: '2026-01-01T00:00:00Z' },
     { turnSeconds: 30, startedAt: '2026-01-01T01:00:00Z' },
   ]);
-  assert.deepEqual(seen('debateTurn').map((t) => t.turn), [1, 2, 3]);
-  assert.deepEqual(seen('debateFloor'), [{ open: true }, { open: false }]);
-  assert.deepEqual(seen('debatePoll'), [{ closesAt: '2026-01-01T00:04:00Z' }]);
-  assert.deepEqual(seen('debateEnded'), [{ summary }]);
+  assert.deepEqual(seen('debate-turn').map((t) => t.turn), [1, 2, 3]);
+  assert.deepEqual(seen('debate-floor'), [{ open: true }, { open: false }]);
+  assert.deepEqual(seen('debate-poll'), [{ closesAt: '2026-01-01T00:04:00Z' }]);
+  assert.deepEqual(seen('debate-ended'), [{ summary }]);
 });
 
 test('a refused vote records nothing', async () => {

@@ -13,7 +13,7 @@ async function joined(join = joinData()) {
   server.join = () => join;
   const room = new VoiceRoom({ serverUrl: SERVER_URL, platform: server.platform().platform });
   const seen = [];
-  for (const name of ['reaction', 'speakerInvited', 'inviteDeclined', 'notice', 'error']) {
+  for (const name of ['reaction', 'speaker-invited', 'invite-declined', 'notice', 'error']) {
     room.on(name, (payload) => seen.push([name, payload]));
   }
   await room.join(MARKET, { signer: signer() });
@@ -55,10 +55,10 @@ test('a moderator invites; everyone sees `invited`; the invited client gets its 
   assert.deepEqual(founder.server.requestsOf('voice:moderate').at(-1).data, { action: 'invite_speaker', targetWallet: OTHER });
   assert.equal(other(founder.room).invited, true);
   assert.equal(founder.room.state.invitation, null, 'the invitation is the listener’s, not the founder’s');
-  assert.equal(founder.events('speakerInvited')[0].walletAddress, OTHER);
+  assert.equal(founder.events('speaker-invited')[0].walletAddress, OTHER);
   founder.server.event('voice:invite_declined', { walletAddress: OTHER, reason: 'declined' });
   assert.equal(other(founder.room).invited, false);
-  assert.deepEqual(founder.events('inviteDeclined'), [{ walletAddress: OTHER, reason: 'declined' }]);
+  assert.deepEqual(founder.events('invite-declined'), [{ walletAddress: OTHER, reason: 'declined' }]);
 
   const listener = await joined();
   const expiresAt = '2030-01-01T00:01:00.000Z';

@@ -142,8 +142,8 @@ room.on('connection', (state) => assertType<Equal<typeof state, 'idle' | 'connec
 room.on('closed', ({ reason }) => reason === 'kicked');
 room.on('audio', ({ track }) => track.kind);
 room.on('reaction', ({ emoji, side }) => emoji.length + side.length);
-room.on('speakerInvited', ({ expiresAt }) => expiresAt.length);
-room.on('inviteDeclined', ({ reason }) => reason === 'expired');
+room.on('speaker-invited', ({ expiresAt }) => expiresAt.length);
+room.on('invite-declined', ({ reason }) => reason === 'expired');
 room.on('state', (s) => (s.invitation?.expiresAt.length ?? 0) + (s.rejoinsLeft ?? 0));
 void room.react('👍');
 // @ts-expect-error reactions are a fixed set
@@ -158,8 +158,8 @@ room.on('participant-entered', () => undefined);
 room.on('closed', ({ reason }) => reason === 'gone');
 // @ts-expect-error settings are typed
 void room.updateSettings({ speakerOnly: 'yes' });
-room.on('debateTurn', ({ side, walletAddress }) => side === 'NO' && walletAddress?.length);
-room.on('debateEnded', ({ summary }) => summary.poll.winner === 'YES');
+room.on('debate-turn', ({ side, walletAddress }) => side === 'NO' && walletAddress?.length);
+room.on('debate-ended', ({ summary }) => summary.poll.winner === 'YES');
 // @ts-expect-error a vote is for YES or NO
 void room.voteDebate('NONE');
 // @ts-expect-error a turn length is a number of seconds

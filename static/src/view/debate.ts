@@ -47,19 +47,19 @@ export function startDebateView(room: VoiceRoom, problem: (err: unknown) => void
     vote: (side) => room.voteDebate(side).catch(problem),
   });
   room.on('state', (state) => view.render(state));
-  room.on('debateStarted', ({ turnSeconds }) => view.announce(`A debate started: turns of ${turnSeconds} seconds, YES first.`));
-  room.on('debateTurn', ({ side, walletAddress, turn }) =>
+  room.on('debate-started', ({ turnSeconds }) => view.announce(`A debate started: turns of ${turnSeconds} seconds, YES first.`));
+  room.on('debate-turn', ({ side, walletAddress, turn }) =>
     view.announce(
       side && walletAddress
         ? `Turn ${turn}: ${side}, ${view.nameOf(walletAddress)} speaks.`
         : `Turn ${turn}: nobody on stage holds YES or NO, so nobody has the turn.`,
     ),
   );
-  room.on('debateFloor', ({ open }) =>
+  room.on('debate-floor', ({ open }) =>
     view.announce(open ? 'The floor is open: everyone on stage may speak.' : 'The floor is closed: one debater at a time.'),
   );
-  room.on('debatePoll', () => view.announce('The debate is over. The poll on which side argued better is open.'));
-  room.on('debateEnded', ({ summary }) => view.announce(`The poll closed. ${winnerText(summary.poll.winner)}`));
+  room.on('debate-poll', () => view.announce('The debate is over. The poll on which side argued better is open.'));
+  room.on('debate-ended', ({ summary }) => view.announce(`The poll closed. ${winnerText(summary.poll.winner)}`));
   room.on('closed', () => view.clear());
 }
 

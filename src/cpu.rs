@@ -25,14 +25,6 @@ impl Default for CpuMeter {
 }
 
 impl CpuMeter {
-    /// A meter of the thread `tid` of this process.
-    pub fn thread(tid: i32) -> Self {
-        Self {
-            stat: format!("/proc/self/task/{tid}/stat"),
-            last: None,
-        }
-    }
-
     /// CPU use since the previous sample, in percent of `cores` cores;
     /// `None` on the first sample or where `/proc` is missing.
     pub fn sample(&mut self, cores: usize) -> Option<f32> {
@@ -42,14 +34,27 @@ impl CpuMeter {
         let previous = self.last.replace((now, ticks));
         let (then, before) = previous?;
         let elapsed = now.duration_since(then).as_secs_f64();
-        // SAFETY: sysconf only reads a system constant.
-        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-        if elapsed <= 0.0 || per_second <= 0.0 {
+        let per_second = ticks_per_second()?;
+        if elapsed <= 0.0 {
             return None;
         }
         let busy = ticks.saturating_sub(before) as f64 / per_second;
         Some((100.0 * busy / elapsed / cores.max(1) as f64) as f32)
     }
+}
+
+/// CPU time (user + system) of this process's thread `tid` so far, in
+/// seconds; `None` where `/proc` is missing or the thread has ended.
+pub fn thread_cpu_seconds(tid: i32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    Some(cpu_ticks(&stat)? as f64 / ticks_per_second()?)
+}
+
+/// Clock ticks per second, the unit of `/proc`'s CPU times.
+fn ticks_per_second() -> Option<f64> {
+    // SAFETY: sysconf only reads a system constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then_some(per_second as f64)
 }
 
 /// User + system clock ticks from the text of `/proc/<pid>/stat`.
@@ -108,6 +113,14 @@ mod tests {
     fn memory_figures_are_read() {
         assert!(resident_bytes().is_some_and(|b| b > 0));
         assert!(host_memory_bytes().is_some_and(|b| b > resident_bytes().unwrap()));
+    }
+
+    #[test]
+    fn a_thread_of_this_process_has_a_cpu_time() {
+        // SAFETY: gettid has no preconditions.
+        let tid = unsafe { libc::gettid() };
+        assert!(thread_cpu_seconds(tid).is_some_and(|s| s >= 0.0));
+        assert_eq!(thread_cpu_seconds(-1), None);
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! Metrics for Prometheus (`GET /metrics`): the `voice_*`
-//! series, signaling request counts and latency, and the store's queue.
+//! series, signaling request counts and latency, the store's queue, and the
+//! process's own `process_*` series. Names follow Prometheus conventions
+//! (base units, `_total` counters; docs/operations.md, "Metrics").
 //! Events are counted where they happen; levels (rooms, users, worker CPU,
 //! call quality) are sampled by [`sampler`] every few seconds.
+//!
+//! Every series is there from a fresh node's first scrape: [`install`]
+//! registers the counters at 0 and the histograms empty (their buckets at
+//! 0), and the sampler takes its first sample before the node serves.
 
 pub mod logging;
 pub mod names;
@@ -10,10 +16,11 @@ pub mod sampler;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics::{counter, histogram};
+use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::error::ErrorCode;
+use crate::protocol::Command;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -24,6 +31,17 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Buckets (seconds) of how long rooms and users stay.
 const STAY_BUCKETS: &[f64] = &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0];
+
+/// Buckets (seconds) of streams' round-trip time: the seed's milliseconds
+/// buckets in base units, so the recording rules give them back.
+const RTT_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0];
+
+/// Buckets of the fraction of packets lost: the seed's percent buckets as
+/// ratios.
+const LOSS_BUCKETS: &[f64] = &[0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0];
+
+/// Answer code of a successful signaling request.
+const OK: &str = "ok";
 
 /// Installs the process's Prometheus recorder (once; later calls return the
 /// same handle), starts its upkeep thread and describes every series.
@@ -38,17 +56,12 @@ pub fn install() -> PrometheusHandle {
                     ],
                 )
                 .and_then(|b| {
-                    b.set_buckets_for_metric(
-                        Matcher::Full(names::LATENCY_MS.into()),
-                        &[
-                            5.0, 10.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0,
-                        ],
-                    )
+                    b.set_buckets_for_metric(Matcher::Full(names::RTT_SECONDS.into()), RTT_BUCKETS)
                 })
                 .and_then(|b| {
                     b.set_buckets_for_metric(
-                        Matcher::Full(names::PACKET_LOSS_PERCENT.into()),
-                        &[0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
+                        Matcher::Full(names::PACKET_LOSS_RATIO.into()),
+                        LOSS_BUCKETS,
                     )
                 })
                 .and_then(|b| {
@@ -75,23 +88,58 @@ pub fn install() -> PrometheusHandle {
                 })
                 .expect("start the metrics upkeep thread");
             names::describe();
-            for name in [
-                names::ROOMS_CREATED,
-                names::USERS_JOINED,
-                names::RECONNECTIONS,
-                names::STORE_DROPPED,
-            ] {
-                counter!(name).absolute(0);
-            }
+            register_series();
             handle
         })
         .clone()
 }
 
+/// Makes every series of this module render before its first event:
+/// counters at 0, histograms registered empty (the exporter renders a
+/// registered histogram with every bucket, its sum and its count at 0; no
+/// sample is recorded), the build's labels, and not ready until the
+/// health check says so. Signaling series are registered for every method
+/// with code `ok`; an error code's series appears with its first error.
+fn register_series() {
+    for name in [
+        names::ROOMS_CREATED,
+        names::USERS_JOINED,
+        names::RECONNECTIONS,
+        names::STORE_DROPPED,
+    ] {
+        counter!(name).absolute(0);
+    }
+    for name in [
+        names::ROOM_DURATION,
+        names::USER_SESSION_DURATION,
+        names::RTT_SECONDS,
+        names::PACKET_LOSS_RATIO,
+    ] {
+        drop(histogram!(name));
+    }
+    for &method in Command::METHODS {
+        counter!(names::SIGNALING_REQUESTS, "method" => method, "code" => OK).absolute(0);
+        drop(histogram!(names::SIGNALING_SECONDS, "method" => method));
+    }
+    gauge!(
+        names::BUILD_INFO,
+        "version" => env!("CARGO_PKG_VERSION"),
+        "revision" => env!("PNL_VOICE_REVISION")
+    )
+    .set(1.0);
+    set_ready(false);
+}
+
+/// Whether the node is ready for traffic (what `/health/ready` answers):
+/// the `voice_ready` gauge, 1 or 0.
+pub fn set_ready(ready: bool) {
+    gauge!(names::READY).set(if ready { 1.0 } else { 0.0 });
+}
+
 /// One signaling request of `method` answered with `code` (`ok` for success)
 /// after `elapsed`.
 pub fn signaling_request(method: &'static str, code: Option<ErrorCode>, elapsed: Duration) {
-    let code = code.map_or("ok", ErrorCode::as_str);
+    let code = code.map_or(OK, ErrorCode::as_str);
     counter!(names::SIGNALING_REQUESTS, "method" => method, "code" => code).increment(1);
     histogram!(names::SIGNALING_SECONDS, "method" => method).record(elapsed.as_secs_f64());
 }

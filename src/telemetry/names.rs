@@ -13,15 +13,16 @@ pub const USERS_CONCURRENT: &str = "voice_users_concurrent";
 /// Joins (counter).
 pub const USERS_JOINED: &str = "voice_users_joined_total";
 /// How long users stayed, seconds (histogram).
-pub const USER_SESSION_DURATION: &str = "voice_user_session_duration";
-/// Round-trip time of consumers' streams, milliseconds (histogram).
-pub const LATENCY_MS: &str = "voice_latency_ms";
-/// Fraction of packets lost per stream, percent (histogram).
-pub const PACKET_LOSS_PERCENT: &str = "voice_packet_loss_percent";
+pub const USER_SESSION_DURATION: &str = "voice_user_session_duration_seconds";
+/// Round-trip time of streams, seconds (histogram).
+pub const RTT_SECONDS: &str = "voice_rtt_seconds";
+/// Fraction of packets lost per stream, 0 to 1 (histogram).
+pub const PACKET_LOSS_RATIO: &str = "voice_packet_loss_ratio";
 /// Rejoins within moments of leaving, and replaced sessions (counter).
 pub const RECONNECTIONS: &str = "voice_reconnections_total";
-/// CPU use of a worker thread, percent of one core (gauge, label `worker`).
-pub const WORKER_CPU: &str = "voice_worker_cpu_percent";
+/// CPU time of a worker thread, seconds (counter, label `worker`): its
+/// rate is the share of one core the worker uses.
+pub const WORKER_CPU_SECONDS: &str = "voice_worker_cpu_seconds_total";
 /// Memory of the workers' process, bytes (gauge, label `worker`).
 pub const WORKER_MEMORY: &str = "voice_worker_memory_bytes";
 /// Rooms on a worker (gauge, label `worker`).
@@ -40,6 +41,11 @@ pub const STORE_QUEUE: &str = "voice_store_queue_depth";
 pub const STORE_DROPPED: &str = "voice_store_dropped_total";
 /// Open signaling sockets (gauge).
 pub const SOCKETS_OPEN: &str = "voice_sockets_open";
+/// Always 1, labelled with the server's `version` and git `revision`
+/// (gauge), so dashboards can tell which build each node runs.
+pub const BUILD_INFO: &str = "voice_build_info";
+/// 1 while the node answers `/health/ready` with 200, else 0 (gauge).
+pub const READY: &str = "voice_ready";
 
 /// Every series this server exports (docs/operations.md, "Metrics").
 pub const ALL: &[&str] = &[
@@ -49,10 +55,10 @@ pub const ALL: &[&str] = &[
     USERS_CONCURRENT,
     USERS_JOINED,
     USER_SESSION_DURATION,
-    LATENCY_MS,
-    PACKET_LOSS_PERCENT,
+    RTT_SECONDS,
+    PACKET_LOSS_RATIO,
     RECONNECTIONS,
-    WORKER_CPU,
+    WORKER_CPU_SECONDS,
     WORKER_MEMORY,
     WORKER_ROOMS,
     WORKER_USERS,
@@ -62,6 +68,8 @@ pub const ALL: &[&str] = &[
     STORE_QUEUE,
     STORE_DROPPED,
     SOCKETS_OPEN,
+    BUILD_INFO,
+    READY,
 ];
 
 pub(super) fn describe() {
@@ -73,26 +81,25 @@ pub(super) fn describe() {
     describe_histogram!(
         USER_SESSION_DURATION,
         Unit::Seconds,
-        "How long users stayed in a room, seconds"
+        "How long users stayed in a room"
     );
     describe_histogram!(
-        LATENCY_MS,
-        Unit::Milliseconds,
-        "Round-trip time of audio streams (mediasoup consumer stats), ms"
+        RTT_SECONDS,
+        Unit::Seconds,
+        "Round-trip time of audio streams (mediasoup stream stats, from RTCP)"
     );
     describe_histogram!(
-        PACKET_LOSS_PERCENT,
-        Unit::Percent,
-        "Packets lost per audio stream (mediasoup stats fraction lost), percent"
+        PACKET_LOSS_RATIO,
+        "Fraction of packets lost per audio stream, 0 to 1 (mediasoup stats fraction lost)"
     );
     describe_counter!(
         RECONNECTIONS,
         "Rejoins within a minute of leaving, and replaced sessions"
     );
-    describe_gauge!(
-        WORKER_CPU,
-        Unit::Percent,
-        "CPU use of a mediasoup worker thread, percent of one core"
+    describe_counter!(
+        WORKER_CPU_SECONDS,
+        Unit::Seconds,
+        "CPU time of a mediasoup worker thread (user and system), whole seconds"
     );
     describe_gauge!(
         WORKER_MEMORY,
@@ -117,4 +124,12 @@ pub(super) fn describe() {
         "Records dropped because the store's queue was full"
     );
     describe_gauge!(SOCKETS_OPEN, "Open signaling sockets");
+    describe_gauge!(
+        BUILD_INFO,
+        "Always 1; the labels name the server's version and git revision"
+    );
+    describe_gauge!(
+        READY,
+        "1 while the node is ready for traffic (/health/ready answers 200), else 0"
+    );
 }

@@ -1,16 +1,18 @@
 //! Levels sampled every few seconds: rooms, users, sockets, the store's
-//! queue, each worker's rooms, users and CPU, the process's memory, and call
-//! quality (loss and round-trip time) from mediasoup's stream stats.
+//! queue, each worker's rooms, users and CPU time, the process's memory and
+//! `process_*` series, and call quality (loss and round-trip time) from
+//! mediasoup's stream stats. The first sample of levels is taken before
+//! [`start`] returns, so the node's first scrape already has them.
 
-use std::collections::HashMap;
 use std::sync::Weak;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use metrics::{gauge, histogram};
+use metrics::{counter, gauge, histogram};
+use metrics_process::Collector;
 
 use super::names;
-use crate::cpu::{self, CpuMeter};
+use crate::cpu;
 
 /// Streams whose stats one sample reads at most (the rest wait for later
 /// samples), so sampling stays cheap in big rooms.
@@ -68,16 +70,21 @@ pub struct StreamQuality {
     pub round_trip_ms: Option<f32>,
 }
 
-/// Samples `node` every `every` on `runtime` until the node is dropped.
+/// Samples `node`'s levels once now, then every `every` on `runtime` (with
+/// call quality) until the node is dropped.
 pub fn start(node: Weak<dyn Sampled>, every: Duration, runtime: &tokio::runtime::Handle) {
+    let process = Collector::default();
+    process.describe();
+    if let Some(node) = node.upgrade() {
+        record_levels(node.levels(), &process);
+    }
     runtime.spawn(async move {
-        let mut meters: HashMap<i32, CpuMeter> = HashMap::new();
         let mut next_room = 0usize;
-        let mut tick = tokio::time::interval(every);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
             let Some(node) = node.upgrade() else { break };
-            record_levels(node.levels(), &mut meters);
+            record_levels(node.levels(), &process);
             let (streams, next) = node.quality(next_room, MAX_STREAMS_PER_SAMPLE).await;
             for s in streams {
                 stream_quality(s.fraction_lost, s.round_trip_ms);
@@ -87,7 +94,8 @@ pub fn start(node: Weak<dyn Sampled>, every: Duration, runtime: &tokio::runtime:
     });
 }
 
-fn record_levels(levels: Levels, meters: &mut HashMap<i32, CpuMeter>) {
+fn record_levels(levels: Levels, process: &Collector) {
+    process.collect();
     gauge!(names::ROOMS_ACTIVE).set(levels.rooms as f64);
     gauge!(names::USERS_CONCURRENT).set(levels.users as f64);
     gauge!(names::SOCKETS_OPEN).set(levels.sockets as f64);
@@ -96,7 +104,6 @@ fn record_levels(levels: Levels, meters: &mut HashMap<i32, CpuMeter>) {
         gauge!(names::HOST_MEMORY).set(bytes as f64);
     }
     let resident = cpu::resident_bytes();
-    meters.retain(|tid, _| levels.workers.iter().any(|w| w.thread == Some(*tid)));
     for w in levels.workers {
         let worker = w.index.to_string();
         gauge!(names::WORKER_ROOMS, "worker" => worker.clone()).set(w.rooms as f64);
@@ -104,19 +111,18 @@ fn record_levels(levels: Levels, meters: &mut HashMap<i32, CpuMeter>) {
         if let Some(bytes) = resident {
             gauge!(names::WORKER_MEMORY, "worker" => worker.clone()).set(bytes as f64);
         }
-        if let Some(tid) = w.thread {
-            let meter = meters.entry(tid).or_insert_with(|| CpuMeter::thread(tid));
-            if let Some(percent) = meter.sample(1) {
-                gauge!(names::WORKER_CPU, "worker" => worker).set(f64::from(percent));
-            }
+        if let Some(seconds) = w.thread.and_then(cpu::thread_cpu_seconds) {
+            // Counters hold whole numbers: the CPU time in whole seconds.
+            counter!(names::WORKER_CPU_SECONDS, "worker" => worker).absolute(seconds as u64);
         }
     }
 }
 
-/// Records one stream's loss (RTCP fraction lost, out of 256) and RTT.
+/// Records one stream's loss (RTCP fraction lost, out of 256) as a ratio
+/// and its RTT in seconds.
 fn stream_quality(fraction_lost: u8, round_trip_ms: Option<f32>) {
-    histogram!(names::PACKET_LOSS_PERCENT).record(f64::from(fraction_lost) * 100.0 / 256.0);
+    histogram!(names::PACKET_LOSS_RATIO).record(f64::from(fraction_lost) / 256.0);
     if let Some(rtt) = round_trip_ms.filter(|rtt| *rtt > 0.0) {
-        histogram!(names::LATENCY_MS).record(f64::from(rtt));
+        histogram!(names::RTT_SECONDS).record(f64::from(rtt) / 1000.0);
     }
 }

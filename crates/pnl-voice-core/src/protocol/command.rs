@@ -169,6 +169,32 @@ pub enum RoomCommand {
 }
 
 impl Command {
+    /// Every name [`Command::method`] gives, so that metrics can show each
+    /// method's series (at zero) before its first request.
+    pub const METHODS: &'static [&'static str] = &[
+        "voice:join",
+        "voice:leave",
+        "getRouterRtpCapabilities",
+        "createTransport",
+        "connectTransport",
+        "produce",
+        "consume",
+        "resumeConsumer",
+        "pauseConsumer",
+        "restartIce",
+        "closeProducer",
+        "voice:mute",
+        "voice:raise_hand",
+        "voice:lower_hand",
+        "voice:moderate",
+        "voice:producers",
+        "voice:update_settings",
+        "voice:react",
+        "voice:invite_response",
+        "voice:debate",
+        "voice:debate_vote",
+    ];
+
     /// The method name, for logs and metrics.
     pub fn method(&self) -> &'static str {
         match self {

@@ -315,3 +315,9 @@ fn socket_methods_are_the_decoded_ones() {
         }
     }
 }
+
+#[test]
+fn every_socket_method_is_listed_for_metrics() {
+    let names: Vec<&str> = methods(&config()).iter().map(|m| m.name).collect();
+    assert_eq!(names, Command::METHODS);
+}

@@ -10,6 +10,10 @@ cd "$(dirname "$0")/.."
 promtool check config docker/prometheus/prometheus.yml
 promtool check rules docker/prometheus/alerts.yml
 
+# The recording rules that give the seed's metric names back, and their unit tests.
+promtool check rules docker/prometheus/recording.yml
+promtool test rules docker/prometheus/tests/recording_test.yml
+
 # Required variables get placeholder values; the file itself is checked.
 (cd docker && PUBLIC_URL=https://voice.example.com JWT_SECRET=x ANNOUNCED_IP=203.0.113.10 \
     TURN_SECRET=x GRAFANA_ADMIN_PASSWORD=x docker-compose -f docker-compose.yml config -q)

@@ -2,8 +2,8 @@
 # Checks the deployment files with the tools that run here (no Docker
 # engine): promtool for the Prometheus config and alert rules, the classic
 # docker-compose for the compose file, dockerfile-utils for the Dockerfile,
-# and JSON parsing for the Grafana files (the dashboard's metrics are
-# checked against a live /metrics by tests/api/metrics_e2e.rs).
+# and Grafana's dashboard schema for the dashboards (the dashboard's metrics
+# are checked against a live /metrics by tests/api/metrics_e2e.rs).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,6 @@ echo "docker/docker-compose.yml: valid"
 tests/deploy/node_modules/.bin/dockerfile-utils lint docker/Dockerfile
 echo "docker/Dockerfile: no lint problems"
 
-for f in docker/grafana/dashboards/*.json; do
-    python3 -m json.tool "$f" >/dev/null
-    echo "$f: valid JSON"
-done
+# The dashboards against Grafana's dashboard schema (@grafana/schema, with
+# TypeScript), and their queries through promtool's PromQL parser.
+node tests/deploy/check-dashboards.mjs docker/grafana/dashboards/*.json

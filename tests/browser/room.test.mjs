@@ -89,8 +89,8 @@ test('founder and listener: hear, raise hand, grant, speak, push to talk, mute, 
     assert.ok(ring.level > 0, 'no audio-level ring on the founder');
     assert.ok(ring.active, 'the founder was never marked as the active speaker');
 
-    // Chromium's RTCP gives the server round-trip times: /metrics reports latency.
-    const latency = await server.waitForMetric('voice_latency_ms_count', (v) => v > 0);
+    // Chromium's RTCP gives the server round-trip times: /metrics reports them (in seconds).
+    const latency = await server.waitForMetric('voice_rtt_seconds_count', (v) => v > 0);
     log(`round-trip samples in /metrics: ${latency}`);
 
     // Raise hand -> the founder sees the queue -> grant.

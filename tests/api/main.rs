@@ -11,6 +11,7 @@ mod bad_input;
 mod debate;
 mod health_resources;
 mod metrics_e2e;
+mod metrics_fresh;
 mod openapi;
 mod preview;
 mod reservations;

@@ -8,8 +8,13 @@
 //    field, a value of the wrong type, a missing required field
 //    (schemaVersion, a panel's gridPos, a threshold step's color...) or a
 //    value outside an enumeration (a variable's type, a threshold mode...)
-//    fails. What the schema leaves to plugins is not checked by it: panel
-//    `options`, `fieldConfig.defaults.custom` and the queries (`targets`).
+//    fails. The schema leaves panel `options` and
+//    `fieldConfig.defaults.custom` to each panel plugin: for the plugins
+//    @grafana/schema describes (timeseries, stat, table) they are checked
+//    against the plugin's own types, without requiring any field (Grafana
+//    fills in the plugin's defaults), so an unknown field or a wrong value
+//    (a threshold line's style...) fails. The queries (`targets`) are the
+//    data source's and free in the schema:
 // 2. Every Prometheus query (panels' `expr`, and the selector inside the
 //    variables' `label_values(...)`) parses as PromQL: `promtool check
 //    rules` on a rule file made of them.
@@ -26,9 +31,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const tsc = join(here, 'node_modules', '.bin', 'tsc');
 
+const PLUGINS = '@grafana/schema/dist/esm/raw/composable';
 // After the literal, so the dashboard's lines keep their numbers.
 const TYPES = `
 import type { Dashboard } from '@grafana/schema';
+import type * as TimeSeries from '${PLUGINS}/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
+import type * as Stat from '${PLUGINS}/stat/panelcfg/x/StatPanelCfg_types.gen';
+import type * as Table from '${PLUGINS}/table/panelcfg/x/TablePanelCfg_types.gen';
 /** A type as it is written in JSON: enums as their values. */
 type Json<T> = unknown extends T
   ? T
@@ -39,7 +48,44 @@ type Json<T> = unknown extends T
       : T extends Array<infer U>
         ? Array<Json<U>>
         : { [K in keyof T]: Json<T[K]> };
+/** The same with every field optional: a plugin's defaults fill the rest. */
+type Partly<T> = unknown extends T
+  ? T
+  : T extends string
+    ? \`\${T}\`
+    : T extends number | boolean | null | undefined
+      ? T
+      : T extends Array<infer U>
+        ? Array<Partly<U>>
+        : { [K in keyof T]?: Partly<T[K]> };
 `;
+
+/** Each panel plugin's types for `options` and `fieldConfig.defaults.custom`. */
+const PLUGIN_TYPES = {
+  timeseries: { options: 'TimeSeries.Options', custom: 'TimeSeries.FieldConfig' },
+  stat: { options: 'Stat.Options' },
+  table: { options: 'Table.Options', custom: 'Table.FieldConfig' },
+};
+
+/**
+ * One line per checked plugin part, after the dashboard's lines, and what
+ * each line is (for the error messages).
+ */
+function pluginChecks(dashboard, firstLine) {
+  const lines = [];
+  const what = new Map();
+  const panels = (dashboard.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]);
+  for (const panel of panels) {
+    const types = PLUGIN_TYPES[panel.type];
+    const parts = { options: panel.options, custom: panel.fieldConfig?.defaults?.custom };
+    for (const [part, type] of Object.entries(types ?? {})) {
+      if (parts[part] === undefined) continue;
+      what.set(firstLine + lines.length, `panel "${panel.title}" ${part} (${panel.type})`);
+      lines.push(`(${JSON.stringify(parts[part])}) satisfies Partly<${type}>;`);
+    }
+  }
+  return { text: lines.join('\n'), what };
+}
 
 /** Every PromQL query of `dashboard`, with where it is. */
 function queries(dashboard) {
@@ -84,17 +130,22 @@ for (const file of process.argv.slice(2)) {
   const json = readFileSync(file, 'utf8');
   if (!promqlParses(file, JSON.parse(json))) failed = true;
   const check = join(here, `${basename(file, '.json')}.dashboard.tmp.ts`);
-  writeFileSync(check, `export const dashboard = (${json.trimEnd()}) satisfies Json<Dashboard>;\n${TYPES}`);
+  const literal = `export const dashboard = (${json.trimEnd()}) satisfies Json<Dashboard>;`;
+  const plugins = pluginChecks(JSON.parse(json), literal.split('\n').length + 1);
+  writeFileSync(check, `${literal}\n${plugins.text}\n${TYPES}`);
   try {
     execFileSync(
       tsc,
       ['--noEmit', '--strict', '--skipLibCheck', '--pretty', 'false', '--module', 'nodenext', '--target', 'es2022', check],
       { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    console.log(`${file}: satisfies the Grafana dashboard schema (@grafana/schema)`);
+    console.log(`${file}: satisfies the Grafana dashboard schema and its panels' plugin types (@grafana/schema)`);
   } catch (error) {
     failed = true;
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.replaceAll(basename(check), resolve(file));
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`
+      .replace(/^.*\.dashboard\.tmp\.ts\((\d+),\d+\)/gm, (at, line) =>
+        plugins.what.has(Number(line)) ? `${resolve(file)}: ${plugins.what.get(Number(line))}` : at)
+      .replaceAll(basename(check), resolve(file));
     console.error(`${file}: does not satisfy the Grafana dashboard schema:\n${output}`);
   } finally {
     rmSync(check, { force: true });

@@ -10,7 +10,7 @@ pub mod sampler;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics::{counter, histogram};
+use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::error::ErrorCode;
@@ -123,4 +123,11 @@ pub fn user_left(stayed: Duration) {
 /// Store records dropped because the queue was full.
 pub fn store_dropped() {
     counter!(names::STORE_DROPPED).increment(1);
+}
+
+/// What `GET /health/ready` answers now: `voice_ready` is 1 while the node
+/// is ready and 0 once it is not (a dead store or registry, no live worker,
+/// or shutting down), so an alert sees a node that orchestrators skip.
+pub fn set_ready(ready: bool) {
+    gauge!("voice_ready").set(if ready { 1.0 } else { 0.0 });
 }

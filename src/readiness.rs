@@ -112,7 +112,7 @@ pub async fn probe(hub: &Hub) -> Readiness {
     } else {
         Ok(())
     };
-    let draining = if hub.is_leaving() {
+    let draining = if hub.is_draining() {
         Err(NotReady::Draining)
     } else {
         Ok(())

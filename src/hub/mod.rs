@@ -179,8 +179,8 @@ impl Hub {
         self.beat_now.notify_one();
     }
 
-    /// Whether the node is leaving or shutting down (not ready).
-    pub fn is_leaving(&self) -> bool {
+    /// Whether the node was told to stop or is shutting down (not ready).
+    pub fn is_draining(&self) -> bool {
         self.leaving.load(Ordering::Relaxed) || self.draining.load(Ordering::Relaxed)
     }
 
@@ -790,7 +790,7 @@ impl Hub {
             users: rooms.iter().map(|r| r.snapshot().participants).sum(),
             cpu: self.placement.cpu.lock().1,
             workers,
-            draining: self.is_leaving(),
+            draining: self.is_draining(),
         }
     }
 

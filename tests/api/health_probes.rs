@@ -52,11 +52,68 @@ async fn ready_turns(base: &str, status: u16) -> Value {
 }
 
 fn node_with(redis: &RedisServer) -> TestNode {
-    let url = redis.url();
+    named_node(redis, &format!("node-{}", rand::random::<u32>()))
+}
+
+/// A node called `id` on `redis`, with a quick heartbeat.
+fn named_node(redis: &RedisServer, id: &str) -> TestNode {
+    let (url, id) = (redis.url(), id.to_string());
     TestNode::start(vec![], move |c| {
         c.redis_url = Some(url);
         c.jwt_secret = Some(SECRET.into());
+        c.node_id = Some(id);
+        c.registry_heartbeat_secs = 1;
+        c.registry_node_ttl_secs = 3;
     })
+}
+
+/// `POST /api/voice/join` of a new wallet: the node the room is on.
+async fn node_of_join(node: &TestNode, market: &str) -> Value {
+    let wallet = TestWallet::new();
+    let token = wallet.login(&node.http()).await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/voice/join", node.http()))
+        .bearer_auth(token)
+        .json(&json!({"marketAddress": market, "walletAddress": wallet.address()}))
+        .timeout(T)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["success"], true, "{body}");
+    body["data"]["nodeId"].clone()
+}
+
+/// Waits (bounded) until the field `field` of what `node_id` last
+/// published to the registry satisfies `done`.
+async fn wait_published(
+    redis: &RedisServer,
+    node_id: &str,
+    field: &str,
+    done: impl Fn(&str) -> bool,
+) {
+    let mut r = redis.client().await;
+    let deadline = Instant::now() + T;
+    loop {
+        let value: Option<String> = r.hget(keys::node_key(node_id), field).await.unwrap();
+        let value = value.unwrap_or_default();
+        if done(&value) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{node_id} never published the {field} expected: {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (bounded) until the load `node_id` last published says `draining`.
+async fn wait_draining(redis: &RedisServer, node_id: &str) {
+    wait_published(redis, node_id, "load", |load| {
+        serde_json::from_str::<Value>(load).is_ok_and(|l| l["draining"] == true)
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,6 +165,34 @@ async fn ready_follows_redis_down_and_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draining_node_sends_new_rooms_to_the_others_and_keeps_its_own() {
+    let redis = RedisServer::start();
+    let a = named_node(&redis, "drain-a");
+    let b = named_node(&redis, "drain-b");
+    let running = random_address();
+    assert_eq!(
+        node_of_join(&a, &running).await,
+        "drain-a",
+        "idle nodes tie: the asked one takes the room"
+    );
+    // Node B is busier (two rooms to one): without draining, A would take
+    // the next room.
+    for _ in 0..2 {
+        assert_eq!(node_of_join(&b, &random_address()).await, "drain-b");
+    }
+    wait_published(&redis, "drain-b", "rooms", |rooms| rooms == "2").await;
+
+    a.server.app.hub.start_draining();
+    wait_draining(&redis, "drain-a").await;
+    assert_eq!(
+        ready_turns(&a.http(), 503).await["checks"]["draining"],
+        "shutting down"
+    );
+    assert_eq!(node_of_join(&a, &running).await, "drain-a");
+    assert_eq!(node_of_join(&a, &random_address()).await, "drain-b");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_turns_the_node_unready_while_it_serves_on_until_it_stops() {
     let redis = RedisServer::start();
     let node_id = format!("draining-{}", rand::random::<u32>());
@@ -148,20 +233,7 @@ async fn sigterm_turns_the_node_unready_while_it_serves_on_until_it_stops() {
     );
 
     // The registry hears at once that new rooms should go elsewhere.
-    let mut r = redis.client().await;
-    let deadline = Instant::now() + T;
-    loop {
-        let load: Option<String> = r.hget(keys::node_key(&node_id), "load").await.unwrap();
-        let load: Value = serde_json::from_str(&load.unwrap_or_default()).unwrap_or_default();
-        if load["draining"] == true {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the load never says draining: {load}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_draining(&redis, &node_id).await;
 
     // Everything is still served: new connections, sign-in, joins of the
     // running room and, with no other node to take it, of a new room.

@@ -204,6 +204,7 @@ impl App {
         });
         let sampled: Weak<dyn Sampled> = Arc::downgrade(&app) as Weak<dyn Sampled>;
         crate::telemetry::sampler::start(sampled, sample_every, &runtime);
+        crate::readiness::watch(Arc::downgrade(&app.hub), sample_every, &runtime);
         Ok(app)
     }
 
@@ -226,6 +227,13 @@ impl App {
             );
         }
         self.hub.deregister().await;
+    }
+
+    /// The longest [`App::shut_down`] takes given `within` for the store:
+    /// the rooms' and the sockets' waits, the store's, and the registry's
+    /// last call (bounded by `registry_timeout_ms`).
+    pub fn shut_down_bound(config: &Config, within: Duration) -> Duration {
+        SOCKETS_CLOSE_WAIT * 2 + within + Duration::from_millis(config.registry_timeout_ms)
     }
 
     /// The WebSocket URL clients connect to on this node.

@@ -64,6 +64,11 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Seconds between two samples of levels and call quality for `/metrics`.
     pub metrics_sample_secs: u64,
+    /// Seconds the node keeps serving, not ready, after SIGTERM/SIGINT
+    /// before it shuts down: time for load balancers and orchestrators to
+    /// see `/health/ready` fail and send new clients elsewhere (a second
+    /// signal skips the rest).
+    pub shutdown_delay_secs: u64,
     /// Days participation records and reports are kept (0: forever).
     pub retention_days: u32,
     /// Records waiting for the store at most; past it new ones are dropped
@@ -160,6 +165,7 @@ impl Default for Config {
             mongodb_uri: None,
             data_dir: PathBuf::from("./data"),
             metrics_sample_secs: 5,
+            shutdown_delay_secs: 5,
             retention_days: 180,
             store_queue_capacity: 10_000,
             stun_urls: Vec::new(),

@@ -24,6 +24,7 @@ pub mod ledger;
 pub mod limits;
 pub mod media;
 pub mod positions;
+pub mod readiness;
 pub mod registry;
 pub mod server;
 pub mod signaling;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use std::time::Duration;
 
 use pnl_voice::cluster;
 use pnl_voice::config::Config;
@@ -128,7 +127,8 @@ fn run_cluster(
             args,
             plans,
             stopped,
-            Duration::from_secs(10),
+            // Each child turns not ready, waits its delay and shuts down.
+            pnl_voice::server::shutdown_budget(config),
         ));
         wait_for_signal().await;
         tracing::info!("stopping the node processes");

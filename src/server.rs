@@ -15,6 +15,17 @@ const SHUTDOWN_FLUSH: Duration = Duration::from_secs(10);
 /// Longest wait for open connections to finish on shutdown, in seconds.
 const SHUTDOWN_GRACE_SECS: u64 = 5;
 
+/// The longest a node takes from SIGTERM/SIGINT to its exit with `config`:
+/// the shutdown delay, then [`App::shut_down`] (rooms 3 s, sockets 3 s,
+/// store 10 s, the registry's last call) and open connections (5 s); 27 s
+/// with the defaults. Orchestrators wait at least this long before they
+/// kill the process (docs/operations.md, "Health").
+pub fn shutdown_budget(config: &Config) -> Duration {
+    Duration::from_secs(config.shutdown_delay_secs)
+        + App::shut_down_bound(config, SHUTDOWN_FLUSH)
+        + Duration::from_secs(SHUTDOWN_GRACE_SECS)
+}
+
 /// A node that is listening.
 pub struct Server {
     /// The application state (for tests and ops hooks).
@@ -69,16 +80,33 @@ impl Server {
         self.server.handle()
     }
 
-    /// Serves until stopped or until SIGINT/SIGTERM.
+    /// Serves until stopped or until SIGINT/SIGTERM. On the first signal
+    /// the node turns not ready at once (`/health/ready` 503, the
+    /// registry told) and keeps serving everything for
+    /// `shutdown_delay_secs`, so that load balancers stop sending it new
+    /// clients first; a second signal ends the delay. Then it shuts down.
     pub async fn run(self) -> std::io::Result<()> {
         let handle = self.server.handle();
         // Kept alive (not dropped by `select!`) while the node shuts down:
         // dropping it would cut every connection at once.
         let server = self.server;
         tokio::pin!(server);
+        let mut signals = StopSignals::install()?;
         tokio::select! {
             result = &mut server => return result,
-            _ = shutdown_signal() => {}
+            _ = signals.next() => {}
+        }
+        let delay = Duration::from_secs(self.app.config.shutdown_delay_secs);
+        self.app.hub.start_draining();
+        crate::telemetry::set_ready(false);
+        tracing::info!(
+            ?delay,
+            "stop signal: not ready, serving until the delay ends"
+        );
+        tokio::select! {
+            result = &mut server => return result,
+            _ = tokio::time::sleep(delay) => {}
+            _ = signals.next() => tracing::info!("second stop signal: the delay ends now"),
         }
         tracing::info!("shutting down");
         self.app.shut_down(SHUTDOWN_FLUSH).await;
@@ -105,19 +133,39 @@ fn forget_idle_limits(app: Arc<App>, rest_limit: http::RestLimit) {
     });
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// SIGINT and SIGTERM, listened to from the start so that none is missed
+/// between the first and the second.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("install SIGTERM handler");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+
+    /// The next SIGINT or SIGTERM.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// A node running on its own thread and runtime (for tests and embedding).

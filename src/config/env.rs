@@ -55,6 +55,9 @@ pub(super) fn apply(
     if let Some(v) = get("PNL_VOICE_METRICS_SAMPLE_SECS") {
         config.metrics_sample_secs = parse("PNL_VOICE_METRICS_SAMPLE_SECS", &v)?;
     }
+    if let Some(v) = get("PNL_VOICE_SHUTDOWN_DELAY_SECS") {
+        config.shutdown_delay_secs = parse("PNL_VOICE_SHUTDOWN_DELAY_SECS", &v)?;
+    }
     if let Some(v) = get("PNL_VOICE_RETENTION_DAYS") {
         config.retention_days = parse("PNL_VOICE_RETENTION_DAYS", &v)?;
     }

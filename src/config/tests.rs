@@ -67,6 +67,22 @@ fn defaults_match_the_contract() {
 }
 
 #[test]
+fn the_shutdown_delay_is_five_seconds_unless_the_file_or_the_environment_says() {
+    let c = Config::load_from(None, None, env(&[])).unwrap();
+    assert_eq!(c.shutdown_delay_secs, 5);
+    let file = toml_file("shutdown_delay_secs = 20\n");
+    let c = Config::load_from(Some(file.path()), None, env(&[])).unwrap();
+    assert_eq!(c.shutdown_delay_secs, 20);
+    let c = Config::load_from(
+        Some(file.path()),
+        None,
+        env(&[("PNL_VOICE_SHUTDOWN_DELAY_SECS", "0")]),
+    )
+    .unwrap();
+    assert_eq!(c.shutdown_delay_secs, 0);
+}
+
+#[test]
 fn media_defaults_carry_opus_with_fec_and_dtx() {
     let m = MediaConfig::default();
     let opus = m.codecs.iter().find_map(|c| match c {

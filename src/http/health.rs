@@ -1,11 +1,14 @@
-//! Ops endpoints: `GET /health` (200 when workers run, 503 otherwise) and
-//! `GET /metrics` (Prometheus text format).
+//! Ops endpoints: `GET /health` (200 when workers run, 503 otherwise),
+//! the orchestrators' probes `GET /health/live` (the process answers) and
+//! `GET /health/ready` (it should get new traffic: [`crate::readiness`]),
+//! and `GET /metrics` (Prometheus text format).
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::App;
+use crate::readiness;
 
 /// `GET /health` options.
 #[derive(Deserialize)]
@@ -47,6 +50,40 @@ pub async fn health(app: web::Data<App>, query: web::Query<HealthQuery>) -> Http
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// What `GET /health/live` says: the only answer a live process gives.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Liveness {
+    /// The process answers requests.
+    Live,
+}
+
+/// `GET /health/live`'s body.
+#[derive(Debug, Serialize)]
+struct Live {
+    status: Liveness,
+}
+
+/// 200 `{"status":"live"}` while the process answers: a liveness probe
+/// restarts the node only when this stops, never while it drains.
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Live {
+        status: Liveness::Live,
+    })
+}
+
+/// 200 when the node should get new traffic, 503 (with the failing
+/// checks) when not; also sets `voice_ready` to the answer.
+pub async fn ready(app: web::Data<App>) -> HttpResponse {
+    let readiness = readiness::probe(&app.hub).await;
+    crate::telemetry::set_ready(readiness.is_ready());
+    if readiness.is_ready() {
+        HttpResponse::Ok().json(readiness)
+    } else {
+        HttpResponse::ServiceUnavailable().json(readiness)
     }
 }
 

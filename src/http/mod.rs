@@ -66,6 +66,8 @@ pub fn configure(app: Arc<App>, rest_limit: RestLimit) -> impl FnOnce(&mut web::
             )
             .route("/ws", web::get().to(ws::upgrade))
             .route("/health", web::get().to(health::health))
+            .route("/health/live", web::get().to(health::live))
+            .route("/health/ready", web::get().to(health::ready))
             .route("/metrics", web::get().to(health::metrics))
             .route("/", get_or_head().to(page(index.clone())))
             .route("/rooms/{market}", get_or_head().to(page(index.clone())))

@@ -45,7 +45,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures_util::future::try_join_all;
 use parking_lot::Mutex;
-use tokio::sync::{broadcast, mpsc, OnceCell};
+use tokio::sync::{broadcast, mpsc, Notify, OnceCell};
 
 use crate::address::Address;
 use crate::config::RoomDefaults;
@@ -53,7 +53,7 @@ use crate::ledger::ModerationLedger;
 use crate::media::{MediaError, WorkerPool};
 use crate::positions::MarketSource;
 use crate::protocol::{event, ModerationAction, ServerEvent};
-use crate::registry::{NodeLoad, RegistryError, RoomMessage, RoomOwner, WorkerLoad};
+use crate::registry::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, WorkerLoad};
 use crate::rooms::{Ban, ParticipantView, Room, RoomError, RoomSettings, SettingsPatch};
 use crate::store::{Recorder, ReportRecord, Write};
 use crate::telemetry;
@@ -91,7 +91,13 @@ pub struct Hub {
     /// Bans, churn history and join-rate slots, outliving rooms.
     ledger: Arc<ModerationLedger>,
     recorder: Recorder,
+    /// Told to stop ([`Hub::start_draining`]): not ready, new rooms go elsewhere,
+    /// everything running is still served.
+    leaving: AtomicBool,
+    /// Shutting down ([`Hub::shut_down`]): no new rooms at all.
     draining: AtomicBool,
+    /// Wakes the heartbeat for a beat now (the node's state changed).
+    beat_now: Arc<Notify>,
     placement: Placement,
 }
 
@@ -122,7 +128,9 @@ impl Hub {
             sessions,
             ledger,
             recorder,
+            leaving: AtomicBool::new(false),
             draining: AtomicBool::new(false),
+            beat_now: Arc::new(Notify::new()),
             placement,
         });
         if let Some(messages) = hub.placement.registry.subscribe() {
@@ -155,6 +163,25 @@ impl Hub {
     /// This node's id in the registry.
     pub fn node_id(&self) -> &str {
         &self.placement.me.node_id
+    }
+
+    /// The registry this node's rooms are claimed in.
+    pub fn registry(&self) -> &dyn Registry {
+        &*self.placement.registry
+    }
+
+    /// The node was told to stop (SIGTERM): it turns not ready and tells
+    /// the registry at once (its load says `draining`), so that new rooms
+    /// go to other nodes while there are any; running rooms, joins and
+    /// calls are served as before until [`Hub::shut_down`].
+    pub fn start_draining(&self) {
+        self.leaving.store(true, Ordering::Relaxed);
+        self.beat_now.notify_one();
+    }
+
+    /// Whether the node was told to stop or is shutting down (not ready).
+    pub fn is_draining(&self) -> bool {
+        self.leaving.load(Ordering::Relaxed) || self.draining.load(Ordering::Relaxed)
     }
 
     /// `wallet` joins `market` from the session behind `outbox`. A session
@@ -763,12 +790,14 @@ impl Hub {
             users: rooms.iter().map(|r| r.snapshot().participants).sum(),
             cpu: self.placement.cpu.lock().1,
             workers,
+            draining: self.is_draining(),
         }
     }
 
     /// Registers this node (its first heartbeat, awaited), then heartbeats
-    /// every `interval` (alive for `ttl`), re-claiming this node's rooms each
-    /// time so that they are registered again after an outage.
+    /// every `interval` (alive for `ttl`) and when [`Hub::start_draining`] asks,
+    /// re-claiming this node's rooms each time so that they are registered
+    /// again after an outage.
     ///
     /// The first beat is awaited because a room claimed by a node the
     /// registry does not know yet counts as a dead node's: a node that served
@@ -781,11 +810,15 @@ impl Hub {
         }
         let mut healthy = first.is_ok();
         let weak = Arc::downgrade(self);
+        let beat_now = self.beat_now.clone();
         self.runtime.spawn(async move {
             let mut tick = tokio::time::interval(interval);
             tick.tick().await;
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = beat_now.notified() => {}
+                }
                 let Some(hub) = weak.upgrade() else { break };
                 hub.forget_old_times();
                 let result = hub.beat(ttl.as_secs()).await;

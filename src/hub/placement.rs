@@ -57,7 +57,8 @@ impl Placement {
     }
 
     /// The node a new room should go to: the least-loaded live node below
-    /// the CPU threshold (this one, whose load is `mine`, on a tie).
+    /// the CPU threshold (this one, whose load is `mine`, on a tie), one
+    /// that is not draining while there is one.
     pub async fn choose_owner(
         &self,
         me: &RoomOwner,
@@ -70,7 +71,7 @@ impl Placement {
         let best = nodes
             .into_iter()
             .filter(|n| n.cpu < self.cpu_threshold)
-            .min_by_key(|n| (n.users, n.rooms, n.node_id != me.node_id))
+            .min_by_key(|n| (n.draining, n.users, n.rooms, n.node_id != me.node_id))
             .ok_or(JoinError::NoCapacity)?;
         if best.node_id == me.node_id {
             return Ok(me.clone());

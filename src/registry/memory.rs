@@ -67,6 +67,10 @@ impl Registry for MemoryRegistry {
         Ok(self.load.lock().iter().cloned().collect())
     }
 
+    async fn ping(&self) -> Result<(), RegistryError> {
+        Ok(())
+    }
+
     async fn deregister(&self, _node_id: &str) -> Result<(), RegistryError> {
         *self.load.lock() = None;
         Ok(())

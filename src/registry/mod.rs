@@ -50,6 +50,11 @@ pub struct NodeLoad {
     pub cpu: f32,
     /// Per worker: id, rooms, users.
     pub workers: Vec<WorkerLoad>,
+    /// The node is shutting down (`GET /health/ready` answers 503): it
+    /// serves its rooms until it stops, but new rooms go to other nodes
+    /// while there are any. Absent in loads of nodes from before the field.
+    #[serde(default)]
+    pub draining: bool,
 }
 
 /// One worker's load.
@@ -156,6 +161,10 @@ pub trait Registry: Send + Sync {
 
     /// The live nodes.
     async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError>;
+
+    /// Answers when the registry can be reached (`GET /health/ready`);
+    /// bounded like every call.
+    async fn ping(&self) -> Result<(), RegistryError>;
 
     /// Removes the node's own records (graceful shutdown).
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError>;

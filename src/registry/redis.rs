@@ -275,6 +275,12 @@ impl Registry for RedisRegistry {
         self.reap_dead_nodes().await
     }
 
+    async fn ping(&self) -> Result<(), RegistryError> {
+        self.redis
+            .run(async |c| redis::cmd("PING").query_async::<()>(c).await)
+            .await
+    }
+
     async fn live_nodes(&self) -> Result<Vec<NodeLoad>, RegistryError> {
         let loads: Vec<Option<String>> = self
             .redis

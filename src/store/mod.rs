@@ -37,6 +37,10 @@ pub trait Store: Send + Sync {
     /// Which implementation this is (`sqlite`, `mongodb`).
     fn kind(&self) -> &'static str;
 
+    /// Answers when the store can be reached (`GET /health/ready`): a
+    /// trivial query, off the async threads like every other.
+    async fn ping(&self) -> Result<(), StoreError>;
+
     /// Applies `batch` in order. Every write is idempotent, so a batch that
     /// failed part way may be applied again.
     async fn apply(&self, batch: &[Write]) -> Result<(), StoreError>;

@@ -337,6 +337,11 @@ impl Store for MongoStore {
         "mongodb"
     }
 
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db.run_command(doc! { "ping": 1 }).await?;
+        Ok(())
+    }
+
     async fn apply(&self, batch: &[Write]) -> Result<(), StoreError> {
         self.ready().await?;
         for write in batch {

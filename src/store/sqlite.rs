@@ -124,6 +124,11 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.with(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
     async fn apply(&self, batch: &[Write]) -> Result<(), StoreError> {
         let batch = batch.to_vec();
         self.with(move |conn| {

@@ -1,7 +1,8 @@
 //! The server's surface, HTTP and socket: the REST API, the OpenAPI
 //! document, the signaling contract, hostile input, abuse, the security guards,
 //! the room preview, reactions, invitations to speak and errors with
-//! details, `/health` and `/metrics`.
+//! details, `/health`, the probes `/health/live` and `/health/ready` (with
+//! the SIGTERM sequence) and `/metrics`.
 //!
 //! One test binary for these suites, so the worker is linked once (the
 //! binaries of `tests/`: docs/testing.md).
@@ -9,6 +10,7 @@
 mod abuse;
 mod bad_input;
 mod debate;
+mod health_probes;
 mod health_resources;
 mod metrics_e2e;
 mod metrics_fresh;

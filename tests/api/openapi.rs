@@ -241,6 +241,12 @@ impl Client {
     }
 }
 
+/// Asserts that `status` is a documented answer of `method path` and
+/// that `body` is what the document says (for the other suites' calls).
+pub fn conforms(method: &str, path: &str, status: u16, body: &Value) {
+    Spec::new().check(method, path, status, Some(body));
+}
+
 /// The refusal's `(status, code)`.
 fn refusal((status, body): (u16, Value)) -> (u16, String) {
     assert_eq!(body["success"], false, "{body}");
@@ -726,6 +732,10 @@ async fn every_operation_answers_as_documented() {
     assert_eq!((status, health["status"].clone()), (200, json!("ok")));
     let (status, _) = api.get("/health", &[("resources", "1")], None).await;
     assert_eq!(status, 200);
+    let (status, live) = api.get("/health/live", &[], None).await;
+    assert_eq!((status, live), (200, json!({"status": "live"})));
+    let (status, ready) = api.get("/health/ready", &[], None).await;
+    assert_eq!((status, ready["status"].clone()), (200, json!("ready")));
     let (status, _) = api.get("/metrics", &[], None).await;
     assert_eq!(status, 200);
 

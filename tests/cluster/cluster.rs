@@ -46,6 +46,8 @@ impl Cluster {
                 "MEDIASOUP_WEBRTC_SERVER_PORT",
                 free_rtc_ports(2).to_string(),
             )
+            // The children stop at once when the test ends.
+            .env("PNL_VOICE_SHUTDOWN_DELAY_SECS", "0")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

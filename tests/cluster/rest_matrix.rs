@@ -375,6 +375,7 @@ async fn a_call_for_a_room_whose_node_does_not_answer_is_capacity() {
         users: 0,
         cpu: 0.0,
         workers: vec![],
+        draining: false,
     };
     registry.heartbeat(&load, 60).await.unwrap();
     let market = random_address();

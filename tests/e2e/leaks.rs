@@ -179,6 +179,10 @@ impl Registry for Gate {
         self.inner.live_nodes().await
     }
 
+    async fn ping(&self) -> Result<(), RegistryError> {
+        self.inner.ping().await
+    }
+
     async fn deregister(&self, node_id: &str) -> Result<(), RegistryError> {
         self.inner.deregister(node_id).await
     }

@@ -539,6 +539,11 @@ async fn a_debater_exports_and_erases_its_turns_and_the_side_totals_stay(store: 
     assert_eq!(store.debates_of(&other).await.unwrap().len(), 2);
 }
 
+/// The readiness probe's question: the store answers.
+async fn the_store_answers_a_ping(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+}
+
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -568,6 +573,7 @@ macro_rules! suite {
 }
 
 suite!(
+    the_store_answers_a_ping,
     a_room_is_recorded_with_its_worker_and_settings,
     debates_are_kept_newest_first_at_most_the_limit_and_purged,
     a_debater_exports_and_erases_its_turns_and_the_side_totals_stay,
@@ -586,6 +592,15 @@ suite!(
     a_ban_is_kept_until_it_ends_and_the_later_end_wins,
 );
 
+/// A loopback port nothing listens on (for a server that is down).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The MongoDB store while its server is down: records wait in the queue
 /// (the node does not fail) and are written once the server is up.
 #[tokio::test]
@@ -598,11 +613,7 @@ async fn mongodb_records_wait_for_a_server_that_comes_back() {
         eprintln!("outage test needs a server it can start (PNL_VOICE_MONGO_PYTHON); skipped with an external MONGODB_URI");
         return;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let uri = format!("mongodb://127.0.0.1:{port}/pnl_voice_outage?directConnection=true");
     let store: Arc<dyn Store> = Arc::new(MongoStore::connect(&uri).await.unwrap());
     let recorder = Recorder::start(store.clone(), 100, 0, &tokio::runtime::Handle::current());
@@ -632,6 +643,19 @@ async fn mongodb_records_wait_for_a_server_that_comes_back() {
     assert!(written, "the queue drains once the server is up");
     assert_eq!(recorder.stats().written, 5);
     assert_eq!(room.unwrap().unwrap().stats.total_joins, 5);
+}
+
+/// A MongoDB store whose server is down fails its ping (bounded by the
+/// server selection timeout), so `/health/ready` says why.
+#[tokio::test]
+async fn a_mongodb_store_without_its_server_fails_its_ping() {
+    let port = free_port();
+    let uri = format!("mongodb://127.0.0.1:{port}/pnl_voice_down?directConnection=true");
+    let store = MongoStore::connect(&uri).await.unwrap();
+    let ping = tokio::time::timeout(Duration::from_secs(30), store.ping())
+        .await
+        .expect("the ping ends by itself");
+    assert!(ping.is_err(), "no server answered: {ping:?}");
 }
 
 /// A records file written before stays could be cut short opens with the

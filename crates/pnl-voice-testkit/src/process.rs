@@ -42,14 +42,24 @@ pub struct NodeProcess {
     /// Its worker's RTC port (UDP), the same across restarts.
     pub rtc_port: u16,
     config: PathBuf,
+    /// `PNL_VOICE_SHUTDOWN_DELAY_SECS` of the process.
+    shutdown_delay_secs: u64,
     child: Option<Child>,
 }
 
 impl NodeProcess {
     /// Starts `pnl-voice --config <toml>` where the TOML is `config` with
     /// `http_listen` on a free loopback port and dev mode prepended, and
-    /// waits for /health.
+    /// waits for /health. It shuts down without the delay of
+    /// `PNL_VOICE_SHUTDOWN_DELAY_SECS` (so a test's SIGTERM is not slowed
+    /// down); [`NodeProcess::start_with_shutdown_delay`] gives it one.
     pub async fn start(config: &str) -> Self {
+        Self::start_with_shutdown_delay(config, 0).await
+    }
+
+    /// As [`NodeProcess::start`], serving on, not ready, for `delay_secs`
+    /// after its first SIGTERM.
+    pub async fn start_with_shutdown_delay(config: &str, delay_secs: u64) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -66,6 +76,7 @@ impl NodeProcess {
             port,
             rtc_port: free_rtc_ports(1),
             config: path,
+            shutdown_delay_secs: delay_secs,
             child: None,
         };
         node.restart().await;
@@ -88,6 +99,10 @@ impl NodeProcess {
             .arg(&self.config)
             .env("MEDIASOUP_LISTEN_IP", "127.0.0.1")
             .env("MEDIASOUP_WEBRTC_SERVER_PORT", self.rtc_port.to_string())
+            .env(
+                "PNL_VOICE_SHUTDOWN_DELAY_SECS",
+                self.shutdown_delay_secs.to_string(),
+            )
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -128,9 +143,21 @@ impl NodeProcess {
 
     /// Sends `signal` and waits (bounded) for the process to exit.
     pub async fn signal_and_wait(&mut self, signal: libc::c_int, within: Duration) -> ExitStatus {
-        let mut child = self.child.take().expect("running");
+        self.signal(signal);
+        self.wait_exit(within).await
+    }
+
+    /// Sends `signal` to the running process.
+    pub fn signal(&self, signal: libc::c_int) {
+        let child = self.child.as_ref().expect("running");
         // SAFETY: signalling our own child process.
         unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    }
+
+    /// Waits (bounded) for the process to exit; kills it and panics past
+    /// `within`.
+    pub async fn wait_exit(&mut self, within: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -139,7 +166,7 @@ impl NodeProcess {
             if Instant::now() >= deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("the node did not exit within {within:?} of signal {signal}");
+                panic!("the node did not exit within {within:?}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

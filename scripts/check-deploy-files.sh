@@ -1,6 +1,7 @@
 #!/bin/sh
 # Checks the deployment files with the tools that run here (no Docker
-# engine): promtool for the Prometheus config and alert rules, the classic
+# engine): promtool for the Prometheus config, alert rules and their unit
+# tests, amtool for the Alertmanager config, the classic
 # docker-compose for the compose file, dockerfile-utils for the Dockerfile,
 # and Grafana's dashboard schema for the dashboards (the dashboard's metrics
 # are checked against a live /metrics by tests/api/metrics_e2e.rs).
@@ -9,6 +10,10 @@ cd "$(dirname "$0")/.."
 
 promtool check config docker/prometheus/prometheus.yml
 promtool check rules docker/prometheus/alerts.yml
+promtool test rules docker/prometheus/tests/alerts_test.yml
+scripts/check-alert-runbooks.py docker/prometheus/alerts.yml \
+    docker/prometheus/tests/alerts_test.yml docs/operations.md
+amtool check-config docker/alertmanager/alertmanager.yml
 
 # The recording rules that give the seed's metric names back, and their unit tests.
 promtool check rules docker/prometheus/recording.yml

@@ -11,6 +11,8 @@ PACKAGES="build-essential pkg-config python3 python3-venv dpkg-dev libssl-dev li
 libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
 if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
+    # Alertmanager: run by the alert test of tests/cluster; amtool checks its config.
+    PACKAGES="$PACKAGES prometheus-alertmanager"
 fi
 if [ "${1:-}" = "peer" ]; then
     PACKAGES="$PACKAGES janus"

@@ -2,9 +2,13 @@
 //! pinned mediasoup a worker is a thread of its process, so a worker that
 //! aborts takes the process down; running one single-worker node per core
 //! confines such a crash to that node's rooms. The children share the Redis
-//! registry; a child that dies is started again.
+//! registry; a child that dies is started again. Prometheus finds the
+//! children through a targets file ([`prometheus`]).
+
+pub mod prometheus;
 
 use std::ffi::OsString;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -18,6 +22,10 @@ use crate::config::Config;
 pub struct ChildPlan {
     /// Position among the children.
     pub index: usize,
+    /// Its HTTP (and `/metrics`) address.
+    pub http_listen: SocketAddr,
+    /// Its node id in the registry.
+    pub node_id: String,
     /// Environment variables set for it (over the parent's).
     pub env: Vec<(String, String)>,
 }
@@ -54,14 +62,13 @@ pub fn plan(config: &Config, processes: usize) -> Result<Vec<ChildPlan>, String>
     Ok((0..processes)
         .map(|index| {
             let port = base_port + index as u16;
+            let http_listen = SocketAddr::new(config.http_listen.ip(), port);
+            let node_id = format!("{base_id}-{index}");
             let rtc_min = min + index as u32 * span;
             let mut env = vec![
-                (
-                    "PNL_VOICE_HTTP_LISTEN".into(),
-                    format!("{}:{port}", config.http_listen.ip()),
-                ),
+                ("PNL_VOICE_HTTP_LISTEN".into(), http_listen.to_string()),
                 ("PNL_VOICE_WORKERS".into(), "1".into()),
-                ("PNL_VOICE_NODE_ID".into(), format!("{base_id}-{index}")),
+                ("PNL_VOICE_NODE_ID".into(), node_id.clone()),
                 ("MEDIASOUP_RTC_MIN_PORT".into(), rtc_min.to_string()),
                 (
                     "MEDIASOUP_RTC_MAX_PORT".into(),
@@ -83,7 +90,12 @@ pub fn plan(config: &Config, processes: usize) -> Result<Vec<ChildPlan>, String>
                     (server_port + index as u16).to_string(),
                 ));
             }
-            ChildPlan { index, env }
+            ChildPlan {
+                index,
+                http_listen,
+                node_id,
+                env,
+            }
         })
         .collect())
 }
@@ -196,6 +208,8 @@ mod tests {
         assert_eq!(env(&plans[1], "PNL_VOICE_HTTP_LISTEN"), "127.0.0.1:4001");
         assert_eq!(env(&plans[1], "PNL_VOICE_WORKERS"), "1");
         assert_eq!(env(&plans[1], "PNL_VOICE_NODE_ID"), "host-1");
+        assert_eq!(plans[1].node_id, "host-1");
+        assert_eq!(plans[1].http_listen, "127.0.0.1:4001".parse().unwrap());
         assert_eq!(
             env(&plans[1], "PNL_VOICE_PUBLIC_URL"),
             "https://voice.example:4001"

@@ -2,7 +2,7 @@
 
 #![warn(missing_docs)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -47,6 +47,10 @@ enum Mode {
         /// Node processes (default: CPU cores).
         #[arg(long)]
         processes: Option<usize>,
+        /// Write the children's addresses to this file for Prometheus's
+        /// file-based discovery (`file_sd_configs`), one target per child.
+        #[arg(long, env = "PNL_VOICE_PROMETHEUS_TARGETS_FILE")]
+        prometheus_targets: Option<PathBuf>,
     },
 }
 
@@ -64,13 +68,18 @@ fn main() -> ExitCode {
         println!("configuration OK");
         return ExitCode::SUCCESS;
     }
-    if let Some(Mode::Cluster { processes }) = cli.command {
+    if let Some(Mode::Cluster {
+        processes,
+        prometheus_targets,
+    }) = cli.command
+    {
         return run_cluster(
             &cli.config,
             &cli.media_config,
             cli.log_json,
             &config,
             processes,
+            prometheus_targets.as_deref(),
         );
     }
     if config.media.announced_ip.is_none() && config.media.listen_ip.is_unspecified() {
@@ -92,13 +101,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// `pnl-voice cluster`: supervises one node process per core.
+/// `pnl-voice cluster`: supervises one node process per core, after
+/// writing their Prometheus targets file when asked to.
 fn run_cluster(
     config_file: &Option<PathBuf>,
     media_file: &Option<PathBuf>,
     log_json: bool,
     config: &Config,
     processes: Option<usize>,
+    prometheus_targets: Option<&Path>,
 ) -> ExitCode {
     let plans = match cluster::plan(config, processes.unwrap_or_else(num_cpus::get)) {
         Ok(plans) => plans,
@@ -107,6 +118,15 @@ fn run_cluster(
             return ExitCode::from(2);
         }
     };
+    if let Some(file) = prometheus_targets {
+        if let Err(e) = cluster::prometheus::write_targets(file, &plans) {
+            eprintln!(
+                "pnl-voice cluster: cannot write the Prometheus targets file {}: {e}",
+                file.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let mut args = Vec::new();
     if let Some(file) = config_file {
         args.extend(["--config".into(), file.clone().into_os_string()]);

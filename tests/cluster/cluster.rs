@@ -14,13 +14,21 @@ use pnl_voice_testkit::signal::SignalClient;
 use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::{json, Value};
 
-struct Cluster {
+/// A `pnl-voice cluster --processes 2` (node ids `t-0`, `t-1`); stopped
+/// with SIGTERM when dropped.
+pub(crate) struct Cluster {
     parent: Child,
-    base: u16,
+    /// The first child's HTTP port (the second's is the next one).
+    pub(crate) base: u16,
 }
 
 impl Cluster {
     fn start(redis: &RedisServer) -> Self {
+        Self::start_with(redis, &[])
+    }
+
+    /// Starts it with `env` set for the parent (and so its children).
+    pub(crate) fn start_with(redis: &RedisServer, env: &[(&str, &str)]) -> Self {
         // The HTTP ports of the cluster's two nodes (free for TCP too).
         let base = free_rtc_ports(2);
         let dir = std::env::temp_dir().join(format!("pnl-voice-cluster-{}", rand::random::<u64>()));
@@ -49,6 +57,7 @@ impl Cluster {
             // The children stop at once when the test ends.
             .env("PNL_VOICE_SHUTDOWN_DELAY_SECS", "0")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -69,7 +78,8 @@ impl Cluster {
         body["pid"].as_u64()
     }
 
-    async fn wait_pid(&self, child: u16, not: Option<u64>) -> u64 {
+    /// Waits (bounded) for `child` to answer, with a pid other than `not`.
+    pub(crate) async fn wait_pid(&self, child: u16, not: Option<u64>) -> u64 {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(pid) = self.pid(child).await.filter(|p| Some(*p) != not) {

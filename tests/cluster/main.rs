@@ -1,9 +1,11 @@
 //! Several nodes: `pnl-voice cluster` (one process per core), rooms shared
-//! through a real Redis, and a node that crashes.
+//! through a real Redis, a node that crashes, and alerts that fire through
+//! Prometheus and Alertmanager when nodes stop.
 //!
 //! One test binary for these suites, so the worker is linked once (the
 //! binaries of `tests/`: docs/testing.md).
 
+mod alerts;
 mod cluster;
 mod moderation_ledger;
 mod node_crash;

@@ -18,6 +18,10 @@ echo "docker/docker-compose.yml: valid"
 tests/deploy/node_modules/.bin/dockerfile-utils lint docker/Dockerfile
 echo "docker/Dockerfile: no lint problems"
 
+# Caddy logs its info lines on stderr: shown only when the file is refused.
+caddy_out=$(PUBLIC_HOST=voice.example.com caddy validate --config docker/caddy/Caddyfile --adapter caddyfile 2>&1) || { echo "$caddy_out"; exit 1; }
+echo "docker/caddy/Caddyfile: valid"
+
 for f in docker/grafana/dashboards/*.json; do
     python3 -m json.tool "$f" >/dev/null
     echo "$f: valid JSON"

@@ -11,6 +11,8 @@ PACKAGES="build-essential pkg-config python3 python3-venv dpkg-dev libssl-dev li
 libusrsctp-dev libabsl-dev nlohmann-json3-dev nodejs npm"
 if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
+    # Caddy (the HTTPS proxy the browser test starts) and certutil (its test CA into Chromium's NSS store).
+    PACKAGES="$PACKAGES caddy libnss3-tools"
 fi
 if [ "${1:-}" = "peer" ]; then
     PACKAGES="$PACKAGES janus"

@@ -27,6 +27,10 @@ echo "docker/docker-compose.yml: valid"
 tests/deploy/node_modules/.bin/dockerfile-utils lint docker/Dockerfile
 echo "docker/Dockerfile: no lint problems"
 
+# Caddy logs its info lines on stderr: shown only when the file is refused.
+caddy_out=$(PUBLIC_HOST=voice.example.com caddy validate --config docker/caddy/Caddyfile --adapter caddyfile 2>&1) || { echo "$caddy_out"; exit 1; }
+echo "docker/caddy/Caddyfile: valid"
+
 # The dashboards against Grafana's dashboard schema (@grafana/schema, with
 # TypeScript), and their queries through promtool's PromQL parser.
 node tests/deploy/check-dashboards.mjs docker/grafana/dashboards/*.json

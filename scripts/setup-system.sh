@@ -13,6 +13,8 @@ if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
     # Alertmanager: run by the alert test of tests/cluster; amtool checks its config.
     PACKAGES="$PACKAGES prometheus-alertmanager"
+    # Caddy (the HTTPS proxy the browser test starts) and certutil (its test CA into Chromium's NSS store).
+    PACKAGES="$PACKAGES caddy libnss3-tools"
 fi
 if [ "${1:-}" = "peer" ]; then
     PACKAGES="$PACKAGES janus"

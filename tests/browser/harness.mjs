@@ -306,14 +306,16 @@ function writeSpeechWav(file) {
 /**
  * Headless Chromium (CHROMIUM, default /usr/bin/chromium) with fake media; `dir` holds its microphone file.
  * `askForMicrophone`: without the fake permission prompt, so only a context granted `microphone` may open it.
+ * `home`: the browser's HOME, whose `.pki/nssdb` holds the certificate authorities it trusts beyond the system's.
  */
-export async function launchBrowser(dir, { askForMicrophone = false } = {}) {
+export async function launchBrowser(dir, { askForMicrophone = false, home } = {}) {
   const speech = path.join(dir, 'speech.wav');
   writeSpeechWav(speech);
   return chromium.launch({
     executablePath: executable(process.env.CHROMIUM || '/usr/bin/chromium', 'CHROMIUM'),
     headless: true,
     timeout: STEP_MS,
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
     // Playwright gives every launch a new, empty user-data-dir.
     args: [
       '--no-sandbox',

@@ -10,10 +10,16 @@ cd "$(dirname "$0")/.."
 promtool check config docker/prometheus/prometheus.yml
 promtool check rules docker/prometheus/alerts.yml
 
-# Required variables get placeholder values; the file itself is checked.
-(cd docker && PUBLIC_URL=https://voice.example.com JWT_SECRET=x ANNOUNCED_IP=203.0.113.10 \
+# Required variables get placeholder values; the file itself is checked
+# (services, healthchecks, `depends_on` conditions, mounts).
+(cd docker && PUBLIC_HOST=voice.example.com JWT_SECRET=x ANNOUNCED_IP=203.0.113.10 \
     TURN_SECRET=x GRAFANA_ADMIN_PASSWORD=x docker-compose -f docker-compose.yml config -q)
 echo "docker/docker-compose.yml: valid"
+# Every variable the compose file requires is documented in .env.example.
+for var in $(grep -o '${[A-Z_]*:?' docker/docker-compose.yml | tr -d '${:?' | sort -u); do
+    grep -q "^$var=" docker/.env.example || { echo "docker/.env.example lacks $var" >&2; exit 1; }
+done
+echo "docker/.env.example: names every required variable"
 
 tests/deploy/node_modules/.bin/dockerfile-utils lint docker/Dockerfile
 echo "docker/Dockerfile: no lint problems"

@@ -2,8 +2,9 @@
 # Checks the deployment files with the tools that run here (no Docker
 # engine): promtool for the Prometheus config and alert rules, the classic
 # docker-compose for the compose file, dockerfile-utils for the Dockerfile,
-# and JSON parsing for the Grafana files (the dashboard's metrics are
-# checked against a live /metrics by tests/api/metrics_e2e.rs).
+# JSON parsing for the Grafana files (the dashboard's metrics are checked
+# against a live /metrics by tests/api/metrics_e2e.rs), and kubernetes-validate
+# (PyPI, in the virtualenv at $PYENV) for the Kubernetes manifests.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,26 @@ for f in docker/grafana/dashboards/*.json; do
     python3 -m json.tool "$f" >/dev/null
     echo "$f: valid JSON"
 done
+
+# The Kubernetes manifests against the bundled schemas (no cluster, no
+# network) with unknown fields refused, for the oldest Kubernetes they need
+# (1.29: the native sidecar) and the newest the validator knows.
+# kustomization.yaml is kustomize's own kind, not a Kubernetes resource: it
+# is checked to list every manifest but the example Secret instead.
+KUBERNETES_VALIDATE="${PYENV:-/var/tmp/pnl-voice-pyenv}/bin/kubernetes-validate"
+if [ ! -x "$KUBERNETES_VALIDATE" ]; then
+    echo "kubernetes-validate not found at $KUBERNETES_VALIDATE: run make test-deps" >&2
+    exit 1
+fi
+manifests="$(ls deploy/kubernetes/*.yaml | grep -v '/kustomization.yaml$')"
+for version in 1.29.0 1.37.0; do
+    # shellcheck disable=SC2086 # one argument per manifest
+    "$KUBERNETES_VALIDATE" --strict --quiet --kubernetes-version "$version" $manifests
+done
+for f in $manifests; do
+    name="$(basename "$f")"
+    [ "$name" = secret.example.yaml ] && continue
+    grep -q "^  - $name\$" deploy/kubernetes/kustomization.yaml \
+        || { echo "deploy/kubernetes/kustomization.yaml does not list $name" >&2; exit 1; }
+done
+echo "deploy/kubernetes: valid against Kubernetes 1.29 and 1.37, all in kustomization.yaml"

@@ -52,3 +52,16 @@ for f in $manifests; do
         || { echo "deploy/kubernetes/kustomization.yaml does not list $name" >&2; exit 1; }
 done
 echo "deploy/kubernetes: valid against Kubernetes 1.29 and 1.37, all in kustomization.yaml"
+# The Caddyfile of the voice pods' sidecar, taken out of its ConfigMap.
+command -v caddy >/dev/null || { echo "caddy not found: run make test-deps" >&2; exit 1; }
+sidecar="$(mktemp -d)"
+trap 'rm -rf "$sidecar"' EXIT
+"${PYENV:-/var/tmp/pnl-voice-pyenv}/bin/python" -c 'import sys, yaml
+sys.stdout.write(yaml.safe_load(open(sys.argv[1]))["data"]["Caddyfile"])' \
+    deploy/kubernetes/caddy-config.yaml >"$sidecar/Caddyfile"
+if ! PUBLIC_HOST=voice.example.com caddy validate --adapter caddyfile \
+    --config "$sidecar/Caddyfile" >"$sidecar/out" 2>&1; then
+    cat "$sidecar/out" >&2
+    exit 1
+fi
+echo "deploy/kubernetes/caddy-config.yaml: valid Caddyfile"

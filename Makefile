@@ -55,10 +55,12 @@ build: setup
 run: build
 	$(BIN) --dev
 
-# What only the tests need: redis-server, Chromium, playwright-core.
+# What only the tests need: redis-server, Chromium, playwright-core, the
+# MongoDB-wire test server and kubernetes-validate (in the PYENV virtualenv).
 test-deps:
 	@scripts/setup-system.sh test
 	@scripts/mongo-wire-server.sh $(PYENV)
+	@scripts/kubernetes-validate.sh $(PYENV)
 	cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
@@ -69,7 +71,7 @@ test: setup test-deps
 	PNL_VOICE_MONGO_PYTHON=$(PYENV)/bin/python $(CARGO) test $(CARGO_FLAGS) --workspace --no-fail-fast
 	$(MAKE) --no-print-directory clients-test
 	$(MAKE) --no-print-directory fuzz
-	@scripts/check-deploy-files.sh
+	@PYENV=$(PYENV) scripts/check-deploy-files.sh
 	@scripts/check-standalone.sh
 	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory soak-smoke
@@ -117,7 +119,7 @@ fuzz:
 
 ## The deployment files through their checkers.
 deploy-check: test-deps
-	@scripts/check-deploy-files.sh
+	@PYENV=$(PYENV) scripts/check-deploy-files.sh
 
 ## The client SDK's unit tests: state machine, reconnection, event typing
 ## (a type-level test fails when the generated wire types drift); the React

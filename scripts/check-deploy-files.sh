@@ -17,7 +17,7 @@ scripts/check-alert-runbooks.py docker/prometheus/alerts.yml \
     docker/prometheus/tests/alerts_test.yml docs/operations.md
 amtool check-config docker/alertmanager/alertmanager.yml
 
-# The recording rules that give the seed's metric names back, and their unit tests.
+# The recording rules that give the earlier metric names back, and their unit tests.
 promtool check rules docker/prometheus/recording.yml
 promtool test rules docker/prometheus/tests/recording_test.yml
 

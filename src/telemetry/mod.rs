@@ -32,11 +32,11 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 /// Buckets (seconds) of how long rooms and users stay.
 const STAY_BUCKETS: &[f64] = &[10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0];
 
-/// Buckets (seconds) of streams' round-trip time: the seed's milliseconds
+/// Buckets (seconds) of streams' round-trip time: the earlier milliseconds
 /// buckets in base units, so the recording rules give them back.
 const RTT_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0];
 
-/// Buckets of the fraction of packets lost: the seed's percent buckets as
+/// Buckets of the fraction of packets lost: the earlier percent buckets as
 /// ratios.
 const LOSS_BUCKETS: &[f64] = &[0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0];
 

@@ -18,7 +18,7 @@ const DASHBOARD: &str = concat!(
     "/docker/grafana/dashboards/pnl-voice.json"
 );
 
-/// The recording rules that give the seed's metric names back: their names
+/// The recording rules that give the earlier metric names back: their names
 /// are Prometheus's, not the node's.
 const RECORDING_RULES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

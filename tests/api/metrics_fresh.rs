@@ -11,7 +11,7 @@ use pnl_voice_testkit::prom::Scrape;
 
 const OPERATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/operations.md");
 
-/// The recording rules that rewrite buckets' `le` to the seed's units.
+/// The recording rules that rewrite buckets' `le` to the earlier units.
 const RECORDING_RULES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/docker/prometheus/recording.yml"

@@ -16,6 +16,7 @@ use std::process::Command;
 const SYSTEM_LIBS: &[&str] = &[
     "openssl",
     "libuv",
+    "liburing",
     "usrsctp",
     "absl_flat_hash_map",
     "absl_flat_hash_set",

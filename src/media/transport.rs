@@ -1,6 +1,7 @@
 //! WebRTC transports: creation from the media settings and the data that
 //! mediasoup-client's `createSendTransport`/`createRecvTransport` take.
 
+use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
 use mediasoup::worker::RequestError;
 
@@ -18,7 +19,13 @@ pub async fn create_webrtc_transport(
 ) -> Result<WebRtcTransport, MediaError> {
     let mut options = match &slot.webrtc_server {
         Some(server) => WebRtcTransportOptions::new_with_server(server.clone()),
-        None => WebRtcTransportOptions::new(TransportListenIps::new(config.listen())),
+        None => {
+            let mut infos = WebRtcTransportListenInfos::new(config.listen(Protocol::Udp, None));
+            if config.enable_tcp {
+                infos = infos.insert(config.listen(Protocol::Tcp, None));
+            }
+            WebRtcTransportOptions::new(infos)
+        }
     };
     options.enable_udp = true;
     options.enable_tcp = config.enable_tcp;

@@ -10,8 +10,6 @@
 //! as before the split. Outbound, mediasoup's values become the wire's
 //! JSON ([`json`]) and its ids the wire's typed ids ([`id`]).
 
-use std::net::IpAddr;
-
 use mediasoup::prelude::{DtlsParameters, IceCandidate, RtpCapabilities, RtpParameters};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -138,18 +136,18 @@ pub fn consumer_type(kind: mediasoup::consumer::ConsumerType) -> protocol::Consu
     }
 }
 
-/// An ICE candidate with its IP as both `ip` and `address` (mediasoup-client
-/// reads one or the other, depending on its version).
+/// An ICE candidate with its address as both `address` and `ip`
+/// (mediasoup-client reads one or the other, depending on its version).
 pub fn ice_candidate(candidate: &IceCandidate) -> protocol::IceCandidate {
     #[derive(Serialize)]
-    struct WithAddress<'a> {
+    struct WithIp<'a> {
         #[serde(flatten)]
         candidate: &'a IceCandidate,
-        address: IpAddr,
+        ip: &'a str,
     }
-    json(&WithAddress {
+    json(&WithIp {
         candidate,
-        address: candidate.ip,
+        ip: &candidate.address,
     })
 }
 

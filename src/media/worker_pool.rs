@@ -29,6 +29,9 @@ pub struct WorkerSlot {
     pub rooms: Arc<AtomicUsize>,
     /// The worker's thread id, when it could be told apart (for its CPU use).
     pub thread: Option<i32>,
+    /// Whether the worker sends through io_uring (asked from the worker once
+    /// it runs: it falls back to libuv when io_uring cannot be set up).
+    pub io_uring: bool,
 }
 
 /// The process's mediasoup workers.
@@ -74,7 +77,8 @@ impl WorkerPool {
         let mut settings = WorkerSettings::default();
         settings.log_level = self.config.worker_log_level().map_err(MediaError::Worker)?;
         settings.log_tags = self.config.worker_log_tags().map_err(MediaError::Worker)?;
-        settings.rtc_ports_range = self.config.rtc_min_port..=self.config.rtc_max_port;
+        settings.rtc_port_range = self.config.rtc_min_port..=self.config.rtc_max_port;
+        settings.enable_liburing = self.config.io_uring;
         let threads_before = crate::cpu::worker_threads();
         let worker = self
             .manager
@@ -100,7 +104,20 @@ impl WorkerPool {
             Some(base) => Some(self.webrtc_server(&worker, base, index).await?),
             None => None,
         };
-        tracing::info!(worker = index, id = %worker.id(), "mediasoup worker started");
+        let io_uring = worker
+            .dump()
+            .await
+            .map_err(|e| MediaError::Worker(format!("worker {index} dump: {e}")))?
+            .liburing
+            .is_some();
+        if self.config.io_uring && !io_uring {
+            tracing::warn!(
+                worker = index,
+                "io_uring could not be set up (kernel older than 6, or forbidden by a \
+                 seccomp profile): the worker sends through libuv"
+            );
+        }
+        tracing::info!(worker = index, id = %worker.id(), io_uring, "mediasoup worker started");
         Ok(WorkerSlot {
             index,
             worker,
@@ -108,6 +125,7 @@ impl WorkerPool {
             participants: Arc::new(AtomicUsize::new(0)),
             rooms: Arc::new(AtomicUsize::new(0)),
             thread,
+            io_uring,
         })
     }
 
@@ -120,12 +138,7 @@ impl WorkerPool {
         let port = base.checked_add(index as u16).ok_or_else(|| {
             MediaError::Worker("webrtc_server_port + worker index overflows".into())
         })?;
-        let listen = self.config.listen();
-        let info = |protocol| WebRtcServerListenInfo {
-            protocol,
-            listen_ip: listen,
-            port: Some(port),
-        };
+        let info = |protocol| self.config.listen(protocol, Some(port));
         let mut infos = WebRtcServerListenInfos::new(info(Protocol::Udp));
         if self.config.enable_tcp {
             infos = infos.insert(info(Protocol::Tcp));

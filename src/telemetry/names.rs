@@ -29,6 +29,9 @@ pub const WORKER_MEMORY: &str = "voice_worker_memory_bytes";
 pub const WORKER_ROOMS: &str = "voice_worker_rooms";
 /// Users on a worker (gauge, label `worker`).
 pub const WORKER_USERS: &str = "voice_worker_users";
+/// 1 when a worker sends through io_uring, 0 when through libuv (gauge,
+/// label `worker`; media.toml's `io_uring`, and what the kernel allows).
+pub const WORKER_IO_URING: &str = "voice_worker_io_uring";
 /// The machine's memory, bytes (gauge), for the memory alert's ratio.
 pub const HOST_MEMORY: &str = "voice_host_memory_bytes";
 /// Signaling requests by method and answer code (counter).
@@ -62,6 +65,7 @@ pub const ALL: &[&str] = &[
     WORKER_MEMORY,
     WORKER_ROOMS,
     WORKER_USERS,
+    WORKER_IO_URING,
     HOST_MEMORY,
     SIGNALING_REQUESTS,
     SIGNALING_SECONDS,
@@ -108,6 +112,10 @@ pub(super) fn describe() {
     );
     describe_gauge!(WORKER_ROOMS, "Rooms on a mediasoup worker");
     describe_gauge!(WORKER_USERS, "Users on a mediasoup worker");
+    describe_gauge!(
+        WORKER_IO_URING,
+        "1 when a mediasoup worker sends through io_uring, 0 when through libuv"
+    );
     describe_gauge!(HOST_MEMORY, Unit::Bytes, "Memory of the machine");
     describe_counter!(
         SIGNALING_REQUESTS,

@@ -59,6 +59,8 @@ pub struct WorkerLevels {
     pub users: usize,
     /// Its thread id, for its CPU time.
     pub thread: Option<i32>,
+    /// Whether it sends through io_uring.
+    pub io_uring: bool,
 }
 
 /// One stream's quality, from its RTCP stats.
@@ -108,6 +110,8 @@ fn record_levels(levels: Levels, process: &Collector) {
         let worker = w.index.to_string();
         gauge!(names::WORKER_ROOMS, "worker" => worker.clone()).set(w.rooms as f64);
         gauge!(names::WORKER_USERS, "worker" => worker.clone()).set(w.users as f64);
+        gauge!(names::WORKER_IO_URING, "worker" => worker.clone())
+            .set(f64::from(u8::from(w.io_uring)));
         if let Some(bytes) = resident {
             gauge!(names::WORKER_MEMORY, "worker" => worker.clone()).set(bytes as f64);
         }

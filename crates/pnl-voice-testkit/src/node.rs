@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mediasoup::worker::WorkerDump;
 use pnl_voice::config::Config;
 use pnl_voice::hub::Totals;
 use pnl_voice::server::Background;
@@ -142,6 +143,15 @@ impl TestNode {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// What each worker reports of itself, io_uring included.
+    pub async fn worker_dumps(&self) -> Vec<WorkerDump> {
+        let mut dumps = Vec::new();
+        for slot in self.server.app.hub.pool().workers() {
+            dumps.push(slot.worker.dump().await.expect("worker dump"));
+        }
+        dumps
     }
 
     /// Routers and transports mediasoup itself reports on every worker.

@@ -1,6 +1,7 @@
 //! A `pnl-voice` server as its own process (for signals and restarts).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -8,6 +9,8 @@ use std::time::{Duration, Instant};
 use crate::ports::free_rtc_ports;
 use crate::signal::SignalClient;
 use crate::wallet::TestWallet;
+
+use seccompiler::{BpfProgram, SeccompAction, SeccompFilter};
 
 /// heaptrack's preload library in Debian's `heaptrack` package.
 const HEAPTRACK_PRELOAD: &str = "/usr/lib/heaptrack/libheaptrack_preload.so";
@@ -44,6 +47,8 @@ pub struct NodeProcess {
     config: PathBuf,
     /// `PNL_VOICE_SHUTDOWN_DELAY_SECS` of the process.
     shutdown_delay_secs: u64,
+    /// A seccomp filter the process runs under (inherited across `exec`).
+    seccomp: Option<BpfProgram>,
     child: Option<Child>,
 }
 
@@ -60,6 +65,16 @@ impl NodeProcess {
     /// As [`NodeProcess::start`], serving on, not ready, for `delay_secs`
     /// after its first SIGTERM.
     pub async fn start_with_shutdown_delay(config: &str, delay_secs: u64) -> Self {
+        Self::launch(config, delay_secs, None).await
+    }
+
+    /// As [`NodeProcess::start`], in a process where `io_uring_setup` fails
+    /// with `EPERM`, as under Docker's default seccomp profile.
+    pub async fn start_without_io_uring(config: &str) -> Self {
+        Self::launch(config, 0, Some(io_uring_denied())).await
+    }
+
+    async fn launch(config: &str, delay_secs: u64, seccomp: Option<BpfProgram>) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -77,6 +92,7 @@ impl NodeProcess {
             rtc_port: free_rtc_ports(1),
             config: path,
             shutdown_delay_secs: delay_secs,
+            seccomp,
             child: None,
         };
         node.restart().await;
@@ -93,6 +109,15 @@ impl NodeProcess {
             command
                 .env("LD_PRELOAD", HEAPTRACK_PRELOAD)
                 .env("DUMP_HEAPTRACK_OUTPUT", trace);
+        }
+        if let Some(program) = self.seccomp.clone() {
+            // SAFETY: between fork and exec the closure only makes the
+            // prctl and seccomp system calls, on a program built beforehand.
+            unsafe {
+                command.pre_exec(move || {
+                    seccompiler::apply_filter(&program).map_err(std::io::Error::other)
+                });
+            }
         }
         let child = command
             .arg("--config")
@@ -181,4 +206,19 @@ impl Drop for NodeProcess {
         }
         let _ = std::fs::remove_file(&self.config);
     }
+}
+
+/// A seccomp filter that fails `io_uring_setup` with `EPERM` and allows
+/// every other system call.
+fn io_uring_denied() -> BpfProgram {
+    SeccompFilter::new(
+        [(libc::SYS_io_uring_setup, vec![])].into_iter().collect(),
+        SeccompAction::Allow,
+        SeccompAction::Errno(libc::EPERM as u32),
+        std::env::consts::ARCH
+            .try_into()
+            .expect("seccompiler knows this architecture"),
+    )
+    .and_then(BpfProgram::try_from)
+    .expect("the io_uring filter compiles")
 }

@@ -17,7 +17,6 @@ const SYSTEM_LIBS: &[&str] = &[
     "openssl",
     "libuv",
     "liburing",
-    "usrsctp",
     "absl_flat_hash_map",
     "absl_flat_hash_set",
     "absl_btree",

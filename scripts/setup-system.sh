@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config python3 python3-venv dpkg-dev libssl-dev libuv1-dev \
-libusrsctp-dev libabsl-dev liburing-dev nodejs npm"
+libabsl-dev liburing-dev nodejs npm"
 if [ "${1:-}" = "test" ]; then
     PACKAGES="$PACKAGES redis-server chromium coturn prometheus docker-compose"
     # Alertmanager: run by the alert test of tests/cluster; amtool checks its config.

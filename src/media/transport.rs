@@ -1,8 +1,8 @@
 //! WebRTC transports: creation from the media settings and the data that
 //! mediasoup-client's `createSendTransport`/`createRecvTransport` take.
 
-use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
+use mediasoup::types::data_structures::Protocol;
 use mediasoup::worker::RequestError;
 
 use super::wire;

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use mediasoup::data_structures::Protocol;
 use mediasoup::prelude::*;
+use mediasoup::types::data_structures::Protocol;
 use mediasoup::worker::{CreateRouterError, WorkerId};
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc};

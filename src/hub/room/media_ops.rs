@@ -6,8 +6,8 @@
 //! object, or drops it right there. Replies always come from the task.
 
 use futures_util::FutureExt;
-use mediasoup::data_structures::DtlsState;
 use mediasoup::prelude::*;
+use mediasoup::types::data_structures::DtlsState;
 
 use super::messages::{MemberOp, Reply};
 use super::state::{Child, Commit, Place, RoomState};

@@ -152,6 +152,19 @@ inline srtp_err_status_t in_place(const uint8_t* in, size_t in_len, uint8_t* out
     *out_len = static_cast<size_t>(n);
     return err;
 }
+/* Unprotecting only shortens the packet: an output at least as long as the
+ * input is room enough (the worker passes the packet's own buffer). */
+template <typename F>
+inline srtp_err_status_t shrinking(const uint8_t* in, size_t in_len, uint8_t* out, size_t* out_len,
+                                   F call) {
+    if (out != in && *out_len < in_len) {
+        return srtp_err_status_buffer_small;
+    }
+    size_t room = in_len + SRTP_MAX_TRAILER_LEN;
+    const srtp_err_status_t err = in_place(in, in_len, out, &room, call);
+    *out_len = room;
+    return err;
+}
 }  // namespace pnl_voice_srtp3_compat
 inline srtp_err_status_t srtp_protect(srtp_t ctx, const uint8_t* rtp, size_t rtp_len, uint8_t* srtp,
                                       size_t* srtp_len, size_t mki_index) {
@@ -167,29 +180,15 @@ inline srtp_err_status_t srtp_protect_rtcp(srtp_t ctx, const uint8_t* rtcp, size
                          : srtp_protect_rtcp(ctx, p, n);
     });
 }
-/* Unprotecting only shortens the packet: an output at least as long as the
- * input is room enough (the worker passes the packet's own buffer). */
 inline srtp_err_status_t srtp_unprotect(srtp_t ctx, const uint8_t* srtp, size_t srtp_len, uint8_t* rtp,
                                         size_t* rtp_len) {
-    if (rtp != srtp && *rtp_len < srtp_len) {
-        return srtp_err_status_buffer_small;
-    }
-    size_t room = srtp_len + SRTP_MAX_TRAILER_LEN;
-    const srtp_err_status_t err = pnl_voice_srtp3_compat::in_place(
-        srtp, srtp_len, rtp, &room, [&](uint8_t* p, int* n) { return srtp_unprotect(ctx, p, n); });
-    *rtp_len = room;
-    return err;
+    return pnl_voice_srtp3_compat::shrinking(
+        srtp, srtp_len, rtp, rtp_len, [&](uint8_t* p, int* n) { return srtp_unprotect(ctx, p, n); });
 }
 inline srtp_err_status_t srtp_unprotect_rtcp(srtp_t ctx, const uint8_t* srtcp, size_t srtcp_len,
                                              uint8_t* rtcp, size_t* rtcp_len) {
-    if (rtcp != srtcp && *rtcp_len < srtcp_len) {
-        return srtp_err_status_buffer_small;
-    }
-    size_t room = srtcp_len + SRTP_MAX_TRAILER_LEN;
-    const srtp_err_status_t err = pnl_voice_srtp3_compat::in_place(
-        srtcp, srtcp_len, rtcp, &room, [&](uint8_t* p, int* n) { return srtp_unprotect_rtcp(ctx, p, n); });
-    *rtcp_len = room;
-    return err;
+    return pnl_voice_srtp3_compat::shrinking(
+        srtcp, srtcp_len, rtcp, rtcp_len, [&](uint8_t* p, int* n) { return srtp_unprotect_rtcp(ctx, p, n); });
 }
 /* The SSRC in network order, as srtp_remove_stream takes it. */
 inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc) {

@@ -19,6 +19,7 @@ use crate::signaling::{SignalingContext, Sockets};
 use crate::store::Recorder;
 use crate::telemetry::sampler::{Levels, Sampled, StreamQuality, WorkerLevels};
 use crate::turn::IceServers;
+use crate::webhooks;
 
 /// Longest wait for sockets to close on shutdown.
 const SOCKETS_CLOSE_WAIT: Duration = Duration::from_secs(3);
@@ -47,6 +48,8 @@ pub struct App {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// What signaling sessions get of the node (the hub, limits, ICE).
     pub signaling: Arc<SignalingContext>,
+    /// This node's webhook sender, when webhooks are configured.
+    webhooks: Option<webhooks::sender::SenderHandle>,
 }
 
 /// A failure to start.
@@ -125,11 +128,22 @@ impl App {
         ));
         tracing::info!(ledger = ledger.kind(), "moderation ledger");
         let recorder = Recorder::start(
-            store,
+            store.clone(),
             config.store_queue_capacity,
             config.retention_days,
             &runtime,
-        );
+        )
+        .with_webhooks(&config.webhooks.urls);
+        let webhooks = config.webhooks.enabled().then(|| {
+            webhooks::sender::start(
+                webhooks::sender::SenderSetup {
+                    store,
+                    config: config.webhooks.clone(),
+                    node_id: config.node_id(),
+                },
+                &runtime,
+            )
+        });
         let hub = Hub::new(
             pool,
             markets.clone(),
@@ -201,6 +215,7 @@ impl App {
             sockets: Sockets::default(),
             metrics,
             signaling,
+            webhooks,
         });
         let sampled: Weak<dyn Sampled> = Arc::downgrade(&app) as Weak<dyn Sampled>;
         crate::telemetry::sampler::start(sampled, sample_every, &runtime);
@@ -225,6 +240,10 @@ impl App {
                 lost = recorder.stats().queued,
                 "the store did not take every queued record before shutdown"
             );
+        }
+        // Events still in the outbox go out from the next start or another node.
+        if let Some(sender) = &self.webhooks {
+            sender.stop();
         }
         self.hub.deregister().await;
     }

@@ -4,6 +4,7 @@
 
 mod env;
 mod media;
+mod webhooks;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use serde::Deserialize;
 
 pub use media::MediaConfig;
 pub use pnl_voice_core::rooms::RoomDefaults;
+pub use webhooks::WebhookConfig;
 
 /// Everything `pnl-voice` needs to run.
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +98,8 @@ pub struct Config {
     pub rooms: RoomDefaults,
     /// Abuse limits.
     pub limits: Limits,
+    /// Webhook receivers of room events.
+    pub webhooks: WebhookConfig,
 }
 
 /// Per-client limits.
@@ -173,6 +177,7 @@ impl Default for Config {
             turn_secret: None,
             turn_ttl_secs: 24 * 3600,
             allowed_origins: Vec::new(),
+            webhooks: WebhookConfig::default(),
             trust_proxy_headers: false,
             static_dir: PathBuf::from("static"),
             media: MediaConfig::default(),
@@ -393,6 +398,9 @@ impl Config {
                     "allowed origin must be http(s)://host[:port]: {origin}"
                 ));
             }
+        }
+        if let Some(problem) = self.webhooks.problem() {
+            return invalid(problem);
         }
         self.media.validate().map_err(ConfigError::Invalid)
     }

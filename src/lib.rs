@@ -11,7 +11,7 @@
 // The pure half (wire contract, room rules, sign-in) lives in the
 // `pnl-voice-core` crate, so that fuzzing and the fast loop build without
 // mediasoup; its modules keep their paths here.
-pub use pnl_voice_core::{address, auth, error, protocol, rooms};
+pub use pnl_voice_core::{address, auth, error, protocol, rooms, server_api};
 
 pub mod app;
 pub mod cluster;
@@ -20,6 +20,7 @@ pub mod cpu;
 pub mod error_log;
 pub mod http;
 pub mod hub;
+pub mod keys;
 pub mod ledger;
 pub mod limits;
 pub mod media;
@@ -31,3 +32,4 @@ pub mod signaling;
 pub mod store;
 pub mod telemetry;
 pub mod turn;
+pub mod webhooks;

@@ -9,7 +9,9 @@ use clap::Parser;
 
 use pnl_voice::cluster;
 use pnl_voice::config::Config;
+use pnl_voice::keys;
 use pnl_voice::server::Server;
+use pnl_voice::server_api::Scope;
 use pnl_voice::telemetry::logging;
 
 /// Live voice rooms for prediction markets, on mediasoup.
@@ -52,6 +54,37 @@ enum Mode {
         #[arg(long, env = "PNL_VOICE_PROMETHEUS_TARGETS_FILE")]
         prometheus_targets: Option<PathBuf>,
     },
+    /// Manage the API keys of market sites' backends (in the store this
+    /// configuration names).
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum KeysAction {
+    /// Create a key and print it once as `<key id>.<secret>`.
+    Create {
+        /// What the key is for (`market-site`).
+        #[arg(long)]
+        name: String,
+        /// What it may do: tokens:mint, rooms:read, rooms:moderate (repeat
+        /// for several).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<Scope>,
+    },
+    /// List every key (never a secret).
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key: refused from the next request on.
+    Revoke {
+        /// The key's id (`pnlk_…`).
+        id: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,19 +101,22 @@ fn main() -> ExitCode {
         println!("configuration OK");
         return ExitCode::SUCCESS;
     }
-    if let Some(Mode::Cluster {
-        processes,
-        prometheus_targets,
-    }) = cli.command
-    {
-        return run_cluster(
-            &cli.config,
-            &cli.media_config,
-            cli.log_json,
-            &config,
+    match cli.command {
+        Some(Mode::Cluster {
             processes,
-            prometheus_targets.as_deref(),
-        );
+            prometheus_targets,
+        }) => {
+            return run_cluster(
+                &cli.config,
+                &cli.media_config,
+                cli.log_json,
+                &config,
+                processes,
+                prometheus_targets.as_deref(),
+            )
+        }
+        Some(Mode::Keys { action }) => return run_keys(&config, action),
+        None => {}
     }
     if config.media.announced_ip.is_none() && config.media.listen_ip.is_unspecified() {
         tracing::warn!(
@@ -96,6 +132,47 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("pnl-voice: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `pnl-voice keys …`.
+fn run_keys(config: &Config, action: KeysAction) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = runtime.block_on(async {
+        match action {
+            KeysAction::Create { name, scopes } => {
+                let (record, key) = keys::create(config, &name, &scopes).await?;
+                println!("{key}");
+                eprintln!(
+                    "created API key {} ({}) with {}: it is shown only now; keep it as a secret \
+                     of the site's backend, never in a page",
+                    record.id,
+                    record.name,
+                    record.scopes_text()
+                );
+                Ok(())
+            }
+            KeysAction::List { json } => {
+                let listed = keys::list(config).await?;
+                keys::print(&listed, json, &mut std::io::stdout().lock())
+                    .map_err(|e| keys::KeysError::Usage(e.to_string()))
+            }
+            KeysAction::Revoke { id } => {
+                keys::revoke(config, &id).await?;
+                eprintln!("revoked API key {id}");
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pnl-voice keys: {e}");
             ExitCode::FAILURE
         }
     }

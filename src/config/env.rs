@@ -97,6 +97,23 @@ pub(super) fn apply(
     if let Some(v) = get("PNL_VOICE_ALLOWED_ORIGINS") {
         config.allowed_origins = list(&v);
     }
+    if let Some(v) = get("PNL_VOICE_WEBHOOK_URLS") {
+        // Split as a list, but a path's trailing slash is the receiver's.
+        config.webhooks.urls = v
+            .split(',')
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect();
+    }
+    if let Some(v) = get("PNL_VOICE_WEBHOOK_SECRET") {
+        config.webhooks.secret = Some(v);
+    }
+    if let Some(v) = get("PNL_VOICE_WEBHOOK_MAX_ATTEMPTS") {
+        config.webhooks.max_attempts = parse("PNL_VOICE_WEBHOOK_MAX_ATTEMPTS", &v)?;
+    }
+    if let Some(v) = get("PNL_VOICE_WEBHOOK_RETRY_MAX_SECS") {
+        config.webhooks.retry_max_secs = parse("PNL_VOICE_WEBHOOK_RETRY_MAX_SECS", &v)?;
+    }
     Ok(())
 }
 

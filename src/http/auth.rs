@@ -9,6 +9,7 @@ use super::envelope::{ok, HttpError};
 use super::replies::{Challenge, Token};
 use crate::address::Address;
 use crate::app::App;
+use crate::auth::Credential;
 use crate::error::ApiError;
 
 /// Issues a sign-in challenge; `RATE_LIMITED` when the wallet or the
@@ -44,17 +45,26 @@ pub async fn verify(
     }))
 }
 
-/// The wallet behind `Authorization: Bearer <jwt>` (the scheme's name in
-/// any case, as RFC 7235 has it).
+/// The credential behind `Authorization: Bearer <jwt>` (the scheme's name
+/// in any case, as RFC 7235 has it).
+pub fn bearer_credential(app: &App, req: &HttpRequest) -> Result<Credential, ApiError> {
+    Ok(app.auth.credential_of(bearer(req)?)?)
+}
+
+/// The wallet behind `Authorization: Bearer <jwt>`.
 pub fn bearer_wallet(app: &App, req: &HttpRequest) -> Result<Address, ApiError> {
+    Ok(bearer_credential(app, req)?.wallet)
+}
+
+/// The value of `Authorization: Bearer <value>`.
+pub fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
         .ok_or_else(|| ApiError::unauthorized("missing Authorization header"))?;
-    let token = bearer_token(header)
-        .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))?;
-    Ok(app.auth.wallet_of(token)?)
+    bearer_token(header)
+        .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))
 }
 
 /// The token of an `Authorization` value whose scheme is `Bearer`, in any case.

@@ -1,5 +1,6 @@
 //! HTTP surface: REST, the WebSocket upgrade, health and the web client.
 
+mod api_key;
 mod auth;
 mod body_timeout;
 pub use pnl_voice_core::rest as bodies;
@@ -14,6 +15,7 @@ mod preview;
 mod records;
 mod replies;
 mod rest_limit;
+mod server_api;
 mod voice;
 mod ws;
 
@@ -39,6 +41,28 @@ pub fn configure(app: Arc<App>, rest_limit: RestLimit) -> impl FnOnce(&mut web::
         cfg.app_data(web::Data::from(app.clone()))
             .app_data(json_config(app.config.limits.rest_max_body_bytes))
             .app_data(query_config())
+            .service(
+                // Before `/api`, which would take these paths. No CORS and
+                // no per-address limit: a site's backend calls from one
+                // address on behalf of all its users, and no page may call.
+                web::scope("/api/server")
+                    .wrap(middleware::from_fn(body_timeout::bound))
+                    .route("/tokens", web::post().to(server_api::mint))
+                    .route("/rooms", web::get().to(server_api::rooms))
+                    .route(
+                        "/rooms/{market}/participants",
+                        web::get().to(server_api::participants),
+                    )
+                    .route("/rooms/{market}/stats", web::get().to(server_api::stats))
+                    .route(
+                        "/rooms/{market}/debates",
+                        web::get().to(server_api::debates),
+                    )
+                    .route(
+                        "/rooms/{market}/moderate",
+                        web::post().to(server_api::moderate),
+                    ),
+            )
             .service(
                 web::scope("/api")
                     .wrap(origin::cors(&app))

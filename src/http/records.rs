@@ -40,17 +40,25 @@ pub async fn stats(
     req: HttpRequest,
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let market = Address::parse(&query.market_address)?;
-    if let Err(e) = app.hub.answers_for(&market).await {
-        return forward::owner_or(&app, &req, None, e).await;
+    stats_of(&app, &req, &Address::parse(&query.market_address)?).await
+}
+
+/// The answer to a stats request for `market` (public, or with an API key).
+pub async fn stats_of(
+    app: &App,
+    req: &HttpRequest,
+    market: &Address,
+) -> Result<HttpResponse, HttpError> {
+    if let Err(e) = app.hub.answers_for(market).await {
+        return forward::owner_or(app, req, None, e).await;
     }
     let store = app.hub.recorder().store();
     let room = store
-        .room(&market)
+        .room(market)
         .await?
         .ok_or_else(|| ApiError::not_found("no record of a room for this market"))?;
-    let top_speakers = store.top_speakers(&market, TOP_SPEAKERS).await?;
-    let debates = store.debates(&market, DEBATES).await?;
+    let top_speakers = store.top_speakers(market, TOP_SPEAKERS).await?;
+    let debates = store.debates(market, DEBATES).await?;
     Ok(ok(RoomStats {
         room,
         top_speakers,

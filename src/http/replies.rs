@@ -131,3 +131,10 @@ pub struct EmbedConfig<'a> {
     /// Origins that may embed the room and talk to the API.
     pub allowed_origins: &'a [String],
 }
+
+/// `GET /api/server/rooms/{marketAddress}/debates`.
+#[derive(Debug, Serialize)]
+pub struct Debates {
+    /// The room's last debates, newest first.
+    pub debates: Vec<DebateSummary>,
+}

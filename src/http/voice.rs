@@ -4,10 +4,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::auth::bearer_wallet;
+use super::auth::bearer_credential;
 use super::bodies::{
-    from_object, Body, DebateBody, JsonObject, ModerateBody, MuteBody, ReportBody, SettingsBody,
-    WalletInMarketBody,
+    from_object, Body, DebateBody, InMarket, JsonObject, ModerateBody, MuteBody, ReportBody,
+    SettingsBody, WalletInMarketBody,
 };
 use super::client_ip::client_ip;
 use super::envelope::{ok, HttpError};
@@ -22,15 +22,21 @@ use crate::store::ReportRecord;
 
 /// The caller's wallet (checked first: no credential, no other answer),
 /// the checked body, and the body as it came (for the room's owner, when
-/// another node runs the room).
+/// another node runs the room). A token bound to another market than the
+/// body's is `FORBIDDEN`.
 fn authenticated<B: Body>(
     app: &App,
     req: &HttpRequest,
     body: web::Json<JsonObject>,
-) -> Result<(Address, B::Checked, JsonObject), ApiError> {
-    let caller = bearer_wallet(app, req)?;
+) -> Result<(Address, B::Checked, JsonObject), ApiError>
+where
+    B::Checked: InMarket,
+{
+    let caller = bearer_credential(app, req)?;
     let raw = body.into_inner();
-    Ok((caller, from_object::<B>(raw.clone())?, raw))
+    let checked = from_object::<B>(raw.clone())?;
+    caller.may_act_in(checked.market())?;
+    Ok((caller.wallet, checked, raw))
 }
 
 /// Refuses a body whose `claimed` wallet is not the caller's.

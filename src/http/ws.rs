@@ -66,7 +66,7 @@ pub async fn upgrade(
                 "missing token (subprotocol bearer.<token> or ?token=)",
             ))
         })?;
-    let wallet = app.auth.wallet_of(token).map_err(HttpError::from)?;
+    let credential = app.auth.credential_of(token).map_err(HttpError::from)?;
     let ticket = app
         .sockets
         .enter(
@@ -89,7 +89,7 @@ pub async fn upgrade(
     }
     actix_web::rt::spawn(signaling::run(
         app.signaling.clone(),
-        wallet,
+        credential,
         ticket,
         session,
         stream,

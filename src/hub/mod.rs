@@ -54,7 +54,10 @@ use crate::media::{MediaError, WorkerPool};
 use crate::positions::MarketSource;
 use crate::protocol::{event, ModerationAction, ServerEvent};
 use crate::registry::{NodeLoad, Registry, RegistryError, RoomMessage, RoomOwner, WorkerLoad};
-use crate::rooms::{Ban, ParticipantView, Room, RoomError, RoomSettings, SettingsPatch};
+use crate::rooms::{
+    Ban, Grants, ParticipantView, Room, RoomError, RoomSettings, SettingsPatch, Standing,
+};
+use crate::server_api::WebhookEventType;
 use crate::store::{Recorder, ReportRecord, Write};
 use crate::telemetry;
 
@@ -184,12 +187,14 @@ impl Hub {
         self.leaving.load(Ordering::Relaxed) || self.draining.load(Ordering::Relaxed)
     }
 
-    /// `wallet` joins `market` from the session behind `outbox`. A session
-    /// of the same wallet elsewhere is replaced first.
+    /// `wallet` joins `market` from the session behind `outbox`, with the
+    /// `grants` of its token. A session of the same wallet elsewhere is
+    /// replaced first.
     pub async fn join(
         self: &Arc<Self>,
         wallet: &Address,
         market: &Address,
+        grants: Grants,
         outbox: Outbox,
     ) -> Result<(RoomHandle, Admission), JoinError> {
         let reserved = match self.running_room(market) {
@@ -208,7 +213,10 @@ impl Hub {
                 self.check_join_rate(wallet).await?;
                 rate_checked = true;
             }
-            let standing = self.ledger.standing(market, wallet, Utc::now()).await;
+            let standing = Standing {
+                grants,
+                ..self.ledger.standing(market, wallet, Utc::now()).await
+            };
             let admitted = room
                 .admit(wallet, profile.clone(), standing, outbox.clone())
                 .await;
@@ -351,6 +359,8 @@ impl Hub {
             settings,
             at: now,
         });
+        self.recorder
+            .webhook(market, WebhookEventType::RoomStarted {});
         self.watch_room(room.clone(), ended);
         tracing::info!(room = %market, worker = slot.index, "room created");
         Ok(room)
@@ -662,6 +672,15 @@ impl Hub {
     /// Records an abuse report for the store.
     pub fn file_report(&self, report: ReportRecord) {
         tracing::warn!(room = %report.market_address, id = %report.id, "abuse report");
+        self.recorder.webhook(
+            &report.market_address,
+            WebhookEventType::ReportFiled {
+                report_id: report.id.to_string(),
+                reporter_wallet: report.reporter_wallet.clone(),
+                target_wallet: report.target_wallet.clone(),
+                reason: report.reason.clone(),
+            },
+        );
         self.recorder.record(Write::Report(report));
     }
 

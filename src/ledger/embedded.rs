@@ -68,6 +68,7 @@ impl LedgerBackend for EmbeddedLedger {
         Ok(Standing {
             banned_until,
             recent_joins: u32::try_from(recent).unwrap_or(u32::MAX),
+            ..Default::default()
         })
     }
 

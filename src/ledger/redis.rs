@@ -59,6 +59,7 @@ impl LedgerBackend for RedisLedger {
         Ok(Standing {
             banned_until: until.and_then(DateTime::from_timestamp_millis),
             recent_joins: recent,
+            ..Default::default()
         })
     }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 
 use crate::address::Address;
+use crate::auth::Credential;
 use crate::error::{ApiError, ErrorCode};
 use crate::hub::{JoinError, MediaOpError, Outbox, RoomHandle};
 use crate::media::wire;
@@ -24,6 +25,8 @@ use super::SignalingContext;
 pub struct Session {
     ctx: Arc<SignalingContext>,
     wallet: Address,
+    /// The market the token is bound to, and the grants it carries.
+    credential: Credential,
     /// The client's address (limits on new rooms).
     client: Option<IpAddr>,
     outbox: Outbox,
@@ -31,16 +34,18 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session of `wallet`, from `client`, that has not joined a room yet.
+    /// A session of `credential`'s wallet, from `client`, that has not
+    /// joined a room yet.
     pub fn new(
         ctx: Arc<SignalingContext>,
-        wallet: Address,
+        credential: Credential,
         client: Option<IpAddr>,
         outbox: Outbox,
     ) -> Self {
         Self {
             ctx,
-            wallet,
+            wallet: credential.wallet.clone(),
+            credential,
             client,
             outbox,
             room: None,
@@ -72,6 +77,7 @@ impl Session {
     async fn execute(&mut self, command: Command) -> Result<Reply, ApiError> {
         match command {
             Command::Join { market } => {
+                self.credential.may_act_in(&market)?;
                 self.ctx
                     .may_start_room(&self.wallet, &market, self.client)
                     .await?;
@@ -196,7 +202,12 @@ impl Session {
         let (room, admission) = self
             .ctx
             .hub
-            .join(&self.wallet, market, self.outbox.clone())
+            .join(
+                &self.wallet,
+                market,
+                self.credential.grants,
+                self.outbox.clone(),
+            )
             .await?;
         let data = self.ctx.join_data(&room, admission, &self.wallet);
         self.room = Some(room);

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 
 use super::dispatch::Session;
 use super::rate_limit::TokenBucket;
-use crate::address::Address;
+use crate::auth::Credential;
 use crate::error::ApiError;
 use crate::hub::{outbox, SessionMsg};
 use crate::protocol::{decode, error_reply, event, ServerEvent};
@@ -17,12 +17,12 @@ use crate::signaling::{SignalingContext, Ticket};
 /// How often the server pings an idle client at most.
 const PING_INTERVAL: Duration = Duration::from_secs(15);
 
-/// Serves the socket of `wallet` until either side closes it, then releases
+/// Serves the socket of `credential`'s wallet until either side closes it, then releases
 /// everything the session held. `ticket` counts the socket among the
 /// node's open ones until it closes.
 pub async fn run(
     ctx: Arc<SignalingContext>,
-    wallet: Address,
+    credential: Credential,
     mut ticket: Ticket,
     ws: actix_ws::Session,
     stream: actix_ws::MessageStream,
@@ -38,7 +38,8 @@ pub async fn run(
     };
     let id = ctx.next_session_id();
     let (outbox, mut inbox) = outbox(id);
-    let mut session = Session::new(ctx.clone(), wallet.clone(), ticket.ip(), outbox);
+    let wallet = credential.wallet.clone();
+    let mut session = Session::new(ctx.clone(), credential, ticket.ip(), outbox);
     let mut bucket = TokenBucket::new(limits.ws_requests_per_sec, Instant::now());
     let mut flood = 0u32;
     let mut last_seen = Instant::now();

@@ -1,6 +1,7 @@
-//! Durable records: rooms, participations, abuse reports, debates and bans (the
-//! MongoDB collections of docs/operations.md, "Records"). MongoDB in production, an
-//! embedded SQLite file by default. Writes never wait on the store: the
+//! Durable records: rooms, participations, abuse reports, debates, bans, API
+//! keys and the webhook outbox (the MongoDB collections of
+//! docs/operations.md, "Records"). MongoDB in production, an embedded
+//! SQLite file by default. Writes never wait on the store: the
 //! [`Recorder`] queues them (bounded) for a writer task that applies them in
 //! batches.
 
@@ -8,6 +9,7 @@ mod error;
 mod mongo;
 mod recorder;
 mod records;
+mod server_api;
 mod sqlite;
 
 pub use error::StoreError;
@@ -17,6 +19,7 @@ pub use records::{
     debaters_of, iso, minutes_between, without_turns_of, Erased, ParticipationRecord, ReportRecord,
     RoomRecord, RoomTotals, SpeakerTotal, WalletData, Write,
 };
+pub use server_api::{ApiKeyRecord, Delivery, DeliveryOutcome};
 pub use sqlite::SqliteStore;
 
 use std::sync::Arc;
@@ -101,6 +104,40 @@ pub trait Store: Send + Sync {
         wallet: &Address,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Adds an API key (`pnl-voice keys create`).
+    async fn add_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+
+    /// Every API key, revoked ones included, oldest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError>;
+
+    /// The API key `id`, if there is one.
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// Revokes the key `id` at `at`; whether a key that was not revoked
+    /// yet was found.
+    async fn revoke_api_key(&self, id: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Takes up to `limit` webhook deliveries due at `now` for `owner` (a
+    /// node's id) until `lease_until`, oldest first. Atomic across every
+    /// node sharing the store: a delivery leased to one node is taken by
+    /// no other until the lease lapses, so each event is sent by one node.
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Records what became of `delivery`'s attempt (made by `owner`) and
+    /// releases its lease.
+    async fn settle_delivery(
+        &self,
+        delivery: &Delivery,
+        owner: &str,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError>;
 }
 
 /// Everything kept about `wallet`.

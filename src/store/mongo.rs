@@ -1,6 +1,8 @@
 //! The production store: MongoDB through the official driver, with the
 //! collections and indexes of docs/operations.md, "Records".
 
+mod server_api;
+
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,8 +17,8 @@ use super::records::{
     debate_ended_at, debaters_of, from_millis, minutes_between, to_millis, without_turns_of,
 };
 use super::{
-    Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
-    StoreError, Write,
+    ApiKeyRecord, Delivery, DeliveryOutcome, Erased, ParticipationRecord, ReportRecord, RoomRecord,
+    RoomTotals, SpeakerTotal, Store, StoreError, Write,
 };
 use crate::address::Address;
 use crate::rooms::{DebateSummary, RoomSettings};
@@ -77,6 +79,14 @@ impl MongoStore {
         self.db.collection("voice_bans")
     }
 
+    fn keys(&self) -> Collection<Document> {
+        self.db.collection("voice_api_keys")
+    }
+
+    fn outbox(&self) -> Collection<Document> {
+        self.db.collection("voice_webhook_outbox")
+    }
+
     /// Creates the indexes once: unique marketAddress on rooms,
     /// (marketAddress, joinedAt), (walletAddress, joinedAt) and
     /// (marketAddress, leftAt) (open stays) on participants, reporter,
@@ -115,6 +125,9 @@ impl MongoStore {
                         index(doc! { "marketAddress": 1, "endedAt": 1 }),
                         index(doc! { "debaters": 1 }),
                     ])
+                    .await?;
+                self.outbox()
+                    .create_index(index(doc! { "deadAt": 1, "nextAttemptAt": 1 }))
                     .await?;
                 let expire_at_until = IndexOptions::builder().expire_after(Duration::ZERO).build();
                 self.bans()
@@ -283,8 +296,8 @@ impl MongoStore {
                     .upsert(true)
                     .await?;
             }
-            Write::Purge { before } => {
-                let before = date(*before);
+            Write::Purge { before: cut } => {
+                let before = date(*cut);
                 self.debates()
                     .delete_many(doc! { "endedAt": { "$lt": before } })
                     .await?;
@@ -294,7 +307,14 @@ impl MongoStore {
                 self.reports()
                     .delete_many(doc! { "createdAt": { "$lt": before } })
                     .await?;
+                self.purge_outbox(*cut).await?;
             }
+            Write::Webhook {
+                event_id,
+                body,
+                created_at,
+                urls,
+            } => self.enqueue(event_id, body, *created_at, urls).await?,
         }
         Ok(())
     }
@@ -543,6 +563,45 @@ impl Store for MongoStore {
             })
             .await?;
         found.map(|d| datetime(&d, "until")).transpose()
+    }
+
+    async fn add_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.insert_key(key).await
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.all_keys().await
+    }
+
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.key_by_id(id).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StoreError> {
+        self.revoke_key(id, at).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.claim(owner, now, lease_until, limit).await
+    }
+
+    async fn settle_delivery(
+        &self,
+        delivery: &Delivery,
+        owner: &str,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        self.settle(delivery, owner, outcome).await
     }
 }
 

@@ -12,6 +12,9 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Store, Write};
+use crate::address::Address;
+use crate::rooms::RoomEvent;
+use crate::server_api::{WebhookEvent, WebhookEventType};
 
 /// Most writes applied in one batch.
 const MAX_BATCH: usize = 256;
@@ -58,6 +61,8 @@ pub struct Recorder {
     store: Arc<dyn Store>,
     tx: mpsc::Sender<Msg>,
     counters: Arc<Counters>,
+    /// Where webhook events go (none: they are not recorded).
+    webhook_urls: Arc<[String]>,
 }
 
 impl Recorder {
@@ -76,6 +81,7 @@ impl Recorder {
             store,
             tx,
             counters,
+            webhook_urls: Arc::new([]),
         };
         if retention_days > 0 {
             let purger = recorder.clone();
@@ -94,6 +100,39 @@ impl Recorder {
             });
         }
         recorder
+    }
+
+    /// The same recorder, also putting webhook events for `urls` in the
+    /// store's outbox.
+    pub fn with_webhooks(mut self, urls: &[String]) -> Self {
+        self.webhook_urls = urls.into();
+        self
+    }
+
+    /// Queues a webhook event of `market`'s room that happened now (with
+    /// the room's other records, so it is as durable as they are).
+    pub fn webhook(&self, market: &Address, kind: WebhookEventType) {
+        if self.webhook_urls.is_empty() {
+            return;
+        }
+        let at = Utc::now();
+        let event = WebhookEvent::new(market, kind, at);
+        self.record(Write::Webhook {
+            event_id: event.id.clone(),
+            body: serde_json::to_string(&event).expect("an event serializes"),
+            created_at: at,
+            urls: self.webhook_urls.to_vec(),
+        });
+    }
+
+    /// Queues the webhook events among `events` of `market`'s room.
+    pub fn webhooks_of(&self, market: &Address, events: &[RoomEvent]) {
+        if self.webhook_urls.is_empty() {
+            return;
+        }
+        for kind in events.iter().filter_map(WebhookEventType::of_room_event) {
+            self.webhook(market, kind);
+        }
     }
 
     /// The store, for reads.

@@ -188,8 +188,20 @@ pub enum Write {
     Report(ReportRecord),
     /// A debate whose poll closed (`voice_debates`).
     Debate(Box<DebateSummary>),
-    /// Deletes participations, reports and debates from before `before`
-    /// (retention).
+    /// A webhook event to deliver to each of `urls`: enters the outbox
+    /// (written once however often the batch is applied).
+    Webhook {
+        /// The event's id.
+        event_id: String,
+        /// Its JSON body.
+        body: String,
+        /// When it happened.
+        created_at: DateTime<Utc>,
+        /// The deployment's webhook URLs.
+        urls: Vec<String>,
+    },
+    /// Deletes participations, reports, debates and dead webhook
+    /// deliveries from before `before` (retention).
     Purge {
         /// The cut-off.
         before: DateTime<Utc>,

@@ -1,5 +1,7 @@
 //! The embedded store: one SQLite file (bundled library, no server).
 
+mod server_api;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -11,8 +13,8 @@ use uuid::Uuid;
 
 use super::records::{debate_ended_at, from_millis, minutes_between, to_millis, without_turns_of};
 use super::{
-    Erased, ParticipationRecord, ReportRecord, RoomRecord, RoomTotals, SpeakerTotal, Store,
-    StoreError, Write,
+    ApiKeyRecord, Delivery, DeliveryOutcome, Erased, ParticipationRecord, ReportRecord, RoomRecord,
+    RoomTotals, SpeakerTotal, Store, StoreError, Write,
 };
 use crate::address::Address;
 use crate::rooms::{DebateSummary, RoomSettings};
@@ -93,6 +95,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(server_api::SCHEMA)?;
         for (column, sql) in MIGRATIONS {
             let present = conn
                 .prepare("SELECT 1 FROM pragma_table_info('voice_participants') WHERE name = ?1")?
@@ -372,6 +375,42 @@ impl Store for SqliteStore {
         })
         .await
     }
+
+    async fn add_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.insert_key(key.clone()).await
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.all_keys().await
+    }
+
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.key_by_id(id.to_string()).await
+    }
+
+    async fn revoke_api_key(&self, id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.revoke_key(id.to_string(), at).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.claim(owner.to_string(), now, lease_until, limit).await
+    }
+
+    async fn settle_delivery(
+        &self,
+        delivery: &Delivery,
+        owner: &str,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        self.settle(delivery.clone(), owner.to_string(), outcome.clone())
+            .await
+    }
 }
 
 fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
@@ -521,7 +560,14 @@ fn apply_one(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
                 "DELETE FROM voice_reports WHERE created_at < ?1",
                 params![before],
             )?;
+            server_api::purge(tx, before)?;
         }
+        Write::Webhook {
+            event_id,
+            body,
+            created_at,
+            urls,
+        } => server_api::enqueue(tx, event_id, body, *created_at, urls)?,
     }
     Ok(())
 }

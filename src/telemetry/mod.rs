@@ -109,6 +109,9 @@ fn register_series() {
     ] {
         counter!(name).absolute(0);
     }
+    for outcome in WEBHOOK_OUTCOMES {
+        counter!(names::WEBHOOK_DELIVERIES, "outcome" => outcome).absolute(0);
+    }
     for name in [
         names::ROOM_DURATION,
         names::USER_SESSION_DURATION,
@@ -171,4 +174,12 @@ pub fn user_left(stayed: Duration) {
 /// Store records dropped because the queue was full.
 pub fn store_dropped() {
     counter!(names::STORE_DROPPED).increment(1);
+}
+
+/// The outcomes a webhook delivery attempt is counted under.
+pub const WEBHOOK_OUTCOMES: [&str; 3] = ["delivered", "retried", "given_up"];
+
+/// A webhook delivery attempt ended in `outcome` (one of [`WEBHOOK_OUTCOMES`]).
+pub fn webhook_delivery(outcome: &'static str) {
+    counter!(names::WEBHOOK_DELIVERIES, "outcome" => outcome).increment(1);
 }

@@ -42,6 +42,9 @@ pub const SIGNALING_SECONDS: &str = "voice_signaling_request_duration_seconds";
 pub const STORE_QUEUE: &str = "voice_store_queue_depth";
 /// Records dropped because the store's queue was full (counter).
 pub const STORE_DROPPED: &str = "voice_store_dropped_total";
+/// Webhook delivery attempts by outcome: `delivered`, `retried`,
+/// `given_up` (counter).
+pub const WEBHOOK_DELIVERIES: &str = "voice_webhook_deliveries_total";
 /// Open signaling sockets (gauge).
 pub const SOCKETS_OPEN: &str = "voice_sockets_open";
 /// Always 1, labelled with the server's `version` and git `revision`
@@ -71,6 +74,7 @@ pub const ALL: &[&str] = &[
     SIGNALING_SECONDS,
     STORE_QUEUE,
     STORE_DROPPED,
+    WEBHOOK_DELIVERIES,
     SOCKETS_OPEN,
     BUILD_INFO,
     READY,
@@ -130,6 +134,10 @@ pub(super) fn describe() {
     describe_counter!(
         STORE_DROPPED,
         "Records dropped because the store's queue was full"
+    );
+    describe_counter!(
+        WEBHOOK_DELIVERIES,
+        "Webhook delivery attempts by outcome (delivered, retried, given_up)"
     );
     describe_gauge!(SOCKETS_OPEN, "Open signaling sockets");
     describe_gauge!(

@@ -1,4 +1,5 @@
-//! The server's surface, HTTP and socket: the REST API, the OpenAPI
+//! The server's surface, HTTP and socket: the REST API, the server-to-server
+//! API (API keys, minted tokens), the OpenAPI
 //! document, the signaling contract, hostile input, abuse, the security guards,
 //! the room preview, reactions, invitations to speak and errors with
 //! details, `/health`, the probes `/health/live` and `/health/ready` (with
@@ -20,5 +21,6 @@ mod reservations;
 mod rest_api;
 mod room_life;
 mod security;
+mod server_api;
 mod signaling_contract;
 mod socket_subprotocol;

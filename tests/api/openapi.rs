@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use pnl_voice_testkit::flows::T;
 use pnl_voice_testkit::node::{random_address, TestNode};
+use pnl_voice_testkit::server_api::create_key;
 use pnl_voice_testkit::wallet::TestWallet;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -24,13 +25,20 @@ const WEB_CLIENT_FILES: [&str; 4] = ["/", "/rooms/{market}", "/rooms/{market}/",
 const MARKET_SITE: &str = "https://markets.example";
 
 /// `(method, path)` of every route `src/http/mod.rs` registers: the
-/// `.route("path", web::method()…)` calls, those inside the `/api` scope
+/// `.route("path", web::method()…)` calls, those inside a `web::scope`
 /// with its prefix. `get_or_head()` routes count as GET.
 fn registered_routes() -> BTreeSet<(String, String)> {
-    let scope_at = ROUTES
-        .find("web::scope(\"/api\")")
-        .expect("mod.rs has the /api scope");
-    let scope_end = closing_paren(ROUTES, scope_at);
+    let scopes: Vec<(usize, usize, &str)> = ROUTES
+        .match_indices("web::scope(\"")
+        .map(|(at, opening)| {
+            let prefix = ROUTES[at + opening.len()..].split('"').next().unwrap();
+            (at, closing_paren(ROUTES, at), prefix)
+        })
+        .collect();
+    assert!(
+        scopes.iter().any(|(_, _, prefix)| *prefix == "/api"),
+        "mod.rs has the /api scope"
+    );
     let mut routes = BTreeSet::new();
     for (at, _) in ROUTES.match_indices(".route(") {
         let rest = &ROUTES[at + ".route(".len()..];
@@ -46,13 +54,11 @@ fn registered_routes() -> BTreeSet<(String, String)> {
                 .unwrap_or_else(|| panic!("unknown route method for {path}: {handler:.40}"));
             name.to_string()
         };
-        let inside_api = at > scope_at && at < scope_end;
-        let full = if inside_api {
-            format!("/api{path}")
-        } else {
-            path.to_string()
-        };
-        routes.insert((method, full));
+        let prefix = scopes
+            .iter()
+            .find(|(start, end, _)| at > *start && at < *end)
+            .map_or("", |(_, _, prefix)| prefix);
+        routes.insert((method, format!("{prefix}{path}")));
     }
     routes
 }
@@ -158,7 +164,8 @@ impl Spec {
     fn errors(&self, pointer: &str, instance: &Value) -> Vec<String> {
         self.resolve(pointer);
         let mut root = self.doc.clone();
-        root["$ref"] = json!(pointer);
+        // As a URI fragment, the braces of a path parameter are escaped.
+        root["$ref"] = json!(pointer.replace('{', "%7B").replace('}', "%7D"));
         let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
             .build(&root)
@@ -198,9 +205,23 @@ impl Client {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
+        self.call_at(method, path, path, query, token, body).await
+    }
+
+    /// As [`Client::call`], at `url_path`: the documented `path` with its
+    /// parameters filled in.
+    async fn call_at(
+        &mut self,
+        method: Method,
+        path: &str,
+        url_path: &str,
+        query: &[(&str, &str)],
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut request = self
             .http
-            .request(method.clone(), format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{url_path}", self.base))
             .query(query)
             .timeout(T);
         if let Some(token) = token {
@@ -404,8 +425,12 @@ async fn every_operation_answers_as_documented() {
         "founderWallet": founder.address(),
         "holdings": { guest.address(): {"yes": 12.5} },
     })];
-    let node = TestNode::start(markets, |c| {
+    let data_dir =
+        std::env::temp_dir().join(format!("pnl-voice-openapi-{}", rand::random::<u64>()));
+    let dir = data_dir.clone();
+    let node = TestNode::start(markets, move |c| {
         c.allowed_origins = vec![MARKET_SITE.to_string()];
+        c.data_dir = dir;
     });
     let mut api = Client {
         base: node.http(),
@@ -767,6 +792,63 @@ async fn every_operation_answers_as_documented() {
     api.spec
         .check("get", "/ws", response.status().as_u16(), None);
     drop(socket);
+
+    // The site's backend, with an API key (server-only operations).
+    let key = create_key(
+        &data_dir,
+        "site",
+        &["tokens:mint", "rooms:read", "rooms:moderate"],
+    );
+    let key = Some(key.as_str());
+    let (status, _) = api
+        .post(
+            "/api/server/tokens",
+            key,
+            json!({"walletAddress": g, "marketAddress": m, "grants": {"canSpeak": true}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        refusal(
+            api.post(
+                "/api/server/tokens",
+                Some(&guest_token),
+                json!({"walletAddress": g})
+            )
+            .await
+        ),
+        refused(401, "UNAUTHORIZED")
+    );
+    let (status, rooms) = api.get("/api/server/rooms", &[], key).await;
+    assert_eq!(
+        (status, rooms["data"]["rooms"][0]["roomId"].clone()),
+        (200, json!(m))
+    );
+    for (documented, actual) in [
+        (
+            "participants",
+            format!("/api/server/rooms/{m}/participants"),
+        ),
+        ("stats", format!("/api/server/rooms/{m}/stats")),
+        ("debates", format!("/api/server/rooms/{m}/debates")),
+    ] {
+        let path = format!("/api/server/rooms/{{market}}/{documented}");
+        let (status, body) = api
+            .call_at(Method::GET, &path, &actual, &[], key, None)
+            .await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, body) = api
+        .call_at(
+            Method::POST,
+            "/api/server/rooms/{market}/moderate",
+            &format!("/api/server/rooms/{m}/moderate"),
+            &[],
+            key,
+            Some(json!({"action": "mute_all"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
 
     founder_socket.close().await;
     guest_socket.close().await;

@@ -271,7 +271,9 @@ async fn a_room_destroyed_during_a_heartbeat_leaves_no_record() {
     let hub = hub_with(gate.clone()).await;
     let wallet = Address::parse(&random_address()).unwrap();
     let (mailbox, _inbox) = outbox(1);
-    hub.join(&wallet, &market, mailbox).await.unwrap();
+    hub.join(&wallet, &market, Default::default(), mailbox)
+        .await
+        .unwrap();
     assert!(gate.room_owner(&market).await.unwrap().is_some());
 
     gate.armed.store(true, Ordering::SeqCst);

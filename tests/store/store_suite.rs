@@ -11,8 +11,10 @@ use pnl_voice::rooms::{
     rfc3339, DebatePollResult, DebateSide, DebateSpeakingSeconds, DebateSummary, DebateTally,
     DebateTurnRecord, Position, RoomSettings,
 };
+use pnl_voice::server_api::Scope;
 use pnl_voice::store::{
-    self, MongoStore, ParticipationRecord, Recorder, ReportRecord, SqliteStore, Store, Write,
+    self, ApiKeyRecord, DeliveryOutcome, MongoStore, ParticipationRecord, Recorder, ReportRecord,
+    SqliteStore, Store, Write,
 };
 use pnl_voice_testkit::mongo::MongoServer;
 use pnl_voice_testkit::node::random_address;
@@ -544,6 +546,160 @@ async fn the_store_answers_a_ping(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
 }
 
+/// API keys: added, found by id, listed oldest first, revoked once.
+async fn api_keys_are_kept_listed_and_revoked(store: Arc<dyn Store>) {
+    let key = |id: &str, secs: i64| ApiKeyRecord {
+        id: id.to_string(),
+        name: format!("site {id}"),
+        scopes: vec![Scope::TokensMint, Scope::RoomsRead],
+        secret_hash: "ab".repeat(32),
+        created_at: at(secs),
+        revoked_at: None,
+    };
+    store.add_api_key(&key("pnlk_b", 2)).await.unwrap();
+    store.add_api_key(&key("pnlk_a", 1)).await.unwrap();
+    assert_eq!(
+        store.api_key("pnlk_b").await.unwrap(),
+        Some(key("pnlk_b", 2))
+    );
+    assert_eq!(store.api_key("pnlk_none").await.unwrap(), None);
+    let ids: Vec<String> = store
+        .api_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    assert_eq!(ids, ["pnlk_a", "pnlk_b"]);
+    assert!(store.revoke_api_key("pnlk_a", at(3)).await.unwrap());
+    assert!(
+        !store.revoke_api_key("pnlk_a", at(4)).await.unwrap(),
+        "revoked once"
+    );
+    assert!(!store.revoke_api_key("pnlk_none", at(4)).await.unwrap());
+    assert_eq!(
+        store.api_key("pnlk_a").await.unwrap().unwrap().revoked_at,
+        Some(at(3))
+    );
+}
+
+fn webhook(id: &str, secs: i64, urls: &[&str]) -> Write {
+    Write::Webhook {
+        event_id: id.to_string(),
+        body: format!("{{\"id\":\"{id}\"}}"),
+        created_at: at(secs),
+        urls: urls.iter().map(|u| u.to_string()).collect(),
+    }
+}
+
+/// The outbox: one delivery per event and URL (written once however
+/// often), leased to one owner at a time, oldest first; a failure comes
+/// back when due, a delivered one leaves, a given-up one never returns.
+async fn webhook_deliveries_are_leased_to_one_owner_and_settled(store: Arc<dyn Store>) {
+    let batch = [
+        webhook("evt_1", 1, &["http://a", "http://b"]),
+        webhook("evt_2", 2, &["http://a"]),
+    ];
+    store.apply(&batch).await.unwrap();
+    store.apply(&batch).await.unwrap();
+    let now = at(10);
+    let lease = at(70);
+    let first = store
+        .claim_deliveries("node-a", now, lease, 2)
+        .await
+        .unwrap();
+    let second = store
+        .claim_deliveries("node-b", now, lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0].event_id, "evt_1", "oldest first");
+    assert_eq!(second.len(), 1, "a leased delivery goes to nobody else");
+    assert!(store
+        .claim_deliveries("node-b", now, lease, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let mut all: Vec<_> = first
+        .iter()
+        .chain(&second)
+        .map(|d| (d.event_id.clone(), d.url.clone()))
+        .collect();
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            ("evt_1".into(), "http://a".into()),
+            ("evt_1".into(), "http://b".into()),
+            ("evt_2".into(), "http://a".into())
+        ]
+    );
+    assert_eq!(second[0].body, "{\"id\":\"evt_2\"}");
+
+    // Settled by another owner: no effect.
+    store
+        .settle_delivery(&second[0], "node-a", &DeliveryOutcome::Delivered)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_deliveries("node-a", at(71), at(130), 10)
+            .await
+            .unwrap()
+            .len()
+            == 3,
+        "leases lapse"
+    );
+    let again = store
+        .claim_deliveries("node-c", at(200), at(260), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 3);
+    let (delivered, retried, dead) = (&again[0], &again[1], &again[2]);
+    store
+        .settle_delivery(delivered, "node-c", &DeliveryOutcome::Delivered)
+        .await
+        .unwrap();
+    store
+        .settle_delivery(
+            retried,
+            "node-c",
+            &DeliveryOutcome::Retry {
+                at: at(300),
+                error: "503".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .settle_delivery(
+            dead,
+            "node-c",
+            &DeliveryOutcome::GiveUp {
+                error: "410".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_deliveries("node-a", at(299), at(359), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due yet"
+    );
+    let due = store
+        .claim_deliveries("node-a", at(300), at(360), 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1, "only the retried one: {due:?}");
+    assert_eq!(
+        (&due[0].event_id, &due[0].url, due[0].attempts),
+        (&retried.event_id, &retried.url, retried.attempts + 1)
+    );
+}
+
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -590,6 +746,8 @@ suite!(
     the_recorder_writes_everything_queued_before_a_flush,
     a_full_queue_drops_and_counts_instead_of_blocking,
     a_ban_is_kept_until_it_ends_and_the_later_end_wins,
+    api_keys_are_kept_listed_and_revoked,
+    webhook_deliveries_are_leased_to_one_owner_and_settled,
 );
 
 /// A loopback port nothing listens on (for a server that is down).

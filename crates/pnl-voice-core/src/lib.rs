@@ -25,3 +25,4 @@ pub mod market_data;
 pub mod protocol;
 pub mod rest;
 pub mod rooms;
+pub mod server_api;

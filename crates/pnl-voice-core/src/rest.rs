@@ -30,6 +30,25 @@ pub trait Body: DeserializeOwned {
     fn check(self) -> Result<Self::Checked, ApiError>;
 }
 
+/// A checked body acting in one market's room: a token bound to another
+/// market may not send it.
+pub trait InMarket {
+    /// The market (= room).
+    fn market(&self) -> &Address;
+}
+
+macro_rules! in_market {
+    ($($checked:ty),*) => {$(
+        impl InMarket for $checked {
+            fn market(&self) -> &Address {
+                &self.market
+            }
+        }
+    )*};
+}
+
+in_market!(WalletInMarket, Mute, Moderate, Settings, Report, Debate);
+
 /// Every REST body is a JSON object (a struct's fields given as an array
 /// are refused).
 pub type JsonObject = serde_json::Map<String, Value>;
@@ -189,23 +208,28 @@ impl Body for ModerateBody {
     fn check(self) -> Result<Moderate, ApiError> {
         let founder = Address::parse(&self.founder_wallet)?;
         let market = Address::parse(&self.market_address)?;
-        let target = self
-            .target_wallet
-            .as_deref()
-            .map(Address::parse)
-            .transpose()?;
-        if target.is_none() && self.action.needs_target() {
-            return Err(ApiError::bad_request(
-                "`targetWallet` is required for this action",
-            ));
-        }
         Ok(Moderate {
             market,
             founder,
             action: self.action,
-            target,
+            target: moderation_target(self.action, self.target_wallet.as_deref())?,
         })
     }
+}
+
+/// The target of a moderation `action`: required, and a valid address,
+/// for every action that acts on someone.
+pub fn moderation_target(
+    action: ModerationAction,
+    target_wallet: Option<&str>,
+) -> Result<Option<Address>, ApiError> {
+    let target = target_wallet.map(Address::parse).transpose()?;
+    if target.is_none() && action.needs_target() {
+        return Err(ApiError::bad_request(
+            "`targetWallet` is required for this action",
+        ));
+    }
+    Ok(target)
 }
 
 /// `POST /api/voice/settings`: `{marketAddress, founderWallet, settings}`.

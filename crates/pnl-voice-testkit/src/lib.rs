@@ -16,5 +16,7 @@ pub mod process;
 pub mod prom;
 pub mod redis;
 pub mod rtc;
+pub mod server_api;
 pub mod signal;
 pub mod wallet;
+pub mod webhooks;

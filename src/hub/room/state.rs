@@ -163,6 +163,7 @@ impl RoomState {
     /// the kicked member alone, and is delivered when its session closes;
     /// a reaction may be lost for a client whose queue is filling up).
     pub(super) fn publish(&self, events: &[RoomEvent]) {
+        self.recorder.webhooks_of(&self.id, events);
         for e in events {
             match e {
                 RoomEvent::Kicked { .. } => {}

@@ -28,6 +28,7 @@ use super::state::{Child, Commit, LoadGuard, RoomState};
 use crate::media::{MediaError, WorkerPool, WorkerSlot};
 use crate::protocol::{event, ServerEvent};
 use crate::rooms::Room;
+use crate::server_api::WebhookEventType;
 use crate::store::Recorder;
 
 /// Longest wait, when the room closes, for its producers to leave the
@@ -161,6 +162,12 @@ pub(super) async fn run(setup: RoomSetup, inputs: Inputs) -> Closed {
         .to_std()
         .unwrap_or_default();
     crate::telemetry::room_destroyed(lived);
+    state.recorder.webhook(
+        &state.id,
+        WebhookEventType::RoomEnded {
+            reason: reason.into(),
+        },
+    );
     // The fan-out routers, the observers and the router go last, here.
     drop(state);
     Closed { reason, members }

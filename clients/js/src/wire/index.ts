@@ -48,4 +48,6 @@ export type { SettingsReply } from "./SettingsReply.js";
 export type { SocketMethods } from "./SocketMethods.js";
 export type { TransportData } from "./TransportData.js";
 export type { TransportRequest } from "./TransportRequest.js";
+export type { WebhookEvent } from "./WebhookEvent.js";
+export type { WebhookEventType } from "./WebhookEventType.js";
 export type { WireError } from "./WireError.js";

@@ -5,7 +5,7 @@ mod challenge;
 mod token;
 
 pub use challenge::{Challenge, ChallengeLimits, ChallengeStore};
-pub use token::TokenKeys;
+pub use token::{Credential, MintOptions, TokenKeys};
 
 use std::net::IpAddr;
 
@@ -119,9 +119,20 @@ impl Auth {
         Ok(self.keys.issue(wallet, now))
     }
 
-    /// The wallet a JWT was issued to, if the JWT is valid now.
-    pub fn wallet_of(&self, token: &str) -> Result<Address, AuthError> {
-        self.keys.wallet_of(token)
+    /// The credential a JWT carries, if the JWT is valid now.
+    pub fn credential_of(&self, token: &str) -> Result<Credential, AuthError> {
+        self.keys.credential_of(token)
+    }
+
+    /// A token for `wallet` minted for a market site at `now` (the site
+    /// vouches for the wallet: no challenge is signed).
+    pub fn mint(&self, wallet: &Address, options: &MintOptions, now: DateTime<Utc>) -> IssuedToken {
+        self.keys.mint(wallet, options, now)
+    }
+
+    /// The lifetime of tokens issued without one of their own.
+    pub fn token_ttl(&self) -> chrono::Duration {
+        self.keys.ttl()
     }
 }
 

@@ -33,7 +33,7 @@ fn a_good_signature_gets_a_token_for_that_wallet() {
     let token = auth
         .verify(&address, &c.nonce, &sign(&key, &c.message), now)
         .unwrap();
-    assert_eq!(auth.wallet_of(&token.token).unwrap(), address);
+    assert_eq!(auth.credential_of(&token.token).unwrap().wallet, address);
     assert!(token.expires_at > now);
 }
 
@@ -120,7 +120,7 @@ fn forged_tampered_and_expired_tokens_are_refused() {
 
     let forger = TokenKeys::new(&[1u8; 32], 3600);
     assert!(matches!(
-        auth.wallet_of(&forger.issue(&address, now).token),
+        auth.credential_of(&forger.issue(&address, now).token),
         Err(AuthError::BadToken(_))
     ));
 
@@ -129,7 +129,7 @@ fn forged_tampered_and_expired_tokens_are_refused() {
     let claims = format!(r#"{{"sub":"{other}","iss":"pnl-voice","iat":0,"exp":99999999999}}"#);
     parts[1] = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims);
     assert!(matches!(
-        auth.wallet_of(&parts.join(".")),
+        auth.credential_of(&parts.join(".")),
         Err(AuthError::BadToken(_))
     ));
 
@@ -142,7 +142,7 @@ fn forged_tampered_and_expired_tokens_are_refused() {
         parts[1]
     );
     assert!(matches!(
-        auth.wallet_of(&none_alg),
+        auth.credential_of(&none_alg),
         Err(AuthError::BadToken(_))
     ));
 
@@ -151,11 +151,14 @@ fn forged_tampered_and_expired_tokens_are_refused() {
         .issue(&address, now - Duration::seconds(3601))
         .token;
     assert!(matches!(
-        auth.wallet_of(&expired),
+        auth.credential_of(&expired),
         Err(AuthError::BadToken(_))
     ));
     for junk in ["", "a.b.c", "not a token"] {
-        assert!(matches!(auth.wallet_of(junk), Err(AuthError::BadToken(_))));
+        assert!(matches!(
+            auth.credential_of(junk),
+            Err(AuthError::BadToken(_))
+        ));
     }
 }
 
@@ -169,13 +172,13 @@ fn a_token_is_refused_before_its_nbf() {
     let key = jsonwebtoken::EncodingKey::from_secret(&[42u8; 32]);
     let early = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
     assert!(matches!(
-        auth.wallet_of(&early),
+        auth.credential_of(&early),
         Err(AuthError::BadToken(_))
     ));
     let claims = serde_json::json!({"sub": address.to_string(), "iss": "pnl-voice",
         "iat": now, "nbf": now - 60, "exp": now + 3600});
     let started = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap();
-    assert_eq!(auth.wallet_of(&started).unwrap(), address);
+    assert_eq!(auth.credential_of(&started).unwrap().wallet, address);
 }
 
 fn small_store() -> ChallengeStore {
@@ -263,4 +266,46 @@ fn taken_challenges_free_their_wallets_share() {
         store.take(&address, &c.nonce, now).unwrap();
     }
     assert!(store.is_empty());
+}
+
+#[test]
+fn a_minted_token_carries_its_market_grants_and_lifetime() {
+    let auth = auth();
+    let (_, wallet_a) = wallet(13);
+    let (_, market_a) = wallet(14);
+    let (_, market_b) = wallet(15);
+    let now = Utc::now();
+    let options = MintOptions {
+        market: Some(market_a.clone()),
+        grants: crate::rooms::Grants {
+            can_speak: true,
+            co_host: false,
+        },
+        ttl: Some(Duration::seconds(60)),
+        key_id: Some("k_test".into()),
+    };
+    let minted = auth.mint(&wallet_a, &options, now);
+    assert_eq!(
+        minted.expires_at.timestamp(),
+        (now + Duration::seconds(60)).timestamp()
+    );
+    let credential = auth.credential_of(&minted.token).unwrap();
+    assert_eq!(credential.wallet, wallet_a);
+    assert_eq!(credential.market, Some(market_a.clone()));
+    assert!(credential.grants.can_speak && !credential.grants.co_host);
+    assert!(credential.may_act_in(&market_a).is_ok());
+    let refused = credential.may_act_in(&market_b).unwrap_err();
+    assert_eq!(refused.code, crate::error::ErrorCode::Forbidden);
+}
+
+#[test]
+fn a_sign_in_token_has_no_market_and_no_grants() {
+    let auth = auth();
+    let (_, address) = wallet(16);
+    let credential = auth
+        .credential_of(&auth.keys.issue(&address, Utc::now()).token)
+        .unwrap();
+    assert_eq!(credential, Credential::of_wallet(address.clone()));
+    let (_, any_market) = wallet(17);
+    assert!(credential.may_act_in(&any_market).is_ok());
 }

@@ -1,4 +1,6 @@
-//! JWTs (HS256): `sub` is the wallet address.
+//! JWTs (HS256): `sub` is the wallet address. A token minted by a market
+//! site's backend (`POST /api/server/tokens`) may also name one market
+//! (`mkt`), room grants (`grants`) and the API key that minted it (`kid`).
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -6,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{AuthError, IssuedToken};
 use crate::address::Address;
+use crate::error::ApiError;
+use crate::rooms::Grants;
 
 const ISSUER: &str = "pnl-voice";
 
@@ -15,6 +19,57 @@ struct Claims {
     iss: String,
     iat: i64,
     exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mkt: Option<String>,
+    #[serde(default, skip_serializing_if = "Grants::is_none")]
+    grants: Grants,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+}
+
+/// What a token minted for a market site says beyond its wallet.
+#[derive(Debug, Clone, Default)]
+pub struct MintOptions {
+    /// The one market the token may be used in.
+    pub market: Option<Address>,
+    /// Room roles granted on joining.
+    pub grants: Grants,
+    /// Lifetime; the server's JWT lifetime when absent.
+    pub ttl: Option<Duration>,
+    /// The API key that minted it (kept in the token for audits).
+    pub key_id: Option<String>,
+}
+
+/// Who a valid token speaks for, and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The wallet.
+    pub wallet: Address,
+    /// The one market it may be used in, if bound to one.
+    pub market: Option<Address>,
+    /// Room roles granted on joining.
+    pub grants: Grants,
+}
+
+impl Credential {
+    /// A wallet's credential from its own sign-in: any market, no grants.
+    pub fn of_wallet(wallet: Address) -> Self {
+        Self {
+            wallet,
+            market: None,
+            grants: Grants::default(),
+        }
+    }
+
+    /// Refuses (`FORBIDDEN`) a token bound to a market other than `market`.
+    pub fn may_act_in(&self, market: &Address) -> Result<(), ApiError> {
+        match &self.market {
+            Some(bound) if bound != market => Err(ApiError::forbidden(format!(
+                "this token is for market {bound} only"
+            ))),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Signing and checking keys for session JWTs.
@@ -42,24 +97,48 @@ impl TokenKeys {
         }
     }
 
+    /// The lifetime of tokens issued without one of their own.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// A token for `wallet` issued at `now`.
     pub fn issue(&self, wallet: &Address, now: DateTime<Utc>) -> IssuedToken {
-        let expires_at = now + self.ttl;
+        self.mint(wallet, &MintOptions::default(), now)
+    }
+
+    /// A token for `wallet` issued at `now` with `options`.
+    pub fn mint(&self, wallet: &Address, options: &MintOptions, now: DateTime<Utc>) -> IssuedToken {
+        let expires_at = now + options.ttl.unwrap_or(self.ttl);
         let claims = Claims {
             sub: wallet.to_string(),
             iss: ISSUER.into(),
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
+            mkt: options.market.as_ref().map(Address::to_string),
+            grants: options.grants,
+            kid: options.key_id.clone(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 encoding cannot fail");
         IssuedToken { token, expires_at }
     }
 
-    /// The wallet of a valid token.
-    pub fn wallet_of(&self, token: &str) -> Result<Address, AuthError> {
+    /// The credential of a valid token.
+    pub fn credential_of(&self, token: &str) -> Result<Credential, AuthError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| AuthError::BadToken(e.to_string()))?;
-        Address::parse(&data.claims.sub).map_err(|_| AuthError::BadToken("bad subject".into()))
+        let claims = data.claims;
+        let wallet =
+            Address::parse(&claims.sub).map_err(|_| AuthError::BadToken("bad subject".into()))?;
+        let market = claims
+            .mkt
+            .map(|m| Address::parse(&m).map_err(|_| AuthError::BadToken("bad market".into())))
+            .transpose()?;
+        Ok(Credential {
+            wallet,
+            market,
+            grants: claims.grants,
+        })
     }
 }

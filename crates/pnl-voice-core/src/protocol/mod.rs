@@ -13,6 +13,7 @@ mod preview;
 mod replies;
 mod requests;
 mod server_event;
+mod webhook;
 
 pub use command::{Command, Direction, ModerationAction, RoomCommand};
 pub use decode::{decode, DecodeError, Request};
@@ -34,6 +35,10 @@ pub use requests::{
     MuteRequest, ProduceRequest, ProducerRequest, ReactRequest, TransportRequest,
 };
 pub use server_event::ServerEvent;
+pub use webhook::{
+    sign, signature_header, verify, SignatureError, WebhookEvent, WebhookEventType,
+    SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECS,
+};
 
 #[cfg(test)]
 mod tests;

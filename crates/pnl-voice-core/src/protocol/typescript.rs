@@ -52,7 +52,7 @@ fn add<T: TS + 'static>(files: &mut Files, cfg: &Config) {
 }
 
 /// Every type with a file, by TypeScript name (checked in `render`).
-const WIRE_TYPES: [&str; 49] = [
+const WIRE_TYPES: [&str; 51] = [
     "ConnectTransportRequest",
     "ConsumeRequest",
     "ConsumerData",
@@ -101,6 +101,8 @@ const WIRE_TYPES: [&str; 49] = [
     "SettingsReply",
     "TransportData",
     "TransportRequest",
+    "WebhookEvent",
+    "WebhookEventType",
     "WireError",
 ];
 
@@ -215,6 +217,8 @@ fn render() -> Files {
     add::<ProducerRequest>(&mut files, &cfg);
     add::<ProducersReply>(&mut files, &cfg);
     add::<RaiseHandReply>(&mut files, &cfg);
+    add::<WebhookEvent>(&mut files, &cfg);
+    add::<WebhookEventType>(&mut files, &cfg);
     add::<ReactRequest>(&mut files, &cfg);
     add::<ReservationView>(&mut files, &cfg);
     add::<RestartIceReply>(&mut files, &cfg);

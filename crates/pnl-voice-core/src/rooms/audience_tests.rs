@@ -233,6 +233,7 @@ fn rejoins_left_counts_down_to_the_churn_ban() {
         r.rejoins_left(&Standing {
             banned_until: None,
             recent_joins,
+            ..Default::default()
         })
     };
     assert_eq!(left(0), None, "plenty left: nothing to warn of");
@@ -243,12 +244,14 @@ fn rejoins_left_counts_down_to_the_churn_ban() {
     let last = Standing {
         banned_until: None,
         recent_joins: churn_joins - 1,
+        ..Default::default()
     };
     assert!(r.join(&w(7), Profile::none(), &last, t0).is_ok());
     r.leave(&w(7)).unwrap();
     let over = Standing {
         banned_until: None,
         recent_joins: churn_joins,
+        ..Default::default()
     };
     assert!(matches!(
         r.join(&w(7), Profile::none(), &over, t0),

@@ -42,7 +42,7 @@ pub use reactions::{Emoji, REACTION_INTERVAL};
 pub use reservations::{Reservation, ReservationPolicy, ReservationView};
 pub use room::{Room, RoomError, RoomPolicy, Silenced, MAX_CO_HOSTS};
 pub use settings::{RoomSettings, SettingsPatch, MAX_DESTROY_AFTER_MINUTES, MAX_PARTICIPANTS_CAP};
-pub use standing::{Ban, Standing};
+pub use standing::{Ban, Grants, Standing};
 pub use wire_time::rfc3339;
 
 #[cfg(test)]

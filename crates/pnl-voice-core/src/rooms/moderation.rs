@@ -19,7 +19,7 @@ impl Room {
         self.co_hosts.iter().cloned().collect()
     }
 
-    fn hosts_changed(&self) -> RoomEvent {
+    pub(super) fn hosts_changed(&self) -> RoomEvent {
         RoomEvent::HostsChanged {
             host: self.host.clone(),
             co_hosts: self.co_hosts(),

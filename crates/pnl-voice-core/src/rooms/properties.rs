@@ -124,6 +124,7 @@ impl Ledger {
         Standing {
             banned_until: self.bans.get(wallet).copied(),
             recent_joins: recent as u32,
+            ..Default::default()
         }
     }
 

@@ -299,7 +299,8 @@ impl Room {
         if self.get(wallet).is_some() {
             return Err(RoomError::AlreadyIn);
         }
-        if !self.is_host_level(wallet) && !self.has_place(wallet, now) {
+        let host_level = self.is_host_level(wallet) || standing.grants.co_host;
+        if !host_level && !self.has_place(wallet, now) {
             return Err(RoomError::Full);
         }
         Ok(())
@@ -315,7 +316,9 @@ impl Room {
     /// Adds `wallet`, muted, using its reservation if it holds one. A
     /// wallet whose `standing` shows too many joins within the churn
     /// window is banned instead (kicked automatically): the error carries
-    /// the ban's end, for the caller to keep as a [`Ban`].
+    /// the ban's end, for the caller to keep as a [`Ban`]. The grants of
+    /// its standing apply as it joins: a granted speaker is on stage, a
+    /// granted co-host is named one (while the room has room for another).
     pub fn join(
         &mut self,
         wallet: &Address,
@@ -331,18 +334,31 @@ impl Room {
             });
         }
         self.reservations.taken(wallet);
+        let is_founder = self.founder.as_ref() == Some(wallet);
+        let named_co_host = standing.grants.co_host
+            && !is_founder
+            && !self.co_hosts.contains(wallet)
+            && self.co_hosts.len() < MAX_CO_HOSTS;
+        if named_co_host {
+            self.co_hosts.insert(wallet.clone());
+        }
+        let is_co_host = self.co_hosts.contains(wallet);
         self.participants.push(Participant {
             wallet: wallet.clone(),
             profile,
-            is_founder: self.founder.as_ref() == Some(wallet),
-            is_co_host: self.co_hosts.contains(wallet),
-            granted: false,
+            is_founder,
+            is_co_host,
+            granted: standing.grants.can_speak || (is_co_host && self.settings.speaker_only),
             muted: true,
             speaking_secs: 0.0,
             joined_at: now,
         });
         let view = self.view_of(wallet).expect("just joined");
-        Ok((view.clone(), vec![RoomEvent::UserJoined(view)]))
+        let mut events = vec![RoomEvent::UserJoined(view.clone())];
+        if named_co_host {
+            events.push(self.hosts_changed());
+        }
+        Ok((view, events))
     }
 
     /// Removes `wallet`.

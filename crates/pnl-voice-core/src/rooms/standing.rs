@@ -4,17 +4,39 @@
 //! to another node) while the rules stay pure.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
 
 /// What the moderation ledger knows of one wallet in one room, read before
-/// it joins.
+/// it joins, with the grants its credential carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Standing {
     /// Until when the wallet is banned from the room, if it was banned.
     pub banned_until: Option<DateTime<Utc>>,
     /// Its joins of the room within the policy's churn window, before this one.
     pub recent_joins: u32,
+    /// What the market site granted it in a minted token.
+    pub grants: Grants,
+}
+
+/// Room roles a market site grants a wallet when its backend mints the
+/// wallet's token (`POST /api/server/tokens`): applied when the wallet
+/// joins, as if the founder had granted them then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Grants {
+    /// A pre-approved speaker: on stage from the start.
+    pub can_speak: bool,
+    /// A co-host: grants, revokes, mutes and kicks members, never the founder.
+    pub co_host: bool,
+}
+
+impl Grants {
+    /// Whether nothing is granted.
+    pub fn is_none(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl Standing {

@@ -300,6 +300,7 @@ fn a_kick_removes_and_bans_for_the_policy_time() {
     let standing = Standing {
         banned_until: Some(ban.until),
         recent_joins: 0,
+        ..Default::default()
     };
     assert_eq!(
         r.join(
@@ -355,6 +356,7 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
     let often = Standing {
         banned_until: None,
         recent_joins: 6,
+        ..Default::default()
     };
     assert_eq!(
         r.join(&w(2), Profile::none(), &often, t0).unwrap_err(),
@@ -367,6 +369,7 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
     let banned = Standing {
         banned_until: Some(t0 + Duration::minutes(10)),
         recent_joins: 0,
+        ..Default::default()
     };
     assert!(matches!(
         r.join(&w(2), Profile::none(), &banned, t0 + Duration::seconds(1)),
@@ -375,6 +378,7 @@ fn a_wallet_that_joined_too_often_within_the_window_is_banned() {
     let calm = Standing {
         banned_until: None,
         recent_joins: 5,
+        ..Default::default()
     };
     assert!(r.join(&w(2), Profile::none(), &calm, t0).is_ok());
 }
@@ -681,6 +685,7 @@ fn a_banned_wallet_cannot_reserve() {
     let standing = Standing {
         banned_until: Some(ban.until),
         recent_joins: 0,
+        ..Default::default()
     };
     assert_eq!(
         r.reserve(&w(2), &standing, now),
@@ -869,4 +874,66 @@ fn a_co_host_who_leaves_is_one_again_on_return() {
     );
     let back = join(&mut r, 2).unwrap();
     assert!(back.is_co_host && back.is_speaker && back.is_muted);
+}
+
+#[test]
+fn a_site_granted_speaker_joins_on_stage_and_a_granted_co_host_gets_into_a_full_room() {
+    let mut r = room_with(Some(w(FOUNDER)), 2);
+    join(&mut r, FOUNDER).unwrap();
+    let speaker = Standing {
+        grants: Grants {
+            can_speak: true,
+            co_host: false,
+        },
+        ..Default::default()
+    };
+    let (view, events) = r
+        .join(&w(2), Profile::none(), &speaker, Utc::now())
+        .unwrap();
+    assert!(view.is_speaker && !view.is_co_host && view.is_muted);
+    assert_eq!(
+        events.len(),
+        1,
+        "a pre-approved speaker is no news beyond its join"
+    );
+    assert!(r.may_produce(&w(2)).is_ok());
+
+    assert_eq!(join(&mut r, 3), Err(RoomError::Full));
+    let co_host = Standing {
+        grants: Grants {
+            can_speak: false,
+            co_host: true,
+        },
+        ..Default::default()
+    };
+    let (view, events) = r
+        .join(&w(4), Profile::none(), &co_host, Utc::now())
+        .unwrap();
+    assert!(view.is_co_host && view.is_speaker);
+    assert!(matches!(
+        &events[..],
+        [RoomEvent::UserJoined(_), RoomEvent::HostsChanged { co_hosts, .. }] if co_hosts == &vec![w(4)]
+    ));
+    assert!(
+        r.kick(&w(4), &w(2), Utc::now()).is_ok(),
+        "a co-host moderates members"
+    );
+}
+
+#[test]
+fn a_co_host_grant_never_makes_the_founder_a_co_host() {
+    let mut r = room_with(Some(w(FOUNDER)), 10);
+    let granted = Standing {
+        grants: Grants {
+            can_speak: true,
+            co_host: true,
+        },
+        ..Default::default()
+    };
+    let (view, events) = r
+        .join(&w(FOUNDER), Profile::none(), &granted, Utc::now())
+        .unwrap();
+    assert!(view.is_founder && !view.is_co_host);
+    assert_eq!(events.len(), 1);
+    assert!(r.co_hosts().is_empty());
 }

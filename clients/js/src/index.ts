@@ -22,6 +22,12 @@ export { fetchPreview } from './preview.js';
 export { levelOf } from './levels.js';
 export { listMicrophones, type MicrophoneDevice, type Platform, type SocketLike } from './platform.js';
 export { describeError, type DescribeOptions } from './describe-error.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookVerificationReason,
+} from './webhook.js';
 export type { Invitation } from './invitations.js';
 export { REACTIONS } from './reactions.js';
 export {

@@ -15,6 +15,10 @@ import {
   type ServerEvent,
   type ServerEventName,
   type VoiceRoomEvents,
+  type WebhookEvent,
+  type WebhookEventType,
+  verifyWebhook,
+  WebhookVerificationError,
 } from '../src/index.js';
 import { loadEmbed, type EmbedController, type EmbedOptions, type HostCommand, type PNLVoiceEmbedApi } from '../src/embed/index.js';
 
@@ -188,3 +192,21 @@ export const embedOptions: EmbedOptions = { market: 'M', mode: 'docked', onEvent
 export const badMode: EmbedOptions = { market: 'M', mode: 'floating' };
 export const command: HostCommand = { type: 'expand', expanded: true };
 export const loaded: Promise<PNLVoiceEmbedApi> = loadEmbed('https://voice.example');
+
+/** Webhooks: the verified event narrows on `type`, and a refusal says why. */
+export async function onWebhook(body: string, header: string | undefined): Promise<string | undefined> {
+  try {
+    const e: WebhookEvent = await verifyWebhook(body, header, 'whsec', { toleranceSeconds: 300 });
+    assertType<Equal<WebhookEvent['type'], WebhookEventType['type']>>(true);
+    if (e.type === 'participant_joined') return e.data.walletAddress;
+    if (e.type === 'debate_ended') return e.data.summary.poll.winner ?? undefined;
+    // @ts-expect-error a room_started event carries no wallet
+    if (e.type === 'room_started') return e.data.walletAddress;
+    return e.id;
+  } catch (err) {
+    if (err instanceof WebhookVerificationError) return err.reason === 'stale' ? 'replay' : err.reason;
+    throw err;
+  }
+}
+// @ts-expect-error the body is the raw text or bytes, not parsed JSON
+void verifyWebhook({ id: 'evt' }, 't=1,v1=00', 'whsec');

@@ -1,6 +1,7 @@
 //! The market site's backend in tests: `pnl-voice keys …` run as an
 //! operator would, and calls to `/api/server/*` with an API key.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,34 +13,56 @@ use crate::process::server_binary;
 /// Runs `pnl-voice keys <args>` on the embedded store in `data_dir` (dev
 /// mode: no JWT secret needed); panics unless it succeeds. Returns stdout.
 pub fn keys(data_dir: &Path, args: &[&str]) -> String {
-    let output = keys_command(data_dir, args);
+    succeeded(keys_command(data_dir, args), args)
+}
+
+/// Runs `pnl-voice keys <args>` on the embedded store in `data_dir` and
+/// returns its whole output.
+pub fn keys_command(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    run(("PNL_VOICE_DATA_DIR", data_dir.as_os_str()), args)
+}
+
+/// A key created by the CLI in `data_dir` with `scopes` (`<key id>.<secret>`).
+pub fn create_key(data_dir: &Path, name: &str, scopes: &[&str]) -> String {
+    let output = run(
+        ("PNL_VOICE_DATA_DIR", data_dir.as_os_str()),
+        &create(name, scopes),
+    );
+    succeeded(output, &["create"]).trim().to_string()
+}
+
+/// A key created by the CLI in the MongoDB store at `uri`.
+pub fn create_mongo_key(uri: &str, name: &str, scopes: &[&str]) -> String {
+    let output = run(("MONGODB_URI", OsStr::new(uri)), &create(name, scopes));
+    succeeded(output, &["create"]).trim().to_string()
+}
+
+fn create<'a>(name: &'a str, scopes: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["create", "--name", name];
+    for scope in scopes {
+        args.extend(["--scope", scope]);
+    }
+    args
+}
+
+fn run(store: (&str, &OsStr), args: &[&str]) -> std::process::Output {
+    Command::new(server_binary())
+        .arg("keys")
+        .args(args)
+        .env("PNL_VOICE_DEV", "1")
+        .env(store.0, store.1)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("pnl-voice runs")
+}
+
+fn succeeded(output: std::process::Output, args: &[&str]) -> String {
     assert!(
         output.status.success(),
         "pnl-voice keys {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// Runs `pnl-voice keys <args>` and returns its whole output.
-pub fn keys_command(data_dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(server_binary())
-        .arg("keys")
-        .args(args)
-        .env("PNL_VOICE_DEV", "1")
-        .env("PNL_VOICE_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("pnl-voice runs")
-}
-
-/// A key created by the CLI with `scopes` (`<key id>.<secret>`).
-pub fn create_key(data_dir: &Path, name: &str, scopes: &[&str]) -> String {
-    let mut args = vec!["create", "--name", name];
-    for scope in scopes {
-        args.extend(["--scope", scope]);
-    }
-    keys(data_dir, &args).trim().to_string()
 }
 
 /// Calls `{base}/api/server/{path}` as the site's backend.

@@ -393,8 +393,11 @@ impl RoomState {
         let members: Vec<_> = self.members.drain().collect();
         let mut closed = Vec::with_capacity(members.len());
         for (wallet, m) in members {
-            if let Ok((participant, _)) = self.rules.leave(&wallet) {
+            if let Ok((participant, events)) = self.rules.leave(&wallet) {
                 self.record_left(m.participation, &participant, false);
+                // Members hear `voice:room_closed` instead; the site's
+                // backend still hears each of them leave.
+                self.recorder.webhooks_of(&self.id, &events);
             }
             m.outbox.close(frame.to_string(), reason);
             closed.push((wallet, m.outbox.session()));

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use pnl_voice_testkit::node::TestNode;
 use pnl_voice_testkit::ports::free_rtc_ports;
+use pnl_voice_testkit::server_api::{create_key, keys, ServerApi};
 use pnl_voice_testkit::signal::{SignalClient, WireError};
 use pnl_voice_testkit::wallet::TestWallet;
 use serde_json::json;
@@ -97,6 +98,7 @@ async fn one_address_holds_a_limited_number_of_sockets() {
 async fn secrets_and_tokens_stay_out_of_the_logs_and_error_messages() {
     let jwt_secret = "jwt secret that must never be logged 0123456789";
     let turn_secret = "turn secret that must never be logged 0123456789";
+    let webhook_secret = "webhook secret that must never be logged 0123456789";
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -117,6 +119,12 @@ async fn secrets_and_tokens_stay_out_of_the_logs_and_error_messages() {
         .env("PNL_VOICE_JWT_SECRET", jwt_secret)
         .env("TURN_URLS", "turn:127.0.0.1:3478")
         .env("TURN_SECRET", turn_secret)
+        // Deliveries fail (nothing listens there) and are logged as such.
+        .env(
+            "PNL_VOICE_WEBHOOK_URLS",
+            format!("http://127.0.0.1:{}/hooks", nothing_listens()),
+        )
+        .env("PNL_VOICE_WEBHOOK_SECRET", webhook_secret)
         .env("RUST_LOG", "debug")
         .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
         .stderr(Stdio::null())
@@ -155,8 +163,30 @@ async fn secrets_and_tokens_stay_out_of_the_logs_and_error_messages() {
         .text()
         .await
         .unwrap();
+    // A market site's backend: a key from the CLI mints a token; a key
+    // with a wrong secret is refused.
+    let key = create_key(&data, "site", &["tokens:mint"]);
+    let site = ServerApi::new(&http, &key);
+    let minted = site
+        .mint(json!({"walletAddress": wallet.address()}))
+        .await
+        .unwrap();
+    let (id, key_secret) = key.split_once('.').unwrap();
+    let (_, wrong_key) = ServerApi::new(&http, &format!("{id}.{}", "f".repeat(64)))
+        .post("tokens", json!({"walletAddress": wallet.address()}))
+        .await;
+    let listed = keys(&data, &["list"]);
+    assert!(listed.contains(id) && !listed.contains(key_secret));
     client.close().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The room's events fail to be delivered at least once.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("webhook delivery failed")
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let _ = child.kill();
     let _ = child.wait();
     let logged = std::fs::read_to_string(&log).unwrap();
@@ -164,13 +194,32 @@ async fn secrets_and_tokens_stay_out_of_the_logs_and_error_messages() {
     let _ = std::fs::remove_dir_all(&data);
 
     assert!(logged.lines().count() > 5, "the server logged: {logged}");
+    assert!(
+        logged.contains("webhook delivery failed"),
+        "the sender ran: {logged}"
+    );
     let signature = token.rsplit('.').next().unwrap();
+    let minted_signature = minted.rsplit('.').next().unwrap();
+    let wrong_key = wrong_key.to_string();
     for (what, secret) in [
         ("the JWT secret", jwt_secret),
         ("the TURN secret", turn_secret),
+        ("the webhook secret", webhook_secret),
         ("a token's signature", signature),
+        ("a minted token's signature", minted_signature),
+        ("an API key's secret", key_secret),
     ] {
         assert!(!logged.contains(secret), "{what} was logged");
         assert!(!refusal.contains(secret), "{what} in an error message");
+        assert!(!wrong_key.contains(secret), "{what} in a key's refusal");
     }
+}
+
+/// A loopback port nothing listens on.
+fn nothing_listens() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

@@ -24,7 +24,7 @@ fn w(n: u8) -> Address {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Join(u8),
+    Join(u8, Grants),
     Leave(u8),
     Mute(u8, bool),
     Raise(u8),
@@ -61,11 +61,20 @@ fn debate_command() -> impl Strategy<Value = DebateCommand> {
     ]
 }
 
+/// What a market site's minted token grants: mostly nothing.
+fn grants() -> impl Strategy<Value = Grants> {
+    prop_oneof![
+        6 => Just(Grants::default()),
+        1 => (any::<bool>(), any::<bool>())
+            .prop_map(|(can_speak, co_host)| Grants { can_speak, co_host }),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let wallet = 0..WALLETS;
     let actor = prop_oneof![3 => Just(0u8), 2 => 0..WALLETS];
     prop_oneof![
-        4 => wallet.clone().prop_map(Op::Join),
+        4 => (wallet.clone(), grants()).prop_map(|(n, g)| Op::Join(n, g)),
         2 => wallet.clone().prop_map(Op::Leave),
         2 => (wallet.clone(), any::<bool>()).prop_map(|(a, b)| Op::Mute(a, b)),
         2 => wallet.clone().prop_map(Op::Raise),
@@ -136,13 +145,25 @@ impl Ledger {
 
 fn apply(room: &mut Room, ledger: &mut Ledger, op: &Op, now: &mut DateTime<Utc>) {
     match *op {
-        Op::Join(n) => {
+        Op::Join(n, grants) => {
             let before = room.len() + room.held_places(*now);
             let held = room.reservation(&w(n), *now).is_some_and(|r| r.holds_place);
-            let host_level = room.is_host_level(&w(n));
-            let standing = ledger.standing(&w(n), room.policy().churn_window, *now);
+            let host_level =
+                room.is_host_level(&w(n)) || (grants.co_host && room.founder().is_some());
+            let standing = Standing {
+                grants,
+                ..ledger.standing(&w(n), room.policy().churn_window, *now)
+            };
             match room.join(&w(n), profile(n), &standing, *now) {
-                Ok(_) => {
+                Ok((view, _)) => {
+                    assert!(
+                        !grants.can_speak || view.is_speaker,
+                        "a pre-approved speaker is on stage"
+                    );
+                    assert!(
+                        !view.is_co_host || !view.is_founder,
+                        "a grant never makes the founder a co-host"
+                    );
                     assert!(
                         host_level
                             || before - usize::from(held)

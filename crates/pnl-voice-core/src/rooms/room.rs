@@ -299,11 +299,17 @@ impl Room {
         if self.get(wallet).is_some() {
             return Err(RoomError::AlreadyIn);
         }
-        let host_level = self.is_host_level(wallet) || standing.grants.co_host;
+        let host_level = self.is_host_level(wallet) || self.takes_co_host_grant(standing);
         if !host_level && !self.has_place(wallet, now) {
             return Err(RoomError::Full);
         }
         Ok(())
+    }
+
+    /// Whether a site's co-host grant counts here: only in a room with a
+    /// founder (without one, nobody hosts and everyone may speak).
+    fn takes_co_host_grant(&self, standing: &Standing) -> bool {
+        standing.grants.co_host && self.founder.is_some()
     }
 
     /// Whether a place is free for `wallet`, counting the places others'
@@ -318,7 +324,8 @@ impl Room {
     /// window is banned instead (kicked automatically): the error carries
     /// the ban's end, for the caller to keep as a [`Ban`]. The grants of
     /// its standing apply as it joins: a granted speaker is on stage, a
-    /// granted co-host is named one (while the room has room for another).
+    /// granted co-host is named one (in a room with a founder, while it
+    /// has room for another co-host).
     pub fn join(
         &mut self,
         wallet: &Address,
@@ -335,7 +342,7 @@ impl Room {
         }
         self.reservations.taken(wallet);
         let is_founder = self.founder.as_ref() == Some(wallet);
-        let named_co_host = standing.grants.co_host
+        let named_co_host = self.takes_co_host_grant(standing)
             && !is_founder
             && !self.co_hosts.contains(wallet)
             && self.co_hosts.len() < MAX_CO_HOSTS;

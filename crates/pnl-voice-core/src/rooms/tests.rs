@@ -937,3 +937,24 @@ fn a_co_host_grant_never_makes_the_founder_a_co_host() {
     assert_eq!(events.len(), 1);
     assert!(r.co_hosts().is_empty());
 }
+
+#[test]
+fn without_a_founder_a_co_host_grant_names_nobody() {
+    let mut r = room_with(None, 10);
+    let granted = Standing {
+        grants: Grants {
+            can_speak: false,
+            co_host: true,
+        },
+        ..Default::default()
+    };
+    let (view, events) = r
+        .join(&w(2), Profile::none(), &granted, Utc::now())
+        .unwrap();
+    assert!(
+        !view.is_co_host && view.is_speaker,
+        "everyone speaks, nobody hosts"
+    );
+    assert_eq!(events.len(), 1);
+    assert!(r.co_hosts().is_empty());
+}

@@ -11,7 +11,7 @@ use super::api_key::authorize;
 use super::bodies::{from_object, JsonObject};
 use super::envelope::{ok, HttpError};
 use super::forward;
-use super::replies::{Debates, Participants, RoomListed, Rooms, Token};
+use super::replies::{Debates, Token};
 use crate::address::Address;
 use crate::app::App;
 use crate::auth::MintOptions;
@@ -49,10 +49,7 @@ pub async fn mint(
 /// `GET /api/server/rooms` (`rooms:read`): the running rooms of every node.
 pub async fn rooms(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, HttpError> {
     authorize(&app, &req, Scope::RoomsRead).await?;
-    let rooms = app.hub.directory().await?.into_iter().map(RoomListed::from);
-    Ok(ok(Rooms {
-        rooms: rooms.collect(),
-    }))
+    super::voice::rooms(app).await
 }
 
 /// `GET /api/server/rooms/{marketAddress}/participants` (`rooms:read`).
@@ -62,14 +59,7 @@ pub async fn participants(
     market: web::Path<String>,
 ) -> Result<HttpResponse, HttpError> {
     authorize(&app, &req, Scope::RoomsRead).await?;
-    let market = Address::parse(&market)?;
-    match app.hub.participants(&market).await {
-        Ok(participants) => Ok(ok(Participants {
-            total: participants.len(),
-            participants,
-        })),
-        Err(e) => forward::owner_or(&app, &req, None, e).await,
-    }
+    super::voice::participants_of(&app, &req, &Address::parse(&market)?).await
 }
 
 /// `GET /api/server/rooms/{marketAddress}/stats` (`rooms:read`): as the

@@ -91,13 +91,22 @@ pub async fn participants(
     req: HttpRequest,
     query: web::Query<MarketQuery>,
 ) -> Result<HttpResponse, HttpError> {
-    let market = Address::parse(&query.market_address)?;
-    match app.hub.participants(&market).await {
+    participants_of(&app, &req, &Address::parse(&query.market_address)?).await
+}
+
+/// The answer to a participants request for `market` (public, or with an
+/// API key): from the node running the room.
+pub async fn participants_of(
+    app: &App,
+    req: &HttpRequest,
+    market: &Address,
+) -> Result<HttpResponse, HttpError> {
+    match app.hub.participants(market).await {
         Ok(participants) => Ok(ok(Participants {
             total: participants.len(),
             participants,
         })),
-        Err(e) => forward::owner_or(&app, &req, None, e).await,
+        Err(e) => forward::owner_or(app, req, None, e).await,
     }
 }
 

@@ -129,11 +129,6 @@ impl Auth {
     pub fn mint(&self, wallet: &Address, options: &MintOptions, now: DateTime<Utc>) -> IssuedToken {
         self.keys.mint(wallet, options, now)
     }
-
-    /// The lifetime of tokens issued without one of their own.
-    pub fn token_ttl(&self) -> chrono::Duration {
-        self.keys.ttl()
-    }
 }
 
 /// Verifies a base58 ed25519 signature of `message` by `wallet`.

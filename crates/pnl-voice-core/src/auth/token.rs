@@ -52,15 +52,6 @@ pub struct Credential {
 }
 
 impl Credential {
-    /// A wallet's credential from its own sign-in: any market, no grants.
-    pub fn of_wallet(wallet: Address) -> Self {
-        Self {
-            wallet,
-            market: None,
-            grants: Grants::default(),
-        }
-    }
-
     /// Refuses (`FORBIDDEN`) a token bound to a market other than `market`.
     pub fn may_act_in(&self, market: &Address) -> Result<(), ApiError> {
         match &self.market {
@@ -95,11 +86,6 @@ impl TokenKeys {
             validation,
             ttl: Duration::seconds(ttl_secs as i64),
         }
-    }
-
-    /// The lifetime of tokens issued without one of their own.
-    pub fn ttl(&self) -> Duration {
-        self.ttl
     }
 
     /// A token for `wallet` issued at `now`.

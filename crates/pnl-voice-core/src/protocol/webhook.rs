@@ -90,20 +90,6 @@ pub enum WebhookEventType {
 }
 
 impl WebhookEventType {
-    /// The event's `type`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::RoomStarted {} => "room_started",
-            Self::RoomEnded { .. } => "room_ended",
-            Self::ParticipantJoined { .. } => "participant_joined",
-            Self::ParticipantLeft { .. } => "participant_left",
-            Self::SpeakerGranted { .. } => "speaker_granted",
-            Self::DebateStarted { .. } => "debate_started",
-            Self::DebateEnded { .. } => "debate_ended",
-            Self::ReportFiled { .. } => "report_filed",
-        }
-    }
-
     /// The webhook event a room event is, if any.
     pub fn of_room_event(event: &RoomEvent) -> Option<Self> {
         Some(match event {

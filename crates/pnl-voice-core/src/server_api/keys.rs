@@ -112,11 +112,6 @@ impl ApiKeySecret {
         }
     }
 
-    /// Whether a bearer value looks like an API key rather than a JWT.
-    pub fn looks_like_key(value: &str) -> bool {
-        value.trim_start().starts_with(ID_PREFIX)
-    }
-
     /// The public half, which names the key in lists and logs.
     pub fn id(&self) -> &str {
         &self.id

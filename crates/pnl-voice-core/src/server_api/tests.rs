@@ -17,7 +17,6 @@ fn a_key_reads_back_and_matches_only_its_own_hash() {
     assert_eq!(parsed.id(), key.id());
     assert!(parsed.matches(&key.secret_hash()));
     assert!(!ApiKeySecret::generate().matches(&key.secret_hash()));
-    assert!(ApiKeySecret::looks_like_key(&key.reveal()));
     assert!(!format!("{key:?}").contains(&key.reveal()[key.id().len() + 1..]));
     for bad in [
         "",
@@ -139,5 +138,5 @@ fn an_event_reads_as_type_and_data() {
     ))
     .unwrap();
     assert_eq!(started["data"], json!({}));
-    assert_eq!(started["type"], WebhookEventType::RoomStarted {}.name());
+    assert_eq!(started["type"], "room_started");
 }
